@@ -1,0 +1,16 @@
+/** Absolute path of the bundled spec as YAML (one file, no external `$ref`s). */
+export declare const specYamlPath: string;
+/** Absolute path of the bundled spec as JSON (one file, no external `$ref`s). */
+export declare const specJsonPath: string;
+/** Reads and parses the bundled spec (an OpenAPI 3.1 document). Each call returns a fresh object. */
+export declare function loadSpec(): OpenApiDocument;
+
+/** The parts of an OpenAPI 3.1 document that this package promises; everything else is `unknown`. */
+export interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string; [key: string]: unknown };
+  servers: Array<{ url: string; description?: string }>;
+  paths: Record<string, Record<string, unknown>>;
+  components: Record<string, Record<string, unknown>>;
+  [key: string]: unknown;
+}

@@ -1,0 +1,13 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Absolute path of the bundled spec as YAML (one file, no external `$ref`s). */
+export const specYamlPath = fileURLToPath(new URL('./dist/openapi.yaml', import.meta.url));
+
+/** Absolute path of the bundled spec as JSON (one file, no external `$ref`s). */
+export const specJsonPath = fileURLToPath(new URL('./dist/openapi.json', import.meta.url));
+
+/** Reads and parses the bundled spec. Each call returns a fresh object that the caller may change. */
+export function loadSpec() {
+  return JSON.parse(readFileSync(specJsonPath, 'utf8'));
+}
