@@ -1,0 +1,104 @@
+/** A CPU profile of one call in a loop, summarised by where the time goes (V8's sampling profiler). */
+import { Session } from 'node:inspector/promises';
+
+/** Share of CPU samples spent in one place. */
+export interface Hotspot {
+  /** A function (`name file:line`) or an area (a package, Node's internals, GC). */
+  where: string;
+  /** Fraction of all samples, 0..1. */
+  share: number;
+}
+
+/** What a profile shows. */
+export interface ProfileSummary {
+  /** Number of samples taken. */
+  samples: number;
+  /** Time per area: each npm package, Node's fetch (undici), other Node internals, GC, the harness. */
+  areas: Hotspot[];
+  /** The functions with the most self time. */
+  functions: Hotspot[];
+}
+
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  hitCount?: number;
+}
+
+/** Names the area a script URL belongs to: an npm package, a workspace package, or a part of Node. */
+export function areaOf(frame: CallFrame): string {
+  const { url, functionName } = frame;
+  if (url === '') return functionName.startsWith('(') ? functionName : '(native)';
+  if (url.includes('deps/undici')) return "undici (Node's fetch)";
+  if (url.startsWith('node:')) return 'Node internals';
+  const nm = url.lastIndexOf('/node_modules/');
+  if (nm >= 0) {
+    const parts = url.slice(nm + '/node_modules/'.length).split('/');
+    return parts[0]?.startsWith('@') ? `${parts[0]}/${parts[1]}` : (parts[0] ?? url);
+  }
+  const ws = url.match(/\/(packages|docs|spec)\/([^/]+)\//);
+  if (ws?.[1] === 'packages') return ws[2] === 'bench' ? 'benchmark harness' : `@sgi/${ws[2]}`;
+  return url;
+}
+
+function shortUrl(url: string): string {
+  const nm = url.lastIndexOf('/node_modules/');
+  if (nm >= 0) return url.slice(nm + '/node_modules/'.length);
+  const ws = url.search(/\/packages\//);
+  return ws >= 0 ? url.slice(ws + 1) : url;
+}
+
+function top(counts: Map<string, number>, total: number, limit: number): Hotspot[] {
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([where, n]) => ({ where, share: n / total }));
+}
+
+/** Summarises a V8 CPU profile (`Profiler.stop`'s `profile`) by self time. */
+export function summarizeProfile(nodes: readonly ProfileNode[], limit = 12): ProfileSummary {
+  const areas = new Map<string, number>();
+  const functions = new Map<string, number>();
+  let total = 0;
+  for (const node of nodes) {
+    const hits = node.hitCount ?? 0;
+    if (hits === 0 || node.callFrame.functionName === '(idle)') continue;
+    total += hits;
+    const area = areaOf(node.callFrame);
+    areas.set(area, (areas.get(area) ?? 0) + hits);
+    const f = node.callFrame;
+    const fn = f.url
+      ? `${f.functionName || '(anonymous)'} ${shortUrl(f.url)}:${f.lineNumber + 1}`
+      : f.functionName || '(native)';
+    functions.set(fn, (functions.get(fn) ?? 0) + hits);
+  }
+  if (total === 0) return { samples: 0, areas: [], functions: [] };
+  return { samples: total, areas: top(areas, total, limit), functions: top(functions, total, limit) };
+}
+
+/** Calls `call` back to back for `durationMs` under V8's sampling profiler and summarises where the time went. */
+export async function profileCalls(
+  call: () => Promise<unknown>,
+  durationMs: number,
+): Promise<ProfileSummary> {
+  const session = new Session();
+  session.connect();
+  try {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 100 });
+    await session.post('Profiler.start');
+    const end = performance.now() + durationMs;
+    while (performance.now() < end) {
+      for (let i = 0; i < 100; i++) await call();
+    }
+    const { profile } = await session.post('Profiler.stop');
+    return summarizeProfile(profile.nodes as ProfileNode[]);
+  } finally {
+    session.disconnect();
+  }
+}
