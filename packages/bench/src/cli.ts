@@ -14,6 +14,8 @@ import type { SuiteContext } from './suite.js';
 import { bundle } from './suites/bundle.js';
 import { clientLoopback } from './suites/client-loopback.js';
 import { clientStub } from './suites/client-stub.js';
+import { devloop } from './suites/devloop.js';
+import { mock } from './suites/mock.js';
 
 /** Every suite by id, in report order. */
 const suites: Record<string, (ctx: SuiteContext) => Promise<SuiteResult>> = {
@@ -24,6 +26,8 @@ const suites: Record<string, (ctx: SuiteContext) => Promise<SuiteResult>> = {
     ),
   'client-loopback': clientLoopback,
   bundle,
+  mock,
+  devloop,
 };
 
 const method = [

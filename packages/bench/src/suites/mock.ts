@@ -1,0 +1,284 @@
+/**
+ * 4. Mock servers under load: bare `prism mock` vs `sgi-mock --mode static` vs `sgi-mock --mode sandbox`
+ * (and a minimal `node:http` server as the floor), each in its own process, driven by autocannon.
+ */
+import { fileURLToPath } from 'node:url';
+import { specYamlPath } from '@sgi/spec';
+import autocannon from 'autocannon';
+import { deploymentId } from '../body.js';
+import { type Child, freePort, start, waitForAnswer, waitForOutput } from '../process.js';
+import { packageDir } from '../repo.js';
+import { fig, type Goal, type SuiteResult, type Table } from '../report.js';
+import { type Figure, median, quantile, ratios, roundOrder, summarize } from '../stats.js';
+import type { SuiteContext } from '../suite.js';
+
+const auth = { authorization: 'Bearer bench-token' };
+
+/** A server under load: how to start it, and the path every request of the load asks for. */
+interface MockCandidate {
+  name: string;
+  /**
+   * Starts the server and hands its process to `spawned` at once (so a failed start can still be
+   * stopped and explained); resolves with its origin and the ms from spawn to its first answer.
+   */
+  start(spawned: (child: Child) => void): Promise<{ child: Child; origin: string; readyMs: number }>;
+  /** The path to load (the sandbox first creates the deployment it then reads). */
+  path(origin: string): Promise<string>;
+}
+
+/** Figures of one autocannon run, latencies in ms from every response's own timing. */
+interface LoadRun {
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+function jsonServer(): MockCandidate {
+  return {
+    name: 'node:http, fixed JSON (floor)',
+    async start(spawned) {
+      const since = performance.now();
+      const script = fileURLToPath(new URL('../servers/json-server.js', import.meta.url));
+      const child = start(process.execPath, [script]);
+      spawned(child);
+      const [, port] = await waitForOutput(child, /listening (\d+)/);
+      const origin = `http://127.0.0.1:${port}`;
+      const readyMs = await waitForAnswer(`${origin}/sg_inf/${deploymentId}`, child, since, {
+        headers: auth,
+      });
+      return { child, origin, readyMs };
+    },
+    path: async () => `/sg_inf/${deploymentId}`,
+  };
+}
+
+function barePrism(): MockCandidate {
+  return {
+    name: 'prism mock (bare)',
+    async start(spawned) {
+      const port = await freePort();
+      const cli = `${packageDir('@stoplight/prism-cli')}/dist/index.js`;
+      const since = performance.now();
+      const child = start(process.execPath, [
+        cli,
+        'mock',
+        specYamlPath,
+        '-h',
+        '127.0.0.1',
+        '-p',
+        String(port),
+      ]);
+      spawned(child);
+      const origin = `http://127.0.0.1:${port}`;
+      const readyMs = await waitForAnswer(`${origin}/sg_inf/${deploymentId}`, child, since, {
+        headers: auth,
+      });
+      return { child, origin, readyMs };
+    },
+    path: async () => `/sg_inf/${deploymentId}`,
+  };
+}
+
+function sgiMock(mode: 'static' | 'sandbox'): MockCandidate {
+  return {
+    name: `sgi-mock --mode ${mode}`,
+    async start(spawned) {
+      const cli = `${packageDir('@sgi/mock')}/dist/cli.js`;
+      const since = performance.now();
+      const args = [cli, '--mode', mode, '--port', '0'];
+      if (mode === 'sandbox') args.push('--provision-delay-ms', '0');
+      const child = start(process.execPath, args);
+      spawned(child);
+      const [, origin] = await waitForOutput(child, /listening on (http:\/\/\S+)/);
+      const readyMs = await waitForAnswer(`${origin}/sg_inf/list`, child, since, { headers: auth });
+      return { child, origin: origin as string, readyMs };
+    },
+    async path(origin) {
+      if (mode === 'static') return `/sg_inf/${deploymentId}`;
+      const res = await fetch(`${origin}/sg_inf/create`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: 'bench-embeddings',
+          model: 'BAAI/bge-large-en-v1.5',
+          inf_type: 'embedding',
+          controller_cloud_config: { cloud_provider: 'SCALEGENAI', region: 'US' },
+        }),
+      });
+      const body = (await res.json()) as { message?: { inf_id?: string } };
+      const id = body.message?.inf_id;
+      if (!res.ok || !id) throw new Error(`sandbox create answered ${res.status}: ${JSON.stringify(body)}`);
+      return `/sg_inf/${id}`;
+    },
+  };
+}
+
+/** Runs autocannon against `url` and times every response itself (autocannon's histogram keeps whole ms). */
+function load(url: string, connections: number, seconds: number): Promise<LoadRun> {
+  return new Promise((resolve, reject) => {
+    const times: number[] = [];
+    const instance = autocannon({ url, connections, duration: seconds, headers: auth }, (error, result) => {
+      if (error) return reject(error);
+      resolve({
+        reqPerSec: result.requests.total / (result.duration || seconds),
+        p50: times.length > 0 ? median(times) : Number.NaN,
+        p99: times.length > 0 ? quantile(times, 0.99) : Number.NaN,
+        errors: result.errors + result.timeouts + result.non2xx,
+      });
+    });
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode >= 200 && statusCode < 300) times.push(responseTime);
+    });
+  });
+}
+
+/** Why a server could not be measured, in one line: the error and the last thing the server printed. */
+function oneLine(error: unknown, child: Child | undefined): string {
+  const first = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+  const printed = child?.output().trim().split('\n').pop();
+  return printed ? `${first} (it printed: ${printed.trim()})` : first;
+}
+
+/** Runs benchmark 4. */
+export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
+  const candidates = [jsonServer(), barePrism(), sgiMock('static'), sgiMock('sandbox')];
+  const options = ctx.quick
+    ? { rounds: 1, warmupSec: 0.5, seconds: 0.5, connections: [1, 10] }
+    : { rounds: 3, warmupSec: 1, seconds: 3, connections: [1, 10] };
+  const levels = options.connections;
+  type PerLevel = Record<number, LoadRun[]>;
+  const runs = new Map<string, PerLevel>(
+    candidates.map((c) => [c.name, Object.fromEntries(levels.map((l) => [l, []]))]),
+  );
+  const ready = new Map<string, number[]>(candidates.map((c) => [c.name, []]));
+  const failed = new Map<string, string>();
+  ctx.log(`mock: ${options.rounds} rounds x ${candidates.length} servers x ${levels.length} loads`);
+  for (let round = 0; round < options.rounds; round++) {
+    for (const index of roundOrder(candidates.length, round)) {
+      const c = candidates[index] as (typeof candidates)[number];
+      if (failed.has(c.name)) continue;
+      let child: Child | undefined;
+      try {
+        const started = await c.start((spawned) => {
+          child = spawned;
+        });
+        ready.get(c.name)?.push(started.readyMs);
+        const url = started.origin + (await c.path(started.origin));
+        await load(url, 10, options.warmupSec);
+        for (const connections of levels)
+          runs.get(c.name)?.[connections]?.push(await load(url, connections, options.seconds));
+      } catch (error) {
+        failed.set(c.name, oneLine(error, child));
+      } finally {
+        await child?.stop();
+      }
+    }
+  }
+
+  const ok = candidates.filter((c) => !failed.has(c.name));
+  const bare = 'prism mock (bare)';
+  const rows: string[][] = [];
+  const figures: Record<string, unknown> = {};
+  const goals: Goal[] = [];
+  for (const c of ok) {
+    const perLevel = runs.get(c.name) as PerLevel;
+    const out: Record<string, unknown> = { readyMs: summarize(ready.get(c.name) as number[]) };
+    for (const connections of levels) {
+      const r = perLevel[connections] as LoadRun[];
+      const base = failed.has(bare) ? undefined : (runs.get(bare) as PerLevel)[connections];
+      const p50Ratio = base
+        ? summarize(
+            ratios(
+              r.map((x) => x.p50),
+              base.map((x) => x.p50),
+            ),
+          )
+        : undefined;
+      const level = {
+        reqPerSec: summarize(r.map((x) => x.reqPerSec)),
+        p50: summarize(r.map((x) => x.p50)),
+        p99: summarize(r.map((x) => x.p99)),
+        errors: summarize(r.map((x) => x.errors)),
+        p50Ratio,
+      };
+      out[`c${connections}`] = level;
+      rows.push([
+        c.name,
+        String(connections),
+        fig(level.reqPerSec, 'req/s'),
+        fig(level.p50, 'ms'),
+        p50Ratio ? fig(p50Ratio, 'x') : '–',
+        fig(level.p99, 'ms'),
+        String(r.reduce((sum, x) => sum + x.errors, 0)),
+      ]);
+      if (c.name === 'sgi-mock --mode sandbox' && p50Ratio) {
+        goals.push({
+          name: `sandbox p50 / bare Prism p50, ${connections} connection(s)`,
+          kind: 'max',
+          limit: 2,
+          unit: 'x',
+          figure: p50Ratio,
+        });
+      }
+      if (c.name === 'sgi-mock --mode sandbox') {
+        goals.push({
+          name: `sandbox errors, ${connections} connection(s)`,
+          kind: 'max',
+          limit: 0,
+          unit: 'errors',
+          figure: level.errors,
+        });
+      }
+    }
+    if (c.name === 'sgi-mock --mode sandbox') {
+      goals.push({
+        name: 'sandbox ready (start to first answer)',
+        kind: 'max',
+        limit: 1000,
+        unit: 'ms',
+        figure: out.readyMs as Figure,
+      });
+    }
+    figures[c.name] = out;
+  }
+  const readyTable: Table = {
+    caption: 'Time from spawning the process to its first answer:',
+    columns: ['server', 'ready'],
+    rows: ok.map((c) => [c.name, fig(summarize(ready.get(c.name) as number[]), 'ms')]),
+  };
+  return {
+    id: 'mock',
+    title: 'Mock server under load',
+    method:
+      'Each server runs in its own process on 127.0.0.1 and is started afresh in every round (the order rotates), ' +
+      `which gives its ready time: from spawn to the first answer, polled every 5 ms. After ${options.warmupSec} s ` +
+      `of warm-up load, autocannon (in the benchmark's process) sends GETs of one deployment for ${options.seconds} s ` +
+      `at each of ${levels.join(' and ')} connection(s); the sandbox reads a deployment it was just asked to create. ` +
+      `Latencies are every 2xx response's own time (autocannon's histogram keeps whole milliseconds only). ` +
+      `${options.rounds} rounds; ratios are against bare Prism in the same round and at the same load. ` +
+      'Errors are connection errors, timeouts and non-2xx answers.',
+    tables: [
+      {
+        columns: [
+          'server',
+          'connections',
+          'throughput',
+          'p50',
+          'p50 x bare Prism',
+          'p99',
+          'errors (all rounds)',
+        ],
+        rows,
+      },
+      readyTable,
+    ],
+    goals,
+    notes: [
+      ...[...failed].map(([name, why]) => `${name} could not be measured: ${why}`),
+      'Two cores serve both autocannon and the server under test, so at 10 connections they compete for CPU.',
+    ],
+    data: { options, figures, failed: Object.fromEntries(failed) },
+    ...(ok.length === 0 ? { skipped: 'no server could be started' } : {}),
+  };
+}
