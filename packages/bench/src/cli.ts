@@ -15,6 +15,7 @@ import { bundle } from './suites/bundle.js';
 import { clientLoopback } from './suites/client-loopback.js';
 import { clientStub } from './suites/client-stub.js';
 import { devloop } from './suites/devloop.js';
+import { docs } from './suites/docs.js';
 import { mock } from './suites/mock.js';
 
 /** Every suite by id, in report order. */
@@ -27,6 +28,7 @@ const suites: Record<string, (ctx: SuiteContext) => Promise<SuiteResult>> = {
   'client-loopback': clientLoopback,
   bundle,
   mock,
+  docs,
   devloop,
 };
 

@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { floorPage, operationSummaries } from '../src/suites/docs.js';
+
+describe('the docs benchmark', () => {
+  it('looks for the summary of every operation in the spec', () => {
+    const summaries = operationSummaries();
+    expect(summaries).toHaveLength(6);
+    expect(summaries).toContain('Get a deployment');
+  });
+
+  it('builds a floor page that lists each summary, escaped', () => {
+    const html = floorPage(['Create a deployment', 'Stop <now> & then']);
+    expect(html).toContain('<li>Create a deployment</li>');
+    expect(html).toContain('<li>Stop &lt;now> &amp; then</li>');
+  });
+});
