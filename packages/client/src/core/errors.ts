@@ -100,10 +100,13 @@ const byStatus: Record<number, typeof APIError<number>> = {
   429: RateLimitError,
 };
 
-/** Replaces every known secret and every token-looking string in `text`. */
+/**
+ * Replaces every known secret (of 8 characters or more: shorter strings are not credentials) and
+ * every token-looking string (`hf_...`, `Bearer ...`) in `text` with `[***]`.
+ */
 export function redact(text: string, secrets: readonly string[]): string {
-  for (const s of secrets) if (s) text = text.split(s).join('[redacted]');
-  return text.replace(/\b(hf_)[A-Za-z0-9]{6,}|(Bearer\s+)[^\s"',;]+/gi, '$1$2[redacted]');
+  for (const s of secrets) if (s.length > 7) text = text.split(s).join('[***]');
+  return text.replace(/\b(hf_)[A-Za-z0-9]{6,}|(Bearer\s+)[^\s"',;]+/gi, '$1$2[***]');
 }
 
 /** Redacts every string inside a parsed JSON value. */
@@ -118,16 +121,11 @@ function redactDeep<T>(value: T, secrets: readonly string[]): T {
   return value;
 }
 
-/** One line out of a body that is not the API's JSON: an HTML page's title, or the first line of text. */
-function summarize(text: string, contentType: string | null): string {
-  const title = /<title[^>]*>([^<]*)/i.exec(text)?.[1];
-  const line = (title ?? text.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim().slice(0, 200);
-  return `${contentType?.split(';')[0] || 'non-JSON'} response${line ? `: ${line}` : ''}`;
-}
-
 /**
- * Builds the error for a response: the class by status, a one-line message naming the operation,
- * the server's message and the offending fields; every secret in `secrets` redacted everywhere.
+ * Builds the error for a response: the class by status, and a one-line message naming the
+ * operation, the server's message and the offending fields (or, for a body that is not the API's
+ * JSON, its content type and an HTML page's title or the first words of the text). Every secret in
+ * `secrets` is redacted from the message and the body before anything is kept.
  */
 export function makeAPIError(
   op: string,
@@ -137,21 +135,29 @@ export function makeAPIError(
   headers: Headers | undefined,
   secrets: readonly string[],
 ): APIError {
-  const json = body && typeof body === 'object' && !Array.isArray(body) ? (body as ErrorBody) : undefined;
+  const json =
+    body && typeof body === 'object' && !Array.isArray(body)
+      ? redactDeep(body as ErrorBody, secrets)
+      : undefined;
+  const safeText = redact(text, secrets);
   let detail: string;
-  if (json && typeof json.message === 'string') {
+  if (typeof json?.message === 'string') {
     detail = json.message;
     const fields = Array.isArray(json.errors) ? json.errors : [];
     if (fields.length) detail += ` (${fields.map((f) => `${f.field}: ${f.message}`).join('; ')})`;
-  } else detail = summarize(text, headers?.get('content-type') ?? null);
+  } else {
+    const title = /<title[^>]*>([^<]*)/i.exec(safeText)?.[1];
+    const line = (title ?? safeText.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim().slice(0, 200);
+    detail = `${headers?.get('content-type')?.split(';')[0] || 'non-JSON'} response${line ? `: ${line}` : ''}`;
+  }
   const Cls = byStatus[status] ?? (status >= 500 ? InternalServerError : APIError);
-  const err = new Cls(
-    status,
-    redact(`${op} failed with HTTP ${status}: ${detail.replace(/\s+/g, ' ')}`, secrets).slice(0, 2000),
-    json ? redactDeep(json, secrets) : text ? redact(text, secrets) : undefined,
-    headers,
+  const err = new Cls(status, '', json ?? (text ? safeText : undefined), headers);
+  const id = err.requestId && redact(err.requestId, secrets);
+  (err as { requestId: string | undefined }).requestId = id;
+  err.message = redact(
+    `${op} failed with HTTP ${status}: ${detail.replace(/\s+/g, ' ').slice(0, 1000)}${id ? ` [request ${id}]` : ''}`,
+    secrets,
   );
-  if (err.requestId) err.message += ` [request ${err.requestId}]`;
   return err;
 }
 

@@ -113,15 +113,17 @@ function bodySecrets(body: unknown): string[] {
   return out;
 }
 
+/** The secrets of a call plus the token it sent (for the error path only). */
+function withAuth(secrets: string[], auth: string | undefined): string[] {
+  return auth ? [...secrets, auth] : secrets;
+}
+
 /** Builds the function every resource method calls. */
 export function createTransport(config: TransportConfig): Send {
   const { baseUrl, token, backoff, logger } = config;
   const level = LEVELS.indexOf(config.logLevel);
-  let currentToken: string | undefined;
-
   const log = (lvl: 1 | 2 | 3 | 4, message: string, secrets: string[]) => {
-    if (lvl <= level)
-      logger[LEVELS[lvl] as 'error']?.(redact(message, currentToken ? [...secrets, currentToken] : secrets));
+    if (lvl <= level) logger[LEVELS[lvl] as 'error']?.(redact(message, secrets));
   };
 
   return async function send<T>(
@@ -150,7 +152,7 @@ export function createTransport(config: TransportConfig): Send {
       let auth: string | undefined;
       if (typeof token === 'string') auth = token;
       else if (token) {
-        currentToken = auth = await token({ refresh });
+        auth = await token({ refresh });
         refresh = false;
       }
 
@@ -172,7 +174,8 @@ export function createTransport(config: TransportConfig): Send {
           signal.addEventListener('abort', onAbort, { once: true });
         }
       }
-      if (level > 3) log(4, `${op.method} ${url}${attempt ? ` (retry ${attempt})` : ''}`, secrets);
+      if (level > 3)
+        log(4, `${op.method} ${url}${attempt ? ` (retry ${attempt})` : ''}`, withAuth(secrets, auth));
 
       let res: Response | undefined;
       let text = '';
@@ -220,20 +223,21 @@ export function createTransport(config: TransportConfig): Send {
             );
             retry = false;
           } else if (env.success === false) {
-            error = makeAPIError(op.name, status, env, text, res.headers, secrets);
+            error = makeAPIError(op.name, status, env, text, res.headers, withAuth(secrets, auth));
             retry = false;
           } else {
-            if (typeof env.warning === 'string') log(2, `${op.name}: the API warns: ${env.warning}`, secrets);
+            if (typeof env.warning === 'string')
+              log(2, `${op.name}: the API warns: ${env.warning}`, withAuth(secrets, auth));
             return done<T>(typeof env.success === 'boolean' ? env.message : env, res, withResponse);
           }
         } else {
-          error = makeAPIError(op.name, status, parsed, text, res.headers, secrets);
+          error = makeAPIError(op.name, status, parsed, text, res.headers, withAuth(secrets, auth));
           if (parseFailed && status < 300)
             error.message = `${op.name} failed: the response body is not valid JSON`;
           if (status === 401 && typeof token === 'function' && !refreshed) {
             // A rejected token: fetch a fresh one once, whatever the operation (nothing was processed).
             refreshed = refresh = true;
-            log(3, `${op.name}: token rejected (401), refreshing it`, secrets);
+            log(3, `${op.name}: token rejected (401), refreshing it`, withAuth(secrets, auth));
             attempt--;
             continue;
           }
@@ -253,7 +257,7 @@ export function createTransport(config: TransportConfig): Send {
         error = new APIConnectionError(
           redact(
             `${op.name} failed: no response from ${baseUrl} (${typeof code === 'string' ? code : String((failure as Error)?.message ?? failure)})`,
-            secrets,
+            withAuth(secrets, auth),
           ),
           { cause: failure },
         );
@@ -265,7 +269,7 @@ export function createTransport(config: TransportConfig): Send {
       log(
         3,
         `${op.name}: ${error.message}; retry ${attempt + 1} of ${maxRetries} in ${Math.round(delay)} ms`,
-        secrets,
+        withAuth(secrets, auth),
       );
       await sleep(delay, signal, op.name);
     }
