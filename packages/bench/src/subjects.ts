@@ -3,10 +3,10 @@
  * `fetch` the caller chooses (a stub for call overhead, the real one for loopback).
  */
 import Anthropic from '@anthropic-ai/sdk';
+import { createClient, type paths } from '@sgi/client';
 import OpenAI from 'openai';
 import createFetchClient from 'openapi-fetch';
 import { deploymentId } from './body.js';
-import type { paths } from './generated/openapi.js';
 
 /** The `fetch` signature every client accepts. */
 export type Fetch = typeof fetch;
@@ -35,7 +35,7 @@ export const floor: Subject = {
   },
 };
 
-/** openapi-fetch on the types generated from this API's spec, with the bearer token as a default header. */
+/** openapi-fetch on the types `@sgi/client` generates from the spec, with the bearer token as a default header. */
 export const openapiFetch: Subject = {
   name: 'openapi-fetch',
   packageName: 'openapi-fetch',
@@ -53,6 +53,17 @@ export const openapiFetch: Subject = {
       if (error !== undefined) throw new Error('openapi-fetch call failed');
       return data;
     };
+  },
+};
+
+/** This repository's client, with its defaults: bearer auth, a timeout per attempt, up to 2 retries. */
+export const sgiClient: Subject = {
+  name: '@sgi/client',
+  packageName: '@sgi/client',
+  call: '`inference.get(id)`',
+  make(origin, fetch) {
+    const client = createClient({ baseUrl: origin, token, fetch });
+    return () => client.inference.get(deploymentId);
   },
 };
 
@@ -79,4 +90,4 @@ export const anthropic: Subject = {
 };
 
 /** Every subject, the floor first: the order of the report's rows. */
-export const subjects: readonly Subject[] = [floor, openapiFetch, openai, anthropic];
+export const subjects: readonly Subject[] = [floor, openapiFetch, sgiClient, openai, anthropic];

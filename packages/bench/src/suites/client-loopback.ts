@@ -21,7 +21,7 @@ export async function clientLoopback(ctx: SuiteContext): Promise<SuiteResult> {
     const candidates = subjects.map((s) => ({ name: named(s), call: s.make(origin, fetch) }));
     const options = ctx.quick
       ? { rounds: 3, warmup: 50, turns: 3, calls: 20, timing: 'each' as const }
-      : { rounds: 9, warmup: 500, turns: 10, calls: 30, timing: 'each' as const };
+      : { rounds: 21, warmup: 500, turns: 10, calls: 20, timing: 'each' as const };
     ctx.log(`client-loopback: ${options.rounds} rounds x ${candidates.length} clients`);
     const rounds = await interleave(candidates, options);
     const figures = clientFigures(
