@@ -1,5 +1,6 @@
 /** A CPU profile of one call in a loop, summarised by where the time goes (V8's sampling profiler). */
 import { Session } from 'node:inspector/promises';
+import { num, type Table } from './report.js';
 
 /** Share of CPU samples spent in one place. */
 export interface Hotspot {
@@ -24,7 +25,7 @@ interface CallFrame {
   url: string;
   lineNumber: number;
 }
-interface ProfileNode {
+export interface ProfileNode {
   id: number;
   callFrame: CallFrame;
   hitCount?: number;
@@ -81,6 +82,33 @@ export function summarizeProfile(nodes: readonly ProfileNode[], limit = 12): Pro
   return { samples: total, areas: top(areas, total, limit), functions: top(functions, total, limit) };
 }
 
+/** A V8 CPU profile as `--cpu-prof` writes it (timestamps in microseconds of the monotonic clock). */
+export interface CpuProfile {
+  nodes: ProfileNode[];
+  startTime: number;
+  samples?: number[];
+  timeDeltas?: number[];
+}
+
+/**
+ * Summarises only the samples taken at or after `fromMicros` (same clock as `process.hrtime`), e.g.
+ * to leave a server's start-up out of a profile of it under load.
+ */
+export function summarizeProfileSince(profile: CpuProfile, fromMicros: number, limit = 12): ProfileSummary {
+  const hits = new Map<number, number>();
+  let t = profile.startTime;
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  samples.forEach((id, i) => {
+    t += deltas[i] ?? 0;
+    if (t >= fromMicros) hits.set(id, (hits.get(id) ?? 0) + 1);
+  });
+  return summarizeProfile(
+    profile.nodes.map((n) => ({ ...n, hitCount: hits.get(n.id) ?? 0 })),
+    limit,
+  );
+}
+
 /** Calls `call` back to back for `durationMs` under V8's sampling profiler and summarises where the time went. */
 export async function profileCalls(
   call: () => Promise<unknown>,
@@ -101,4 +129,21 @@ export async function profileCalls(
   } finally {
     session.disconnect();
   }
+}
+
+/** The report's two tables for a profile: self time by area, and the functions with the most self time. */
+export function profileTables(title: string, p: ProfileSummary): Table[] {
+  const share = (s: number) => `${num(s * 100)} %`;
+  return [
+    {
+      caption: `Where ${title} spends its CPU (self time by area, ${p.samples} samples):`,
+      columns: ['area', 'share of CPU'],
+      rows: p.areas.map((h) => [h.where, share(h.share)]),
+    },
+    {
+      caption: `${title}: the functions with the most self time:`,
+      columns: ['function', 'share of CPU'],
+      rows: p.functions.map((h) => [`\`${h.where}\``, share(h.share)]),
+    },
+  ];
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { areaOf, summarizeProfile } from '../src/profile.js';
+import { areaOf, summarizeProfile, summarizeProfileSince } from '../src/profile.js';
 
 const frame = (functionName: string, url: string, lineNumber = 0) => ({ functionName, url, lineNumber });
 
@@ -50,5 +50,23 @@ describe('summarizeProfile', () => {
       'GET openapi-fetch/dist/index.mjs:208',
     ]);
     expect(s.functions[1]?.share).toBe(3 / 9);
+  });
+});
+
+describe('summarizeProfileSince', () => {
+  it('counts only the samples taken from the given time on', () => {
+    const profile = {
+      startTime: 1000,
+      nodes: [
+        { id: 1, callFrame: frame('load', 'node:internal/modules/cjs/loader') },
+        { id: 2, callFrame: frame('handle', 'file:///r/packages/mock/dist/front.js') },
+      ],
+      // sample times: 1010, 1020, 1030, 1040
+      samples: [1, 1, 2, 2],
+      timeDeltas: [10, 10, 10, 10],
+    };
+    const s = summarizeProfileSince(profile, 1025);
+    expect(s.samples).toBe(2);
+    expect(s.areas).toEqual([{ where: '@sgi/mock', share: 1 }]);
   });
 });

@@ -1,8 +1,8 @@
 /** 1. Client call overhead with a stubbed `fetch`: no network, only what each client does around a call. */
 import { deploymentId, responseBody } from '../body.js';
 import { interleave } from '../interleave.js';
-import { type ProfileSummary, profileCalls } from '../profile.js';
-import { fig, type Goal, num, type SuiteResult, type Table } from '../report.js';
+import { type ProfileSummary, profileCalls, profileTables } from '../profile.js';
+import { fig, type Goal, type SuiteResult } from '../report.js';
 import { type Fetch, floor, openapiFetch, type Subject, subjects } from '../subjects.js';
 import type { SuiteContext } from '../suite.js';
 import { clientFigures, ratioGoal } from './clients.js';
@@ -11,22 +11,6 @@ import { clientFigures, ratioGoal } from './clients.js';
 export function stubFetch(body: string): Fetch {
   const init = { status: 200, headers: { 'content-type': 'application/json', 'x-request-id': 'req_bench' } };
   return (async () => new Response(body, init)) as Fetch;
-}
-
-function profileTable(title: string, p: ProfileSummary): Table[] {
-  const share = (s: number) => `${num(s * 100)} %`;
-  return [
-    {
-      caption: `Where ${title}'s time goes (self time by area, ${p.samples} samples):`,
-      columns: ['area', 'share of CPU'],
-      rows: p.areas.map((h) => [h.where, share(h.share)]),
-    },
-    {
-      caption: `${title}: the functions with the most self time:`,
-      columns: ['function', 'share of CPU'],
-      rows: p.functions.map((h) => [`\`${h.where}\``, share(h.share)]),
-    },
-  ];
 }
 
 /** Runs benchmark 1; `profiled` are the subjects whose loop is also profiled. */
@@ -81,7 +65,7 @@ export async function clientStub(ctx: SuiteContext, profiled: readonly Subject[]
           return [s.name, s.call, fig(f.value, 'us'), fig(f.valueRatio, 'x'), fig(f.medianRatio, 'x')];
         }),
       },
-      ...Object.entries(profiles).flatMap(([name, p]) => profileTable(name, p)),
+      ...Object.entries(profiles).flatMap(([name, p]) => profileTables(name, p)),
     ],
     goals,
     notes: [

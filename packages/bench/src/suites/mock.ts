@@ -2,11 +2,15 @@
  * 4. Mock servers under load: bare `prism mock` vs `sgi-mock --mode static` vs `sgi-mock --mode sandbox`
  * (and a minimal `node:http` server as the floor), each in its own process, driven by autocannon.
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { specYamlPath } from '@sgi/spec';
 import autocannon from 'autocannon';
 import { deploymentId } from '../body.js';
 import { type Child, freePort, start, waitForAnswer, waitForOutput } from '../process.js';
+import { type ProfileSummary, profileTables, summarizeProfileSince } from '../profile.js';
 import { packageDir } from '../repo.js';
 import { fig, type Goal, type SuiteResult, type Table } from '../report.js';
 import { type Figure, median, quantile, ratios, roundOrder, summarize } from '../stats.js';
@@ -18,10 +22,14 @@ const auth = { authorization: 'Bearer bench-token' };
 interface MockCandidate {
   name: string;
   /**
-   * Starts the server and hands its process to `spawned` at once (so a failed start can still be
-   * stopped and explained); resolves with its origin and the ms from spawn to its first answer.
+   * Starts the server (with `nodeFlags` for node, e.g. to profile it) and hands its process to
+   * `spawned` at once (so a failed start can still be stopped and explained); resolves with its origin
+   * and the ms from spawn to its first answer.
    */
-  start(spawned: (child: Child) => void): Promise<{ child: Child; origin: string; readyMs: number }>;
+  start(
+    spawned: (child: Child) => void,
+    nodeFlags?: readonly string[],
+  ): Promise<{ child: Child; origin: string; readyMs: number }>;
   /** The path to load (the sandbox first creates the deployment it then reads). */
   path(origin: string): Promise<string>;
 }
@@ -83,10 +91,10 @@ function barePrism(): MockCandidate {
 function sgiMock(mode: 'static' | 'sandbox'): MockCandidate {
   return {
     name: `sgi-mock --mode ${mode}`,
-    async start(spawned) {
+    async start(spawned, nodeFlags = []) {
       const cli = `${packageDir('@sgi/mock')}/dist/cli.js`;
       const since = performance.now();
-      const args = [cli, '--mode', mode, '--port', '0'];
+      const args = [...nodeFlags, cli, '--mode', mode, '--port', '0'];
       if (mode === 'sandbox') args.push('--provision-delay-ms', '0');
       const child = start(process.execPath, args);
       spawned(child);
@@ -133,6 +141,34 @@ function load(url: string, connections: number, seconds: number): Promise<LoadRu
   });
 }
 
+/**
+ * Runs `c` under node's CPU profiler while autocannon loads it at 10 connections for `seconds`, and
+ * summarises where the server's CPU time went (the profile is written when the server exits).
+ */
+async function profileServer(c: MockCandidate, seconds: number): Promise<ProfileSummary> {
+  const dir = mkdtempSync(join(tmpdir(), 'sgi-bench-prof-'));
+  let child: Child | undefined;
+  try {
+    const started = await c.start(
+      (spawned) => {
+        child = spawned;
+      },
+      ['--cpu-prof', '--cpu-prof-dir', dir],
+    );
+    const url = started.origin + (await c.path(started.origin));
+    await load(url, 10, 1); // warm-up, left out of the summary
+    const from = Number(process.hrtime.bigint() / 1000n);
+    await load(url, 10, seconds);
+    await child?.stop();
+    const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+    if (!file) throw new Error(`${c.name} wrote no CPU profile`);
+    return summarizeProfileSince(JSON.parse(readFileSync(join(dir, file), 'utf8')), from);
+  } finally {
+    await child?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** Why a server could not be measured, in one line: the error and the last thing the server printed. */
 function oneLine(error: unknown, child: Child | undefined): string {
   const first = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
@@ -177,6 +213,15 @@ export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
   }
 
   const ok = candidates.filter((c) => !failed.has(c.name));
+  const profiles: Record<string, ProfileSummary> = {};
+  for (const c of ok.filter((x) => x.name.startsWith('sgi-mock'))) {
+    ctx.log(`mock: profiling ${c.name} under load`);
+    try {
+      profiles[c.name] = await profileServer(c, options.seconds);
+    } catch (error) {
+      failed.set(`${c.name} (profile)`, oneLine(error, undefined));
+    }
+  }
   const bare = 'prism mock (bare)';
   const rows: string[][] = [];
   const figures: Record<string, unknown> = {};
@@ -272,13 +317,14 @@ export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
         rows,
       },
       readyTable,
+      ...Object.entries(profiles).flatMap(([name, p]) => profileTables(`${name} at 10 connections`, p)),
     ],
     goals,
     notes: [
       ...[...failed].map(([name, why]) => `${name} could not be measured: ${why}`),
       'Two cores serve both autocannon and the server under test, so at 10 connections they compete for CPU.',
     ],
-    data: { options, figures, failed: Object.fromEntries(failed) },
+    data: { options, figures, profiles, failed: Object.fromEntries(failed) },
     ...(ok.length === 0 ? { skipped: 'no server could be started' } : {}),
   };
 }
