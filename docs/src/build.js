@@ -5,6 +5,7 @@
  * same look, and the bundled spec itself for download. Run with `node src/build.js`.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -61,8 +62,38 @@ function buildReference() {
       throw new Error(`Redoc's bundle no longer contains ${url}: review the logo patch`);
     html = html.replaceAll(url, emptyImage);
   }
+  html = withContentSecurityPolicy(html);
   writeFileSync(output, html);
   return Buffer.byteLength(html);
+}
+
+/**
+ * Adds a Content-Security-Policy to the reference page that allows exactly its own inline scripts (by
+ * hash) and nothing from any other origin, so the browser itself enforces that the page is
+ * self-contained, and a host that sends a strict policy of its own can copy this one.
+ * @param {string} html
+ */
+export function withContentSecurityPolicy(html) {
+  const hashes = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map(
+    (m) =>
+      `'sha256-${createHash('sha256')
+        .update(m[1] ?? '')
+        .digest('base64')}'`,
+  );
+  if (hashes.length === 0) throw new Error('The reference page has no inline script: review the CSP step');
+  const policy = [
+    "default-src 'none'",
+    `script-src ${hashes.join(' ')}`,
+    "style-src 'unsafe-inline'", // Redoc's styled-components inject <style> elements at run time
+    "img-src 'self' data: blob:",
+    'font-src data:', // an icon font inlined in Redoc's styles
+    "connect-src 'self'", // the spec download buttons
+    'worker-src blob:', // Redoc's search index runs in a worker made from a blob
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${policy}">`;
+  return html.replace(/<meta charset="utf-8" \/>/, (charset) => `${charset}\n  ${meta}`);
 }
 
 function buildGuides() {

@@ -30,9 +30,9 @@ beforeAll(async () => {
   );
   page = await browser.context.newPage();
   page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text());
+    if (message.type() === 'error') consoleErrors.push(message.text().slice(0, 300));
   });
-  page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message}`));
+  page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message.slice(0, 300)}`));
 });
 
 afterAll(async () => {

@@ -52,6 +52,16 @@ describe('the built site', () => {
       );
     }
   });
+
+  it('has every page declare a Content-Security-Policy that allows no other origin', () => {
+    for (const page of sitePages()) {
+      const policy = readPage(page).match(
+        /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/,
+      )?.[1];
+      expect(policy, page).toMatch(/^default-src 'none';/);
+      expect(policy, page).not.toMatch(/https?:|\*|'unsafe-eval'/);
+    }
+  });
 });
 
 describe('links', () => {
