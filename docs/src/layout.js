@@ -31,6 +31,7 @@ body { margin: 0; padding: 0; }
 }
 .site-header nav a:hover { background: #f4f4f5; color: #18181b; }
 .site-header nav a[aria-current='page'] { color: var(--site-accent); background: #eff6ff; }
+@media (max-width: 640px) { .site-header .site-brand { display: none; } .site-header { padding: 0 8px; } }
 .guide { box-sizing: border-box; max-width: 820px; margin: 0 auto; padding: 32px 24px 96px;
   font: 16px/1.65 var(--site-font); color: #27272a; }
 .guide h1 { font-size: 2.1em; line-height: 1.2; margin: 0.4em 0 0.6em; }
