@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { packageVersion, repoRoot } from './repo.js';
 import { type Report, type RunInfo, renderMarkdown, type SuiteResult, toJson } from './report.js';
+import { summarize } from './stats.js';
 import { subjects } from './subjects.js';
 import type { SuiteContext } from './suite.js';
 import { bundle } from './suites/bundle.js';
@@ -73,12 +74,33 @@ async function main(): Promise<void> {
   const ctx: SuiteContext = { root, quick: values.quick, log };
   const started = performance.now();
   const loadStart = loadavg();
+  const loadSamples: number[] = [loadStart[0] ?? 0];
+  const sampler = setInterval(() => loadSamples.push(loadavg()[0] ?? 0), 10_000);
+  sampler.unref();
   const results: SuiteResult[] = [];
   for (const [id, run] of Object.entries(suites)) {
     if (only && !only.includes(id)) continue;
     log(`${id}...`);
-    results.push(await run(ctx));
+    try {
+      results.push(await run(ctx));
+    } catch (error) {
+      // One broken benchmark must not cost the others' figures: report it and go on.
+      const why = error instanceof Error ? (error.message.split('\n')[0] ?? String(error)) : String(error);
+      log(`${id} failed: ${error instanceof Error ? (error.stack ?? why) : why}`);
+      results.push({
+        id,
+        title: id,
+        method: '',
+        tables: [],
+        goals: [],
+        notes: [],
+        data: null,
+        skipped: `it failed: ${why}`,
+      });
+      process.exitCode = 1;
+    }
   }
+  clearInterval(sampler);
   const versions: Record<string, string> = {};
   for (const name of versionsOf) {
     const v = packageVersion(name);
@@ -93,6 +115,7 @@ async function main(): Promise<void> {
     node: process.version,
     loadStart,
     loadEnd: loadavg(),
+    load: summarize(loadSamples),
     durationSec: (performance.now() - started) / 1000,
     versions,
   };

@@ -66,6 +66,8 @@ export interface RunInfo {
   node: string;
   loadStart: number[];
   loadEnd: number[];
+  /** The 1-minute load average, sampled every 10 s during the run. */
+  load: Figure;
   durationSec: number;
   versions: Record<string, string>;
 }
@@ -164,6 +166,10 @@ export function renderMarkdown(report: Report): string {
         ['Node.js', run.node],
         ['load average (1, 5, 15 min) at start', run.loadStart.map(num).join(', ')],
         ['load average (1, 5, 15 min) at end', run.loadEnd.map(num).join(', ')],
+        [
+          '1-min load average during the run (every 10 s)',
+          `median ${num(run.load.median)}, range ${num(run.load.min)}–${num(run.load.max)} (${run.cores} cores)`,
+        ],
         ['duration of the run', `${num(run.durationSec)} s`],
       ],
     }),

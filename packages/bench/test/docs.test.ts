@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { floorPage, operationSummaries } from '../src/suites/docs.js';
+import { floorPage, operationSummaries, operationsRoute } from '../src/suites/docs.js';
 
 describe('the docs benchmark', () => {
   it('looks for the summary of every operation in the spec', () => {
     const summaries = operationSummaries();
     expect(summaries).toHaveLength(6);
     expect(summaries).toContain('Get a deployment');
+  });
+
+  it("opens the reference at the route of the spec's tag, where every operation is listed", () => {
+    expect(operationsRoute()).toBe('#/inference');
   });
 
   it('builds a floor page that lists each summary, escaped', () => {

@@ -71,6 +71,7 @@ describe('renderMarkdown and toJson', () => {
       node: 'v20.20.2',
       loadStart: [1, 0.5, 0.25],
       loadEnd: [2, 1, 0.5],
+      load: summarize([1, 3, 2]),
       durationSec: 100,
       versions: { 'openapi-fetch': '0.17.0' },
     },
@@ -82,6 +83,9 @@ describe('renderMarkdown and toJson', () => {
     const md = renderMarkdown(report);
     expect(md).toContain('| CPU | Test CPU, 2 cores |');
     expect(md).toContain('| load average (1, 5, 15 min) at end | 2.00, 1.00, 0.50 |');
+    expect(md).toContain(
+      '| 1-min load average during the run (every 10 s) | median 2.00, range 1.00–3.00 (2 cores) |',
+    );
     expect(md).toContain('| openapi-fetch | 0.17.0 |');
     expect(md).toContain('- Interleaved rounds.');
     expect(md).toContain('| Demo suite | size | ≤ 4.00 kB | 5.00 kB | **missed by 25.0 %** |');

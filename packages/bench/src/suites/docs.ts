@@ -21,6 +21,17 @@ export function operationSummaries(): string[] {
   return out;
 }
 
+/**
+ * The route of the reference page that lists the operations of the spec's first tag (Redocly's routes
+ * are `#/<tag>` and `#/<tag>/<operationid>`): opened there, the page shows every operation in its
+ * sidebar and its operations list; opened at its start, the operations are one click away.
+ */
+export function operationsRoute(): string {
+  const tags = (loadSpec() as { tags?: Array<{ name: string }> }).tags ?? [];
+  const first = tags[0]?.name;
+  return first ? `#/${first.toLowerCase()}` : '';
+}
+
 /** The floor: the smallest page that shows every operation's summary. */
 export function floorPage(summaries: readonly string[]): string {
   const items = summaries
@@ -55,7 +66,20 @@ interface Load {
   requests: number;
   /** Requests to anything but the local server (blocked here: the machine is offline). */
   external: string[];
+  /** Where the time until "shown" went: navigation milestones and the renderer's own counters, in ms. */
+  phases: Record<Phase, number>;
 }
+
+/** The parts of a page load the report breaks "shown" into. */
+const phases = {
+  responseEnd: 'HTML received (navigation timing `responseEnd`)',
+  domContentLoaded: 'HTML parsed and its scripts run (`domContentLoadedEventEnd`)',
+  script: 'renderer time in JavaScript until shown (CDP `ScriptDuration`)',
+  layout: 'renderer time in layout until shown (`LayoutDuration`)',
+  style: 'renderer time in style recalculation until shown (`RecalcStyleDuration`)',
+  task: 'renderer main thread busy until shown (`TaskDuration`)',
+} as const;
+type Phase = keyof typeof phases;
 
 async function loadOnce(
   browser: Browser,
@@ -67,6 +91,8 @@ async function loadOnce(
   try {
     await context.addInitScript(watchForTexts, [...summaries]);
     const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable');
     const external: string[] = [];
     let bytes = 0;
     let requests = 0;
@@ -86,9 +112,27 @@ async function loadOnce(
       timeout: 30_000,
     });
     const ms = (await shown.jsonValue()) as number;
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const metric = (name: string) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
     await page.waitForLoadState('load');
+    const nav = await page.evaluate(() => {
+      const n = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+      return { responseEnd: n?.responseEnd ?? 0, domContentLoaded: n?.domContentLoadedEventEnd ?? 0 };
+    });
     await page.waitForTimeout(200); // let the last 'requestfinished' events arrive
-    return { shownMs: ms, bytes, requests, external: [...new Set(external)] };
+    return {
+      shownMs: ms,
+      bytes,
+      requests,
+      external: [...new Set(external)],
+      phases: {
+        ...nav,
+        script: metric('ScriptDuration'),
+        layout: metric('LayoutDuration'),
+        style: metric('RecalcStyleDuration'),
+        task: metric('TaskDuration'),
+      },
+    };
   } finally {
     await context.close();
   }
@@ -101,7 +145,8 @@ export async function docs(ctx: SuiteContext): Promise<SuiteResult> {
   const method =
     'The built site (`docs/dist`) is served from 127.0.0.1 by a plain static file server (no compression, no ' +
     'caching) next to the floor: a page that lists the same operation summaries as bare HTML. Headless Chromium ' +
-    '(a fresh context for every load, so nothing is cached) opens each page; "shown" is the time from ' +
+    '(a fresh context for every load, so nothing is cached) opens each page, the reference at ' +
+    `\`${operationsRoute()}\`, its route that lists the operations; "shown" is the time from ` +
     "navigation start until the page's visible text contains every operation's summary, checked every frame. " +
     'Page weight is the sum of the response bodies Chromium received. Requests to any other host are blocked ' +
     'and listed (the machine is offline; a page that needs them does not work offline).';
@@ -125,7 +170,7 @@ export async function docs(ctx: SuiteContext): Promise<SuiteResult> {
   try {
     const pages = [
       { name: 'floor: bare HTML list of the operations', url: `${server.origin}/__floor.html` },
-      { name: 'docs/dist/index.html', url: `${server.origin}/` },
+      { name: `docs/dist/index.html${operationsRoute()}`, url: `${server.origin}/${operationsRoute()}` },
     ];
     const rounds = ctx.quick ? 2 : 7;
     ctx.log(`docs: ${rounds} rounds x ${pages.length} pages`);
@@ -171,6 +216,17 @@ export async function docs(ctx: SuiteContext): Promise<SuiteResult> {
           }),
         },
         {
+          caption:
+            "Where the reference page's time until shown goes (milestones are ms since navigation start; " +
+            "renderer counters are cumulative ms of the page's main thread when it was shown; medians over the rounds):",
+          columns: ['phase', 'reference page', 'floor page'],
+          rows: (Object.keys(phases) as Phase[]).map((k) => [
+            phases[k],
+            fig(summarize(docLoads.map((l) => l.phases[k])), 'ms'),
+            fig(summarize(floorLoads.map((l) => l.phases[k])), 'ms'),
+          ]),
+        },
+        {
           caption: 'The HTML document alone, as a server would send it compressed:',
           columns: ['document', 'raw', 'gzip', 'brotli'],
           rows: [
@@ -197,6 +253,9 @@ export async function docs(ctx: SuiteContext): Promise<SuiteResult> {
         shownRatio,
         weightMB: weight,
         floorShownMs: summarize(floorLoads.map((l) => l.shownMs)),
+        phases: Object.fromEntries(
+          (Object.keys(phases) as Phase[]).map((k) => [k, summarize(docLoads.map((l) => l.phases[k]))]),
+        ),
         requests: docLoads[0]?.requests,
         external,
       },
