@@ -142,8 +142,9 @@ function load(url: string, connections: number, seconds: number): Promise<LoadRu
 }
 
 /**
- * Runs `c` under node's CPU profiler while autocannon loads it at 10 connections for `seconds`, and
- * summarises where the server's CPU time went (the profile is written when the server exits).
+ * Runs `c` under node's CPU profiler and summarises where its CPU time went (the profile is written
+ * when the server exits): from spawn to its first answer (`seconds` 0), or while autocannon loads it
+ * at 10 connections for `seconds` after a 1 s warm-up.
  */
 async function profileServer(c: MockCandidate, seconds: number): Promise<ProfileSummary> {
   const dir = mkdtempSync(join(tmpdir(), 'sgi-bench-prof-'));
@@ -155,10 +156,13 @@ async function profileServer(c: MockCandidate, seconds: number): Promise<Profile
       },
       ['--cpu-prof', '--cpu-prof-dir', dir],
     );
-    const url = started.origin + (await c.path(started.origin));
-    await load(url, 10, 1); // warm-up, left out of the summary
-    const from = Number(process.hrtime.bigint() / 1000n);
-    await load(url, 10, seconds);
+    let from = 0;
+    if (seconds > 0) {
+      const url = started.origin + (await c.path(started.origin));
+      await load(url, 10, 1); // warm-up, left out of the summary
+      from = Number(process.hrtime.bigint() / 1000n);
+      await load(url, 10, seconds);
+    }
     await child?.stop();
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error(`${c.name} wrote no CPU profile`);
@@ -181,7 +185,7 @@ export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
   const candidates = [jsonServer(), barePrism(), sgiMock('static'), sgiMock('sandbox')];
   const options = ctx.quick
     ? { rounds: 1, warmupSec: 0.5, seconds: 0.5, connections: [1, 10] }
-    : { rounds: 3, warmupSec: 1, seconds: 3, connections: [1, 10] };
+    : { rounds: 3, warmupSec: 1, seconds: 2, connections: [1, 10] };
   const levels = options.connections;
   type PerLevel = Record<number, LoadRun[]>;
   const runs = new Map<string, PerLevel>(
@@ -215,11 +219,16 @@ export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
   const ok = candidates.filter((c) => !failed.has(c.name));
   const profiles: Record<string, ProfileSummary> = {};
   for (const c of ok.filter((x) => x.name.startsWith('sgi-mock'))) {
-    ctx.log(`mock: profiling ${c.name} under load`);
-    try {
-      profiles[c.name] = await profileServer(c, options.seconds);
-    } catch (error) {
-      failed.set(`${c.name} (profile)`, oneLine(error, undefined));
+    for (const [what, seconds] of [
+      ['start-up (spawn to first answer)', 0],
+      ['10 connections', options.seconds],
+    ] as const) {
+      ctx.log(`mock: profiling ${c.name}, ${what}`);
+      try {
+        profiles[`${c.name}, ${what}`] = await profileServer(c, seconds);
+      } catch (error) {
+        failed.set(`${c.name} (profile of ${what})`, oneLine(error, undefined));
+      }
     }
   }
   const bare = 'prism mock (bare)';
@@ -287,10 +296,17 @@ export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
     }
     figures[c.name] = out;
   }
+  const floorReady = ready.get(candidates[0]?.name ?? '') ?? [];
   const readyTable: Table = {
-    caption: 'Time from spawning the process to its first answer:',
-    columns: ['server', 'ready'],
-    rows: ok.map((c) => [c.name, fig(summarize(ready.get(c.name) as number[]), 'ms')]),
+    caption:
+      'Time from spawning the process to its first answer (the floor is a bare `node:http` server: what ' +
+      'starting any Node process costs on this machine at the time):',
+    columns: ['server', 'ready', 'x floor'],
+    rows: ok.map((c) => {
+      const r = ready.get(c.name) as number[];
+      const x = floorReady.length === r.length ? fig(summarize(ratios(r, floorReady)), 'x') : '–';
+      return [c.name, fig(summarize(r), 'ms'), x];
+    }),
   };
   return {
     id: 'mock',
@@ -317,7 +333,7 @@ export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
         rows,
       },
       readyTable,
-      ...Object.entries(profiles).flatMap(([name, p]) => profileTables(`${name} at 10 connections`, p)),
+      ...Object.entries(profiles).flatMap(([name, p]) => profileTables(name, p)),
     ],
     goals,
     notes: [
