@@ -147,3 +147,11 @@ export function profileTables(title: string, p: ProfileSummary): Table[] {
     },
   ];
 }
+
+/** One sentence naming the areas that take most of a profile: "Node internals 45 %, @faker-js/faker 13 %, ...". */
+export function topAreas(p: ProfileSummary, count = 3): string {
+  return p.areas
+    .slice(0, count)
+    .map((a) => `${a.where} ${num(a.share * 100)} %`)
+    .join(', ');
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readTurboOutput } from '../src/suites/devloop.js';
+import { readTurboOutput, taskTimings } from '../src/suites/devloop.js';
 
 describe('readTurboOutput', () => {
   it('sums the passed tests of every vitest report and reads the cache hits', () => {
@@ -9,11 +9,33 @@ describe('readTurboOutput', () => {
       '@sgi/bench:test:       Tests  2 failed | 30 passed (32)',
       ' Tasks:    11 successful, 11 total',
       'Cached:    9 cached, 11 total',
+      '  Summary:    /repo/.turbo/runs/abc.json',
     ].join('\n');
-    expect(readTurboOutput(output)).toEqual({ testsPassed: 439, cached: [9, 11] });
+    expect(readTurboOutput(output)).toEqual({
+      testsPassed: 439,
+      cached: [9, 11],
+      summaryPath: '/repo/.turbo/runs/abc.json',
+    });
   });
 
   it('reports no cache line when turbo printed none', () => {
     expect(readTurboOutput('nothing here')).toEqual({ testsPassed: 0 });
+  });
+});
+
+describe('taskTimings', () => {
+  it('lists the tasks of a run summary longest first, with their start relative to the run', () => {
+    const summary = {
+      execution: { startTime: 1000 },
+      tasks: [
+        { taskId: 'a#build', execution: { startTime: 1000, endTime: 3000 }, cache: { status: 'MISS' } },
+        { taskId: 'b#test', execution: { startTime: 2500, endTime: 12500 }, cache: { status: 'MISS' } },
+        { taskId: 'c#lint' },
+      ],
+    };
+    expect(taskTimings(summary)).toEqual([
+      { task: 'b#test', startSec: 1.5, seconds: 10, cache: 'MISS' },
+      { task: 'a#build', startSec: 0, seconds: 2, cache: 'MISS' },
+    ]);
   });
 });

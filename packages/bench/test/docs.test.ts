@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { floorPage, operationSummaries, operationsRoute } from '../src/suites/docs.js';
+import { floorPage, inlineSizes, operationSummaries, operationsRoute } from '../src/suites/docs.js';
 
 describe('the docs benchmark', () => {
   it('looks for the summary of every operation in the spec', () => {
@@ -10,6 +10,11 @@ describe('the docs benchmark', () => {
 
   it("opens the reference at the route of the spec's tag, where every operation is listed", () => {
     expect(operationsRoute()).toBe('#/inference');
+  });
+
+  it('counts inline script and style, not external ones', () => {
+    const html = `<script>${'a'.repeat(1500)}</script><script src="x.js"></script><style id="s">${'b'.repeat(2600)}</style>`;
+    expect(inlineSizes(html)).toEqual({ script: 2, style: 3 });
   });
 
   it('builds a floor page that lists each summary, escaped', () => {

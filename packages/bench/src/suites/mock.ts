@@ -10,7 +10,7 @@ import { specYamlPath } from '@sgi/spec';
 import autocannon from 'autocannon';
 import { deploymentId } from '../body.js';
 import { type Child, freePort, start, waitForAnswer, waitForOutput } from '../process.js';
-import { type ProfileSummary, profileTables, summarizeProfileSince } from '../profile.js';
+import { type ProfileSummary, profileTables, summarizeProfileSince, topAreas } from '../profile.js';
 import { packageDir } from '../repo.js';
 import { fig, type Goal, type SuiteResult, type Table } from '../report.js';
 import { type Figure, median, quantile, ratios, roundOrder, summarize } from '../stats.js';
@@ -338,6 +338,9 @@ export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
     goals,
     notes: [
       ...[...failed].map(([name, why]) => `${name} could not be measured: ${why}`),
+      ...Object.entries(profiles).map(
+        ([name, p]) => `Profile of ${name}: ${topAreas(p)} of its CPU samples.`,
+      ),
       'Two cores serve both autocannon and the server under test, so at 10 connections they compete for CPU.',
     ],
     data: { options, figures, profiles, failed: Object.fromEntries(failed) },
