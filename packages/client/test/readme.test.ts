@@ -30,12 +30,22 @@ function typeCheck(files: Record<string, string>): string[] {
   });
   return ts
     .getPreEmitDiagnostics(program)
-    .map((d) => `${d.file?.fileName.slice(dir.length + 1)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+    .map(
+      (d) =>
+        `${d.file?.fileName.slice(dir.length + 1)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`,
+    );
 }
 
 describe('README', () => {
   it('has the sections the package promises', () => {
-    for (const heading of ['Authenticate', 'Create, wait, get, delete', 'Errors', 'Retries', 'Timeouts and abort', 'Raw responses'])
+    for (const heading of [
+      'Authenticate',
+      'Create, wait, get, delete',
+      'Errors',
+      'Retries',
+      'Timeouts and abort',
+      'Raw responses',
+    ])
       expect(readme).toContain(`## ${heading}`);
     expect(snippets.length).toBeGreaterThanOrEqual(7);
   });
