@@ -6,6 +6,7 @@ import {
   createClient,
   NotFoundError,
   parseRetryAfter,
+  rawClient,
   retryDelay,
   ScaleGenError,
 } from '../src/index.js';
@@ -261,5 +262,25 @@ describe('waitUntilReady', () => {
     const wait = client.inference.waitUntilReady('dep-1', { interval: 10_000, signal: ac.signal });
     setTimeout(() => ac.abort(), 10);
     await expect(wait).rejects.toBeInstanceOf(APIUserAbortError);
+  });
+});
+
+describe('rawClient', () => {
+  it('sends the client credentials and headers; per-call headers win', async () => {
+    const seen: Headers[] = [];
+    const client = createClient({
+      baseUrl: 'http://api.test',
+      token: 'token-12345678',
+      headers: { 'x-team': 'a', 'x-env': 'prod' },
+      fetch: (async (request: Request) => {
+        seen.push(request.headers);
+        return json(200, { success: true, message: [] });
+      }) as typeof fetch,
+    });
+    const { data } = await rawClient(client).GET('/sg_inf/list', { headers: { 'x-team': 'b' } });
+    expect(data?.message).toEqual([]);
+    expect(seen[0]?.get('authorization')).toBe('Bearer token-12345678');
+    expect(seen[0]?.get('x-team')).toBe('b');
+    expect(seen[0]?.get('x-env')).toBe('prod');
   });
 });

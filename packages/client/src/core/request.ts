@@ -161,7 +161,8 @@ export function createTransport(config: TransportConfig): Send {
       if (payload) headers['content-type'] = 'application/json';
       if (attempt) headers['x-retry-count'] = String(attempt);
 
-      // One controller per attempt, only when a timeout or a caller's signal applies.
+      // One controller and one timer per attempt, only when a timeout applies (a caller's signal
+      // alone is passed as it is).
       let ac: AbortController | undefined;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let onAbort: (() => void) | undefined;
