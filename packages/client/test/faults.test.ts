@@ -191,7 +191,7 @@ describe('error details', () => {
     expect(server.requests.length).toBe(1);
   });
 
-  it('aborting stops at once, also during the wait between retries', async () => {
+  it('aborting during an attempt stops at once, with no further attempt', async () => {
     server.reset(['slow-headers', 'slow-headers', 'slow-headers']);
     const ac = new AbortController();
     const call = client.inference.get('dep-1', { signal: ac.signal, timeout: 0 });

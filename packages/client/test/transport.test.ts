@@ -158,6 +158,17 @@ describe('requests', () => {
     expect(calls).toHaveLength(4);
   });
 
+  it('aborting during the wait before a retry stops at once, with no further attempt', async () => {
+    const { client, calls } = clientWith(() => json(500, { success: false, message: 'Boom.' }), {
+      backoff: { initialDelay: 60_000, maxDelay: 60_000 },
+    });
+    const ac = new AbortController();
+    const call = client.inference.list({ signal: ac.signal });
+    setTimeout(() => ac.abort(), 20);
+    await expect(call).rejects.toBeInstanceOf(APIUserAbortError);
+    expect(calls).toHaveLength(1);
+  });
+
   it('an already aborted signal sends nothing', async () => {
     const { client, calls } = clientWith(() => json(200, {}));
     const err = await client.inference.list({ signal: AbortSignal.abort() }).catch((e) => e);
