@@ -121,7 +121,13 @@ function withAuth(secrets: string[], auth: string | undefined): string[] {
 /** Builds the function every resource method calls. */
 export function createTransport(config: TransportConfig): Send {
   const { baseUrl, token, backoff, logger } = config;
-  const level = LEVELS.indexOf(config.logLevel);
+  let level = LEVELS.indexOf(config.logLevel);
+  if (level < 0) {
+    level = 2;
+    logger.warn?.(
+      `${JSON.stringify(config.logLevel)} is not a log level (${LEVELS.join(', ')}): logging warnings`,
+    );
+  }
   const log = (lvl: 1 | 2 | 3 | 4, message: string, secrets: string[]) => {
     if (lvl <= level) logger[LEVELS[lvl] as 'error']?.(redact(message, secrets));
   };
