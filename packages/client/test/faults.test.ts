@@ -140,24 +140,39 @@ function expectOutcome(result: unknown, expected: Outcome) {
   }
 }
 
-describe.each(Object.entries(cases))('%s', (_name, c) => {
-  it(`get: ${c.get[0] === 'ok' ? 'succeeds' : c.get[0].name} after ${c.get[1]} attempt(s)`, async () => {
-    server.reset(c.faults);
-    expectOutcome(await outcome(client.inference.get('dep-1', { timeout: c.timeout })), c.get[0]);
-    expect(server.requests.length).toBe(c.get[1]);
-    // Every retry says which one it is; a refused first attempt never reached the server.
-    const skipped = c.faults[0] === 'refused' ? 1 : 0;
-    expect(server.requests.map((r) => r.retryCount)).toEqual(
-      server.requests.map((_, i) => (i + skipped === 0 ? undefined : String(i + skipped))),
-    );
-  });
+/** Each case must end, in success or in its error, well within this many ms. */
+const DEADLINE = 5_000;
 
-  it(`create: ${c.create[0] === 'ok' ? 'succeeds' : c.create[0].name}, ${c.create[2]} deployment(s) created`, async () => {
-    server.reset(c.faults);
-    expectOutcome(await outcome(client.inference.create(body, { timeout: c.timeout })), c.create[0]);
-    expect(server.requests.length).toBe(c.create[1]);
-    expect(server.state.created).toBe(c.create[2]);
-  });
+describe.each(Object.entries(cases))('%s', (name, c) => {
+  it(
+    `get: ${c.get[0] === 'ok' ? 'succeeds' : c.get[0].name} after ${c.get[1]} attempt(s)`,
+    async () => {
+      server.reset(c.faults);
+      expectOutcome(await outcome(client.inference.get('dep-1', { timeout: c.timeout })), c.get[0]);
+      expect(server.requests.length).toBe(c.get[1]);
+      // Every retry says which one it is; a refused first attempt never reached the server.
+      const skipped = c.faults[0] === 'refused' ? 1 : 0;
+      expect(server.requests.map((r) => r.retryCount)).toEqual(
+        server.requests.map((_, i) => (i + skipped === 0 ? undefined : String(i + skipped))),
+      );
+    },
+    DEADLINE,
+  );
+
+  it(
+    `create: ${c.create[0] === 'ok' ? 'succeeds' : c.create[0].name}, ${c.create[2]} deployment(s) created`,
+    async () => {
+      server.reset(c.faults);
+      const headers = { 'x-test-call': name };
+      expectOutcome(
+        await outcome(client.inference.create(body, { timeout: c.timeout, headers })),
+        c.create[0],
+      );
+      expect(server.requests.length).toBe(c.create[1]);
+      expect(server.createdByCall.get(name) ?? 0).toBe(c.create[2]);
+    },
+    DEADLINE,
+  );
 });
 
 describe('error details', () => {
