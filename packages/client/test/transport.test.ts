@@ -38,6 +38,10 @@ describe('what the API answers', () => {
       'inference.get failed: the API answered 204 with no content (no such deployment)',
     );
     await expect(client.inference.list()).resolves.toEqual([]);
+    const created = await client.inference.create({} as never).catch((e) => e);
+    expect(created.constructor).toBe(APIError);
+    expect(created.status).toBe(204);
+    expect(created.message).toBe('inference.create failed: the API answered 204 with no content');
   });
 
   it('a bare object or array without the envelope is taken as the result', async () => {

@@ -223,7 +223,7 @@ export function createTransport(config: TransportConfig): Send {
           if (env == null) {
             if (op.empty === 'list') return done<T>([], res, withResponse);
             error = new (op.empty ? NotFoundError : APIError)(
-              204,
+              status as 204,
               `${op.name} failed: the API answered ${status} with no content${op.empty ? ' (no such deployment)' : ''}`,
               undefined,
               res.headers,
