@@ -215,6 +215,8 @@ export function createTransport(config: TransportConfig): Send {
             parseFailed = true;
           }
         }
+        // A 2xx is the result, unless its envelope says `success: false` or it is empty (the real
+        // server's 204 for "not found" and for an empty list).
         if (status >= 200 && status < 300 && !parseFailed) {
           const env = parsed as
             | { success?: unknown; message?: unknown; warning?: unknown }
@@ -248,6 +250,8 @@ export function createTransport(config: TransportConfig): Send {
             attempt--;
             continue;
           }
+          // The retry policy (README, "Retries"): whatever the server says it did not process, for
+          // every call; for reads, whatever may be transient as well.
           const notProcessed = status === 429 || (status === 503 && res.headers.has('retry-after'));
           retry =
             notProcessed || (op.safe && (status === 408 || status >= 500 || (parseFailed && status < 300)));
@@ -255,11 +259,13 @@ export function createTransport(config: TransportConfig): Send {
       } else if (signal?.aborted) {
         throw new APIUserAbortError(`${op.name} was aborted`, { cause: failure });
       } else if (ac?.signal.reason === TIMEOUT) {
+        // A timed-out attempt may have reached the server: only reads are sent again.
         error = new APIConnectionTimeoutError(
           `${op.name} timed out after ${timeout} ms (attempt ${attempt + 1})`,
         );
         retry = op.safe;
       } else {
+        // No response: reads are retried; other calls only when the connection was never made.
         const code = (failure as { cause?: { code?: unknown } })?.cause?.code;
         error = new APIConnectionError(
           redact(
