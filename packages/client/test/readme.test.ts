@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ts from 'typescript';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 // Every ```ts block of the README compiles on its own against the built package, as a user's
 // ES module would (strict, NodeNext, top-level await).
@@ -9,9 +9,14 @@ const pkgDir = new URL('..', import.meta.url).pathname;
 const readme = readFileSync(join(pkgDir, 'README.md'), 'utf8');
 const snippets = [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1] ?? '');
 
-/** Type-checks `files` (name -> source) in a folder inside the package; returns the diagnostics. */
+const dir = join(pkgDir, '.readme-snippets');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * Type-checks `files` (name -> source) in a folder inside the package, where `@sgi/client` resolves
+ * to the built package; returns the diagnostics.
+ */
 function typeCheck(files: Record<string, string>): string[] {
-  const dir = join(pkgDir, '.readme-snippets');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir);
   const paths = Object.entries(files).map(([name, source]) => {
