@@ -208,7 +208,16 @@ export function frontHandler(options: FrontOptions) {
         problem = {};
       }
     }
-    const violations = problem?.validation ?? fromHeader ?? [];
+    // Prism's proxy leaves the `request` prefix off the locations of its request violations.
+    // and sometimes any location at all (a missing body).
+    const violations = (problem?.validation ?? fromHeader ?? []).map((v) => {
+      const location = Array.isArray(v.location) ? v.location : [];
+      const side = location[0];
+      return {
+        ...v,
+        location: side === 'request' || side === 'response' ? location : ['request', ...location],
+      };
+    });
     const shortPath = pathname.length > 200 ? `${pathname.slice(0, 200)}...` : pathname;
 
     const responseViolations = violations.filter((v) => v.location[0] === 'response');
