@@ -30,6 +30,9 @@ export interface FrontOptions {
   onContractViolation: (violation: ContractViolation) => void;
 }
 
+/** How long the front waits for Prism; Prism always answers far sooner unless something is broken. */
+const FORWARD_TIMEOUT_MS = 15_000;
+
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
 /** The request's body, or the reason it cannot be read. */
@@ -66,9 +69,18 @@ export function frontHandler(options: FrontOptions) {
 
     try {
       decodeURIComponent(rawUrl);
+      new URL(rawUrl, 'http://mock.invalid');
     } catch {
       req.resume();
-      return fail(400, envelope('The request URL is not valid: it has a malformed percent-encoding.'));
+      return fail(
+        400,
+        envelope('The request URL is not valid: it has a malformed percent-encoding or host.'),
+      );
+    }
+    // No route of the API starts with `//` or holds a backslash; URL parsers read those as another host.
+    if (!pathname.startsWith('/') || pathname.startsWith('//') || pathname.includes('\\')) {
+      req.resume();
+      return fail(404, envelope(`No such route: ${method} ${pathname.slice(0, 200)}.`));
     }
     if (options.ownRoute && (await options.ownRoute(req, res, requestId))) return;
 
@@ -88,6 +100,13 @@ export function frontHandler(options: FrontOptions) {
     let parsed: unknown;
     if (body.length > 0) {
       const type = req.headers['content-type'] ?? '';
+      const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1]?.toLowerCase();
+      if (JSON_TYPE.test(type) && charset && charset !== 'utf-8' && charset !== 'utf8') {
+        return fail(
+          400,
+          envelope(`The request body must be UTF-8 JSON (got charset '${charset.slice(0, 40)}').`),
+        );
+      }
       if (!JSON_TYPE.test(type)) {
         return fail(
           400,
@@ -159,7 +178,10 @@ export function frontHandler(options: FrontOptions) {
     delete headers['transfer-encoding'];
     delete headers.expect;
     delete headers['content-length'];
-    if (body.length > 0) headers['content-length'] = String(body.length);
+    if (body.length > 0) {
+      headers['content-length'] = String(body.length);
+      headers['content-type'] = 'application/json'; // the front has read it as UTF-8 JSON
+    }
     return new Promise((resolve, reject) => {
       const out = request(
         {
@@ -184,6 +206,9 @@ export function frontHandler(options: FrontOptions) {
         },
       );
       out.on('error', reject);
+      out.setTimeout(FORWARD_TIMEOUT_MS, () =>
+        out.destroy(new Error(`Prism did not answer within ${FORWARD_TIMEOUT_MS} ms`)),
+      );
       out.end(body.length > 0 ? body : undefined);
     });
   }
