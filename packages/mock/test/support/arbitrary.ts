@@ -68,9 +68,12 @@ export function fromSchema(node: Schema, depth = 0, inherited: string[] = []): f
   if (s.allOf || (s.anyOf && (s.properties || s.required))) {
     // The whole's `required` applies to the parts' properties.
     const required = [...(s.required ?? []), ...inherited];
-    const parts: fc.Arbitrary<unknown>[] = (s.allOf ?? []).map((part) =>
-      fromSchema(part, depth + 1, required),
-    );
+    const parts: fc.Arbitrary<unknown>[] = (s.allOf ?? []).map((part) => {
+      const p = deref(part);
+      // A part that is only a choice of objects: each branch pins the other choices (to null).
+      if (p.anyOf && !p.properties) return fc.oneof(...p.anyOf.map((b) => objectFrom(deref(b), depth, true)));
+      return fromSchema(part, depth + 1, required);
+    });
     if (s.properties) parts.push(objectFrom(s, depth, false, required));
     if (s.anyOf) parts.push(fc.oneof(...s.anyOf.map((branch) => objectFrom(deref(branch), depth, true))));
     return fc.tuple(...parts).map((values) => Object.assign({}, ...values.filter(isObject)));
