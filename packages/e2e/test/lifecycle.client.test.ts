@@ -1,19 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import {
   ConflictError,
   createClient,
   type DeploymentStatus,
+  type InferenceDeploymentCreate,
   InternalServerError,
   NotFoundError,
   RateLimitError,
   UnprocessableEntityError,
 } from '@sgi/client';
+import { loadSpec } from '@sgi/spec';
 import { describe, expect, inject, it } from 'vitest';
 
-const seedBody = JSON.parse(
-  readFileSync(new URL('./fixtures/seed-create-body.json', import.meta.url), 'utf8'),
-);
+/** The request of the original documentation's curl example, as the spec records it. */
+const seedBody = (loadSpec().components.examples as Record<string, { value: InferenceDeploymentCreate }>)
+  .CreateRequestSeed?.value as InferenceDeploymentCreate;
 
 /** A client of the sandbox with a token of its own: a tenant no other test sees. */
 function sandboxClient(options: Parameters<typeof createClient>[0] = {}) {
@@ -52,7 +53,7 @@ describe('the whole life of a deployment through @sgi/client', () => {
 
     const got = await client.inference.get(id);
     expect(got.link).toMatch(/^https:\/\//);
-    expect(got.autoscaling_config).toMatchObject(seedBody.autoscaling_config);
+    expect(got.autoscaling_config).toMatchObject(seedBody.autoscaling_config ?? {});
     expect(got).not.toHaveProperty('hf_token');
 
     const listed = await client.inference.list();
@@ -86,7 +87,12 @@ describe('the whole life of a deployment through @sgi/client', () => {
   it('surfaces invalid fields as UnprocessableEntityError naming each field', async () => {
     const client = sandboxClient();
     const error = await client.inference
-      .create({ ...seedBody, inf_type: 'chat', initial_worker_config: { max_workers: -1 } })
+      // Invalid on purpose: the types would refuse it, so it goes through `unknown`.
+      .create({
+        ...seedBody,
+        inf_type: 'chat',
+        initial_worker_config: { max_workers: -1 },
+      } as unknown as typeof seedBody)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnprocessableEntityError);
     expect((error as UnprocessableEntityError).errors.map((e) => e.field).sort()).toEqual([

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { loadSpec } from '@sgi/spec';
 import { describe, expect, inject, it } from 'vitest';
 
-const seedBody = readFileSync(new URL('./fixtures/seed-create-body.json', import.meta.url), 'utf8');
+/** The request of the original documentation's curl example, as the spec records it. */
+const seedBody = JSON.stringify(
+  (loadSpec().components.examples as Record<string, { value: unknown }>).CreateRequestSeed?.value,
+);
 
 /** Raw HTTP against the sandbox with a token of its own. */
 function http() {

@@ -118,10 +118,7 @@ export function frontHandler(options: FrontOptions) {
       try {
         parsed = JSON.parse(body.toString('utf8'));
       } catch (error) {
-        return fail(
-          400,
-          envelope(`The request body is not valid JSON: ${(error as Error).message.slice(0, 300)}.`),
-        );
+        return fail(400, envelope(`The request body is not valid JSON: ${jsonErrorReason(error as Error)}.`));
       }
       if (jsonDepthExceeds(parsed, options.maxDepth)) {
         return fail(400, envelope(`The request body is nested deeper than ${options.maxDepth} levels.`));
@@ -313,4 +310,16 @@ export function frontHandler(options: FrontOptions) {
 function chaosRate(header: string | string[] | undefined, fallback: number): number {
   const value = Number(Array.isArray(header) ? header[0] : header);
   return header !== undefined && Number.isFinite(value) && value >= 0 && value <= 1 ? value : fallback;
+}
+
+/**
+ * Why JSON.parse failed, without quoting the body: V8's messages quote a slice of it, which may hold a
+ * secret such as an `hf_token` value.
+ */
+function jsonErrorReason(error: Error): string {
+  if (/Unexpected end/.test(error.message)) return 'it ends too early';
+  const position = /at position (\d+)/.exec(error.message)?.[1];
+  const token = /^Unexpected token '(.)'/.exec(error.message)?.[1];
+  if (position) return `unexpected character at position ${position}`;
+  return token ? `unexpected character '${token}'` : 'it cannot be parsed';
 }

@@ -24,6 +24,8 @@ export interface MockServerOptions {
   maxTenants?: number;
   /** Sandbox: deployments one token may hold; create answers 403 beyond it (default 1,000). */
   maxDeploymentsPerTenant?: number;
+  /** Sandbox: deployments held in all, the least recently used tokens forgotten first beyond it (default 10,000). */
+  maxDeployments?: number;
   /** Largest request body accepted, in bytes (default 1 MiB); a larger one gets 413. */
   maxBodyBytes?: number;
   /** Share (0 to 1) of calls answered 429 or 503 with `Retry-After: 1`. Default 0. */
@@ -127,6 +129,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         {
           maxTenants: options.maxTenants ?? 10_000,
           maxDeploymentsPerTenant: options.maxDeploymentsPerTenant ?? 1000,
+          maxDeployments: options.maxDeployments ?? 10_000,
         },
       );
       const backendHandler = sandboxBackend(store, facts, options.alterSandboxResponse);

@@ -22,7 +22,18 @@ describe('sandbox limits: bodies it cannot read', () => {
     const answer = await call('POST', '/sg_inf/create', { body: '{"name": "x",' });
     expect(answer.status).toBe(400);
     expectDocumented('POST', '/sg_inf/create', answer);
-    expect(answer.body.message).toMatch(/^The request body is not valid JSON: /);
+    expect(answer.body.message).toBe(
+      'The request body is not valid JSON: unexpected character at position 13.',
+    );
+  });
+
+  it('never quotes the body of malformed JSON, which may hold a secret', async () => {
+    const answer = await call('POST', '/sg_inf/create', {
+      body: '{"name": "x", "hf_token": hf_secret_value_123}',
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.body.message).toBe("The request body is not valid JSON: unexpected character 'h'.");
+    expect(JSON.stringify(answer.body)).not.toContain('secret_value');
   });
 
   it('answers a body that is not JSON with 400 naming the content type', async () => {

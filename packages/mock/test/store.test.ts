@@ -6,7 +6,7 @@ function storeAt(start = Date.UTC(2026, 10, 25, 14, 0, 0)) {
   const clock = { now: start };
   const store = new SandboxStore(
     { provisionDelayMs: 2000, deleteDelayMs: 1000 },
-    { maxTenants: 3, maxDeploymentsPerTenant: 2 },
+    { maxTenants: 3, maxDeploymentsPerTenant: 2, maxDeployments: 5 },
     () => clock.now,
   );
   return { store, clock };
@@ -117,6 +117,32 @@ describe('sandbox store: tenants', () => {
     expect(store.size()).toEqual({ tenants: 3, deployments: 3 });
     expect(store.get('a', kept)).toBeDefined();
     expect(store.list('b')).toEqual([]);
+  });
+
+  it('forgets the least recently used tokens when all tokens together hold too many', () => {
+    const { store } = storeAt();
+    const first = store.create('a', settings) as string;
+    store.create('a', settings);
+    store.create('b', settings);
+    store.create('b', settings);
+    store.create('c', settings); // 5 in all: the limit
+    expect(store.size()).toEqual({ tenants: 3, deployments: 5 });
+    const newest = store.create('c', settings); // a, the least recently used, is forgotten
+    expect(newest).toBeDefined();
+    expect(store.size()).toEqual({ tenants: 2, deployments: 4 });
+    expect(store.get('a', first)).toBeUndefined();
+  });
+
+  it('counts what delete and reset remove', () => {
+    const { store, clock } = storeAt();
+    const id = store.create('a', settings) as string;
+    store.create('a', settings);
+    store.delete('a', id);
+    clock.now += 1000;
+    store.list('a');
+    expect(store.size().deployments).toBe(1);
+    store.reset('a');
+    expect(store.size().deployments).toBe(0);
   });
 
   it("reset forgets one token's deployments only", () => {

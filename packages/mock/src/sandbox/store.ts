@@ -16,6 +16,8 @@ export interface SandboxLimits {
   maxTenants: number;
   /** Deployments one token may hold; create answers 403 beyond it. */
   maxDeploymentsPerTenant: number;
+  /** Deployments held in all; beyond it, the least recently used tokens are forgotten first. */
+  maxDeployments: number;
 }
 
 type Status = 'PROVISIONING' | 'ACTIVE' | 'INACTIVE' | 'DELETING';
@@ -62,6 +64,8 @@ function priceOf(settings: Json): number {
 export class SandboxStore {
   readonly #tenants = new Map<string, Tenant>();
   #seq = 0;
+  /** Deployments held across all tenants. */
+  #count = 0;
 
   constructor(
     readonly timings: SandboxTimings,
@@ -77,10 +81,7 @@ export class SandboxStore {
       this.#tenants.delete(key);
     } else {
       tenant = { userId: `usr_${key.slice(0, 12)}`, deployments: new Map() };
-      while (this.#tenants.size >= this.limits.maxTenants) {
-        const oldest = this.#tenants.keys().next().value as string;
-        this.#tenants.delete(oldest);
-      }
+      while (this.#tenants.size >= this.limits.maxTenants) this.#forgetOldest();
     }
     this.#tenants.set(key, tenant);
     return tenant;
@@ -94,6 +95,7 @@ export class SandboxStore {
     }
     if (d.status === 'DELETING' && now >= d.since + this.timings.deleteDelayMs) {
       tenant.deployments.delete(d.id);
+      this.#count--;
       return undefined;
     }
     return d;
@@ -120,6 +122,10 @@ export class SandboxStore {
     const now = this.now();
     for (const d of [...tenant.deployments.values()]) this.#advance(tenant, d, now);
     if (tenant.deployments.size >= this.limits.maxDeploymentsPerTenant) return undefined;
+    // The caller's tenant is the most recently used, so it is forgotten last.
+    while (this.#count >= this.limits.maxDeployments && this.#tenants.size > 1) this.#forgetOldest();
+    if (this.#count >= this.limits.maxDeployments) return undefined;
+    this.#count++;
     const id = randomUUID();
     tenant.deployments.set(id, {
       id,
@@ -195,14 +201,20 @@ export class SandboxStore {
     const tenant = this.#tenant(token);
     const count = tenant.deployments.size;
     tenant.deployments.clear();
+    this.#count -= count;
     return count;
+  }
+
+  /** Forgets the least recently used tenant and its deployments. */
+  #forgetOldest(): void {
+    const [key, oldest] = this.#tenants.entries().next().value as [string, Tenant];
+    this.#count -= oldest.deployments.size;
+    this.#tenants.delete(key);
   }
 
   /** How many tenants and deployments the store holds (for memory checks). */
   size(): { tenants: number; deployments: number } {
-    let deployments = 0;
-    for (const t of this.#tenants.values()) deployments += t.deployments.size;
-    return { tenants: this.#tenants.size, deployments };
+    return { tenants: this.#tenants.size, deployments: this.#count };
   }
 
   #view(tenant: Tenant, d: Deployment, now: number): Json {
