@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   ConflictError,
   createClient,
+  DeploymentFailedError,
   type DeploymentStatus,
   type InferenceDeploymentCreate,
   InternalServerError,
@@ -70,6 +71,21 @@ describe('the whole life of a deployment through @sgi/client', () => {
     expect(error).toBeInstanceOf(NotFoundError);
     expect((error as NotFoundError).status).toBe(404);
     expect(await client.inference.list()).toEqual([]);
+  });
+
+  it('waitUntilReady rejects with DeploymentFailedError when provisioning fails', async () => {
+    const client = sandboxClient();
+    const { inf_id: id } = await client.inference.create(seedBody, {
+      headers: { 'X-Sandbox-Outcome': 'fail' },
+    });
+    const error = await client.inference.waitUntilReady(id, { interval: 50 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeploymentFailedError);
+    expect((error as DeploymentFailedError).deployment).toMatchObject({
+      id,
+      status: 'FAILED',
+      metadata: { failure_reason: expect.stringContaining('Provisioning failed') },
+    });
+    expect(await client.inference.delete(id)).toBe(`Deployment ${id} is being deleted.`);
   });
 
   it('surfaces an illegal transition as ConflictError with the sandbox message', async () => {

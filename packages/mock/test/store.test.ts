@@ -38,6 +38,23 @@ describe('sandbox store: statuses move with time', () => {
     });
   });
 
+  it('a deployment asked to fail ends provisioning as FAILED, with the reason in metadata', () => {
+    const { store, clock } = storeAt();
+    const id = store.create('t', settings, { fails: true }) as string;
+    expect(store.get('t', id)?.status).toBe('PROVISIONING');
+    clock.now += 2000;
+    expect(store.get('t', id)).toMatchObject({
+      status: 'FAILED',
+      link: null,
+      current_price_per_hour: 0,
+      end_time: new Date(clock.now).toISOString(),
+      metadata: { failure_reason: expect.stringContaining('X-Sandbox-Outcome: fail') },
+    });
+    expect(store.start('t', id)).toMatchObject({ ok: false, status: 409 });
+    expect(store.stop('t', id)).toMatchObject({ ok: false, status: 409 });
+    expect(store.delete('t', id).ok).toBe(true);
+  });
+
   it('adds up the cost of ACTIVE time only', () => {
     const { store, clock } = storeAt();
     const id = store.create('t', settings) as string;

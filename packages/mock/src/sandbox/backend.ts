@@ -50,7 +50,8 @@ export function sandboxBackend(store: SandboxStore, facts: SpecFacts, alter?: Al
       const body = (await readJson(req)) as Record<string, unknown>;
       const errors = crossFieldErrors(body);
       if (errors.length > 0) return reply(422, envelope(invalidFieldsMessage(errors), errors));
-      const id = store.create(token, storedSettings(body, facts, engines));
+      const fails = String(req.headers['x-sandbox-outcome'] ?? '').toLowerCase() === 'fail';
+      const id = store.create(token, storedSettings(body, facts, engines), { fails });
       if (!id) {
         const max = store.limits.maxDeploymentsPerTenant;
         return reply(

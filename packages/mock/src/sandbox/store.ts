@@ -20,10 +20,16 @@ export interface SandboxLimits {
   maxDeployments: number;
 }
 
-type Status = 'PROVISIONING' | 'ACTIVE' | 'INACTIVE' | 'DELETING';
+type Status = 'PROVISIONING' | 'ACTIVE' | 'INACTIVE' | 'FAILED' | 'DELETING';
+
+/** Why a deployment asked to fail (`X-Sandbox-Outcome: fail`) is `FAILED`, in its `metadata`. */
+export const FAILURE_REASON =
+  'Provisioning failed: the create request asked the sandbox for it (X-Sandbox-Outcome: fail).';
 
 interface Deployment {
   id: string;
+  /** Ends provisioning as `FAILED` instead of `ACTIVE`. */
+  fails: boolean;
   seq: number;
   settings: Json;
   timestamp: string;
@@ -90,8 +96,9 @@ export class SandboxStore {
   /** Brings a deployment's status up to date; returns undefined once it is gone. */
   #advance(tenant: Tenant, d: Deployment, now: number): Deployment | undefined {
     if (d.status === 'PROVISIONING' && now >= d.since + this.timings.provisionDelayMs) {
-      d.status = 'ACTIVE';
+      d.status = d.fails ? 'FAILED' : 'ACTIVE';
       d.since += this.timings.provisionDelayMs;
+      if (d.fails) d.endTime = iso(d.since);
     }
     if (d.status === 'DELETING' && now >= d.since + this.timings.deleteDelayMs) {
       tenant.deployments.delete(d.id);
@@ -117,7 +124,7 @@ export class SandboxStore {
   }
 
   /** Records a new deployment as `PROVISIONING`; undefined when the tenant holds too many. */
-  create(token: string, settings: Json): string | undefined {
+  create(token: string, settings: Json, outcome: { fails?: boolean } = {}): string | undefined {
     const tenant = this.#tenant(token);
     const now = this.now();
     for (const d of [...tenant.deployments.values()]) this.#advance(tenant, d, now);
@@ -129,6 +136,7 @@ export class SandboxStore {
     const id = randomUUID();
     tenant.deployments.set(id, {
       id,
+      fails: outcome.fails === true,
       seq: this.#seq++,
       settings,
       timestamp: iso(now),
@@ -230,7 +238,7 @@ export class SandboxStore {
       timestamp: d.timestamp,
       link: active ? `https://${d.id}.sandbox.invalid` : null,
       end_time: d.endTime,
-      metadata: {},
+      metadata: d.status === 'FAILED' ? { failure_reason: FAILURE_REASON } : {},
     };
   }
 }
