@@ -123,6 +123,23 @@ const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
       })),
   },
   {
+    // Operations on a deployment the same token created earlier (`{known}` is replaced when sent), in
+    // any order: stop a deleted one, start an active one, delete twice...
+    weight: 3,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(['GET', ''], ['DELETE', ''], ['POST', '/scale/up'], ['POST', '/scale/zero']),
+        fc.constantFrom('', '?force=true', '?force=false', '?force=maybe'),
+        fc.integer({ min: 0, max: 300 }),
+      )
+      .map(([[method, suffix], query, n]) => ({
+        kind: 'known id',
+        method,
+        path: `/sg_inf/{known}${suffix}${query}`,
+        headers: withHeaders(`Bearer fuzz-${n}`, {}),
+      })),
+  },
+  {
     weight: 4,
     arbitrary: fc
       .tuple(
@@ -211,14 +228,27 @@ describe('fuzz: hostile requests against the sandbox', () => {
     const byStatus = new Map<number, number>();
     const byKind = new Map<string, number>();
     const failures: string[] = [];
+    /** The last ids each token created, for the `known id` requests. */
+    const createdBy = new Map<string, string[]>();
 
     gc();
     const heapBefore = process.memoryUsage().heapUsed;
     let next = 0;
     const worker = async () => {
       while (next < requests.length) {
-        const r = requests[next++] as FuzzRequest;
+        const planned = requests[next++] as FuzzRequest;
+        const auth = planned.headers.authorization ?? '';
+        const known = createdBy.get(auth) ?? [];
+        const r = planned.path.includes('{known}')
+          ? {
+              ...planned,
+              path: planned.path.replace('{known}', known[next % Math.max(1, known.length)] ?? 'none-yet'),
+            }
+          : planned;
         const { status, text } = await send(base, r);
+        if (r.path === '/sg_inf/create' && status === 200) {
+          createdBy.set(auth, [...known.slice(-9), JSON.parse(text).message.inf_id]);
+        }
         byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
         byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
         if (status >= 500) failures.push(`${status} ${r.method} ${r.path} ${text.slice(0, 300)}`);
