@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, type IncomingMessage, request, type ServerResponse } from 'node:http';
-import { type ErrorEnvelope, envelope, type FieldError, invalidFieldsMessage, sendJson } from './errors.js';
+import {
+  type ErrorEnvelope,
+  envelope,
+  type FieldError,
+  invalidFieldsMessage,
+  sendJson,
+  UNAUTHORIZED,
+} from './errors.js';
 import { jsonDepthExceeds } from './limits.js';
 import type { SpecFacts } from './spec.js';
 import { fieldErrors, type PrismViolation, parseViolationHeader } from './violations.js';
@@ -98,6 +105,11 @@ export function frontHandler(options: FrontOptions) {
     }
 
     let parsed: unknown;
+    // Credentials come first, as on the real service: a caller without a bearer token learns that,
+    // not what is wrong with its body. (Prism checks the same for every route it answers.)
+    if (body.length > 0 && !/^Bearer\s+\S/i.test(req.headers.authorization ?? '')) {
+      return fail(401, envelope(UNAUTHORIZED));
+    }
     if (body.length > 0) {
       const type = req.headers['content-type'] ?? '';
       const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1]?.toLowerCase();
@@ -275,10 +287,7 @@ export function frontHandler(options: FrontOptions) {
     }
     if (!problem) return undefined;
     if (answer.status === 401) {
-      return {
-        status: 401,
-        body: envelope("Missing or invalid bearer token: send 'Authorization: Bearer <access_token>'."),
-      };
+      return { status: 401, body: envelope(UNAUTHORIZED) };
     }
     if (
       problem.type?.endsWith('NO_PATH_MATCHED_ERROR') ||

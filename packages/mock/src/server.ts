@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { specYamlPath } from '@sgi/spec';
-import { envelope, sendJson } from './errors.js';
+import { envelope, sendJson, UNAUTHORIZED } from './errors.js';
 import { type ContractViolation, frontHandler } from './front.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH } from './limits.js';
 import { type RunningPrism, startPrism } from './prism.js';
@@ -85,11 +85,7 @@ function sandboxRoutes(store: SandboxStore) {
     }
     const token = bearerToken(req);
     if (!token) {
-      sendJson(
-        res,
-        401,
-        envelope("Missing or invalid bearer token: send 'Authorization: Bearer <access_token>'."),
-      );
+      sendJson(res, 401, envelope(UNAUTHORIZED));
       return true;
     }
     const removed = store.reset(token);

@@ -36,6 +36,14 @@ describe('sandbox limits: bodies it cannot read', () => {
     expect(JSON.stringify(answer.body)).not.toContain('secret_value');
   });
 
+  it('answers a bad body without a bearer token with 401: credentials come first', async () => {
+    for (const body of ['{"name":', '{"nmae": "typo"}']) {
+      const answer = await call('POST', '/sg_inf/create', { body, token: null });
+      expect(answer.status, body).toBe(401);
+      expectDocumented('POST', '/sg_inf/create', answer);
+    }
+  });
+
   it('answers a body that is not JSON with 400 naming the content type', async () => {
     const answer = await call('POST', '/sg_inf/create', {
       body: 'name=x',

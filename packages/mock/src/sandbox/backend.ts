@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { envelope, invalidFieldsMessage, sendJson } from '../errors.js';
+import { envelope, invalidFieldsMessage, sendJson, UNAUTHORIZED } from '../errors.js';
 import type { SpecFacts } from '../spec.js';
 import { crossFieldErrors, defaultEngines, storedSettings } from './settings.js';
 import type { SandboxStore } from './store.js';
@@ -40,10 +40,7 @@ export function sandboxBackend(store: SandboxStore, facts: SpecFacts, alter?: Al
     const token = bearerToken(req);
     if (!token) {
       req.resume();
-      return reply(
-        401,
-        envelope("Missing or invalid bearer token: send 'Authorization: Bearer <access_token>'."),
-      );
+      return reply(401, envelope(UNAUTHORIZED));
     }
 
     if (method === 'POST' && path === '/sg_inf/create') {
