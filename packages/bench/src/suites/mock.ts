@@ -185,7 +185,7 @@ export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
   const candidates = [jsonServer(), barePrism(), sgiMock('static'), sgiMock('sandbox')];
   const options = ctx.quick
     ? { rounds: 1, warmupSec: 0.5, seconds: 0.5, connections: [1, 10] }
-    : { rounds: 3, warmupSec: 1, seconds: 2, connections: [1, 10] };
+    : { rounds: 5, warmupSec: 0.5, seconds: 1.5, connections: [1, 10] };
   const levels = options.connections;
   type PerLevel = Record<number, LoadRun[]>;
   const runs = new Map<string, PerLevel>(
@@ -297,15 +297,17 @@ export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
     figures[c.name] = out;
   }
   const floorReady = ready.get(candidates[0]?.name ?? '') ?? [];
+  const prismReady = failed.has(bare) ? [] : (ready.get(bare) ?? []);
+  const against = (r: number[], base: number[]) =>
+    base.length === r.length && r.length > 0 ? fig(summarize(ratios(r, base)), 'x') : '–';
   const readyTable: Table = {
     caption:
       'Time from spawning the process to its first answer (the floor is a bare `node:http` server: what ' +
       'starting any Node process costs on this machine at the time):',
-    columns: ['server', 'ready', 'x floor'],
+    columns: ['server', 'ready', 'x floor', 'x bare Prism'],
     rows: ok.map((c) => {
       const r = ready.get(c.name) as number[];
-      const x = floorReady.length === r.length ? fig(summarize(ratios(r, floorReady)), 'x') : '–';
-      return [c.name, fig(summarize(r), 'ms'), x];
+      return [c.name, fig(summarize(r), 'ms'), against(r, floorReady), against(r, prismReady)];
     }),
   };
   return {
