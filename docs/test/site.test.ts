@@ -2,13 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { guidePage, guides, referencePage } from '../src/guides.js';
-import { operations, readPage, referenceRoute, siteDir, sitePages } from './support/site.js';
-
-/** Routes of the reference page (what follows `#`): its start, each tag and each operation. */
-function referenceRoutes(): Set<string> {
-  const ops = operations();
-  return new Set(['/', ...ops.map((op) => `/${op.tag.toLowerCase()}`), ...ops.map(referenceRoute)]);
-}
+import { operations, readPage, referenceRoutes, siteDir, sitePages } from './support/site.js';
 
 /** The links a reader can follow on a page: every `href` of a guide, the header's on the reference. */
 function linksOf(page: string): string[] {
