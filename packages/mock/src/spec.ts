@@ -50,7 +50,9 @@ export function specFacts(document: OpenApiDocument = loadSpec()): SpecFacts {
     for (const part of [...(s.allOf ?? []), ...(s.anyOf ?? []), ...(s.oneOf ?? [])]) collect(part);
   };
   collect(createSchema);
-  const exclusiveFields = (createSchema.anyOf ?? [])
+  // The "exactly one controller" branches sit in an `anyOf`, at the top or inside one `allOf` part.
+  const exclusiveFields = [createSchema, ...(createSchema.allOf ?? []).map(deref)]
+    .flatMap((part) => part.anyOf ?? [])
     .map((branch) => deref(branch).required ?? [])
     .filter((required) => required.length === 1)
     .map((required) => required[0] as string);
