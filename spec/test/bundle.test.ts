@@ -32,7 +32,7 @@ describe('the bundle', () => {
     expect(second).toBe(first);
     expect(readFileSync(specJsonPath, 'utf8')).toBe(first);
     expect(readFileSync(specYamlPath, 'utf8')).toBe(bundle('a.yaml'));
-  }, 60_000); // three Redocly runs: over vitest's 5 s default when other packages' tests share the CPU
+  });
 
   it('has no external $ref left', () => {
     const refs = JSON.stringify(loadSpec()).match(/"\$ref":"[^"]*"/g) ?? [];
