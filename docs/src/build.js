@@ -6,11 +6,20 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { loadSpec, specJsonPath, specYamlPath } from '@sgi/spec';
 import { guidePage, guides, referencePage } from './guides.js';
 import { guideDocument, siteCss, siteHeader, siteName } from './layout.js';
@@ -125,6 +134,24 @@ function buildGuides() {
   }
 }
 
+/**
+ * Writes a `.gz` and a `.br` copy next to each text file, for servers that send precompressed files
+ * (`serve.js`, nginx's `gzip_static`, most CDNs): the reference travels as ~0.6 MB instead of ~2.6 MB.
+ * @param {string} dir
+ */
+function precompress(dir) {
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !/\.(html|json|yaml|svg)$/.test(entry.name)) continue;
+    const file = join(entry.parentPath, entry.name);
+    const bytes = readFileSync(file);
+    writeFileSync(`${file}.gz`, gzipSync(bytes, { level: 9 }));
+    writeFileSync(
+      `${file}.br`,
+      brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 9 } }),
+    );
+  }
+}
+
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 const bytes = buildReference();
@@ -132,4 +159,5 @@ buildGuides();
 copyFileSync(join(docsDir, 'assets/favicon.svg'), join(outDir, 'favicon.svg'));
 copyFileSync(specYamlPath, join(outDir, 'openapi.yaml'));
 copyFileSync(specJsonPath, join(outDir, 'openapi.json'));
+precompress(outDir);
 console.log(`docs: built ${outDir} (reference ${(bytes / 1024).toFixed(0)} KiB, ${guides.length} guides)`);
