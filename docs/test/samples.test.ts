@@ -125,6 +125,9 @@ describe('the TypeScript samples, run against the mock', () => {
       if (!op) throw new Error(`${operationId} is not in the spec`);
       const output = await runTypeScript(sample(op, 'TypeScript'), id);
       expect(output.trim().length).toBeGreaterThan(0);
+      if (operationId === 'getInferenceDeployment') expect(output).toContain('ACTIVE');
+      if (operationId === 'listInferenceDeployments') expect(output).toContain(id);
+      if (operationId === 'startInferenceDeployment') expect(output).toContain('ready at');
       if (operationId === 'createInferenceDeployment') {
         expect(output).toContain('ACTIVE');
         // The sample prints no id: the newest deployment of this token is the one it created.
@@ -139,9 +142,9 @@ describe('the TypeScript samples, run against the mock', () => {
   }
 
   it('fail when a sample is broken (the check can fail)', async () => {
-    const get = ops.find((o) => o.operationId === 'getInferenceDeployment');
-    if (!get) throw new Error('no get operation');
-    const broken = sample(get, 'TypeScript').replace('deployment.status', 'deployment.status.toFixed()');
-    await expect(runTypeScript(broken, id)).rejects.toThrow(/toFixed/);
+    const list = ops.find((o) => o.operationId === 'listInferenceDeployments');
+    if (!list) throw new Error('no list operation');
+    const broken = sample(list, 'TypeScript').replace('client.inference.list()', 'client.inference.all()');
+    await expect(runTypeScript(broken, id)).rejects.toThrow(/client\.inference\.all is not a function/);
   });
 });
