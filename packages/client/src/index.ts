@@ -127,7 +127,8 @@ export function createClient(options: ClientOptions = {}): ScaleGenClient {
     baseUrl,
     async fetch(request) {
       const t = typeof token === 'function' ? await token({ refresh: false }) : token;
-      for (const [k, v] of Object.entries(options.headers ?? {})) request.headers.set(k, v);
+      for (const [k, v] of Object.entries(options.headers ?? {}))
+        if (!request.headers.has(k)) request.headers.set(k, v);
       if (t) request.headers.set('authorization', `Bearer ${t}`);
       return fetchImpl()(request);
     },

@@ -6,6 +6,7 @@ import {
   createClient,
   NotFoundError,
   parseRetryAfter,
+  rawClient,
   retryDelay,
   ScaleGenError,
 } from '../src/index.js';
@@ -37,6 +38,10 @@ describe('what the API answers', () => {
       'inference.get failed: the API answered 204 with no content (no such deployment)',
     );
     await expect(client.inference.list()).resolves.toEqual([]);
+    const created = await client.inference.create({} as never).catch((e) => e);
+    expect(created.constructor).toBe(APIError);
+    expect(created.status).toBe(204);
+    expect(created.message).toBe('inference.create failed: the API answered 204 with no content');
   });
 
   it('a bare object or array without the envelope is taken as the result', async () => {
@@ -157,6 +162,17 @@ describe('requests', () => {
     expect(calls).toHaveLength(4);
   });
 
+  it('aborting during the wait before a retry stops at once, with no further attempt', async () => {
+    const { client, calls } = clientWith(() => json(500, { success: false, message: 'Boom.' }), {
+      backoff: { initialDelay: 60_000, maxDelay: 60_000 },
+    });
+    const ac = new AbortController();
+    const call = client.inference.list({ signal: ac.signal });
+    setTimeout(() => ac.abort(), 20);
+    await expect(call).rejects.toBeInstanceOf(APIUserAbortError);
+    expect(calls).toHaveLength(1);
+  });
+
   it('an already aborted signal sends nothing', async () => {
     const { client, calls } = clientWith(() => json(200, {}));
     const err = await client.inference.list({ signal: AbortSignal.abort() }).catch((e) => e);
@@ -261,5 +277,25 @@ describe('waitUntilReady', () => {
     const wait = client.inference.waitUntilReady('dep-1', { interval: 10_000, signal: ac.signal });
     setTimeout(() => ac.abort(), 10);
     await expect(wait).rejects.toBeInstanceOf(APIUserAbortError);
+  });
+});
+
+describe('rawClient', () => {
+  it('sends the client credentials and headers; per-call headers win', async () => {
+    const seen: Headers[] = [];
+    const client = createClient({
+      baseUrl: 'http://api.test',
+      token: 'token-12345678',
+      headers: { 'x-team': 'a', 'x-env': 'prod' },
+      fetch: (async (request: Request) => {
+        seen.push(request.headers);
+        return json(200, { success: true, message: [] });
+      }) as typeof fetch,
+    });
+    const { data } = await rawClient(client).GET('/sg_inf/list', { headers: { 'x-team': 'b' } });
+    expect(data?.message).toEqual([]);
+    expect(seen[0]?.get('authorization')).toBe('Bearer token-12345678');
+    expect(seen[0]?.get('x-team')).toBe('b');
+    expect(seen[0]?.get('x-env')).toBe('prod');
   });
 });

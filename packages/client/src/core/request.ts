@@ -121,7 +121,13 @@ function withAuth(secrets: string[], auth: string | undefined): string[] {
 /** Builds the function every resource method calls. */
 export function createTransport(config: TransportConfig): Send {
   const { baseUrl, token, backoff, logger } = config;
-  const level = LEVELS.indexOf(config.logLevel);
+  let level = LEVELS.indexOf(config.logLevel);
+  if (level < 0) {
+    level = 2;
+    logger.warn?.(
+      `${JSON.stringify(config.logLevel)} is not a log level (${LEVELS.join(', ')}): logging warnings`,
+    );
+  }
   const log = (lvl: 1 | 2 | 3 | 4, message: string, secrets: string[]) => {
     if (lvl <= level) logger[LEVELS[lvl] as 'error']?.(redact(message, secrets));
   };
@@ -161,7 +167,8 @@ export function createTransport(config: TransportConfig): Send {
       if (payload) headers['content-type'] = 'application/json';
       if (attempt) headers['x-retry-count'] = String(attempt);
 
-      // One controller per attempt, only when a timeout or a caller's signal applies.
+      // One controller and one timer per attempt, only when a timeout applies (a caller's signal
+      // alone is passed as it is).
       let ac: AbortController | undefined;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let onAbort: (() => void) | undefined;
@@ -208,6 +215,8 @@ export function createTransport(config: TransportConfig): Send {
             parseFailed = true;
           }
         }
+        // A 2xx is the result, unless its envelope says `success: false` or it is empty (the real
+        // server's 204 for "not found" and for an empty list).
         if (status >= 200 && status < 300 && !parseFailed) {
           const env = parsed as
             | { success?: unknown; message?: unknown; warning?: unknown }
@@ -216,7 +225,7 @@ export function createTransport(config: TransportConfig): Send {
           if (env == null) {
             if (op.empty === 'list') return done<T>([], res, withResponse);
             error = new (op.empty ? NotFoundError : APIError)(
-              204,
+              status as 204,
               `${op.name} failed: the API answered ${status} with no content${op.empty ? ' (no such deployment)' : ''}`,
               undefined,
               res.headers,
@@ -241,6 +250,8 @@ export function createTransport(config: TransportConfig): Send {
             attempt--;
             continue;
           }
+          // The retry policy (README, "Retries"): whatever the server says it did not process, for
+          // every call; for reads, whatever may be transient as well.
           const notProcessed = status === 429 || (status === 503 && res.headers.has('retry-after'));
           retry =
             notProcessed || (op.safe && (status === 408 || status >= 500 || (parseFailed && status < 300)));
@@ -248,11 +259,13 @@ export function createTransport(config: TransportConfig): Send {
       } else if (signal?.aborted) {
         throw new APIUserAbortError(`${op.name} was aborted`, { cause: failure });
       } else if (ac?.signal.reason === TIMEOUT) {
+        // A timed-out attempt may have reached the server: only reads are sent again.
         error = new APIConnectionTimeoutError(
           `${op.name} timed out after ${timeout} ms (attempt ${attempt + 1})`,
         );
         retry = op.safe;
       } else {
+        // No response: reads are retried; other calls only when the connection was never made.
         const code = (failure as { cause?: { code?: unknown } })?.cause?.code;
         error = new APIConnectionError(
           redact(

@@ -72,13 +72,12 @@ export interface SeenRequest {
 
 /**
  * A loopback HTTP server that answers each request with the next fault of its schedule ('ok' when
- * the schedule is empty), and counts the deployments it created: a create counts whenever the
- * server may have processed it (every fault but the ones that say it did not).
+ * the schedule is empty), and counts the deployments it created per `x-test-call` header: a create
+ * counts whenever the server may have processed it (every fault but the ones that say it did not).
  */
 export async function startFaultServer() {
   const schedule: Fault[] = [];
   const requests: SeenRequest[] = [];
-  const state = { created: 0 };
   // Deployments created per value of the `x-test-call` header, so that a late request of an
   // earlier call is never counted against a later one.
   const createdByCall = new Map<string, number>();
@@ -118,7 +117,6 @@ export async function startFaultServer() {
     });
     req.on('end', () => {
       if (req.method === 'POST' && req.url === '/sg_inf/create' && !NOT_PROCESSED.has(fault)) {
-        state.created++;
         const call = String(req.headers['x-test-call']);
         createdByCall.set(call, (createdByCall.get(call) ?? 0) + 1);
       }
@@ -186,13 +184,11 @@ export async function startFaultServer() {
   return {
     url,
     requests,
-    state,
     createdByCall,
     /** Replaces the schedule and forgets what was seen. */
     reset(faults: Fault[]) {
       schedule.splice(0, schedule.length, ...faults);
       requests.length = 0;
-      state.created = 0;
     },
     /** A `fetch` for the client: an attempt whose turn is 'refused' goes to a closed port. */
     fetch: ((input: string, init?: RequestInit) => {
