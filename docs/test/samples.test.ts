@@ -40,7 +40,7 @@ let mock: MockServer;
 let curlHome: string;
 
 beforeAll(async () => {
-  mock = await startMockServer({ mode: 'static', port: 0 });
+  mock = await startMockServer({ mode: 'sandbox', port: 0, provisionDelayMs: 0, deleteDelayMs: 0 });
   // curl reads $CURL_HOME/.curlrc: quiet, fail on an HTTP error, and print the status last.
   curlHome = mkdtempSync(join(tmpdir(), 'sgi-docs-curl-'));
   writeFileSync(
