@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/support/prism-setup.ts'],
+    globalSetup: ['@sgi/testing/network-guard/global', 'test/support/prism-setup.ts'],
+    setupFiles: ['@sgi/testing/network-guard'],
   },
 });
