@@ -36,7 +36,7 @@ describe('sgi-breaking-changes', () => {
       checkout(edited(released, breakingEdits['removed response field (InferenceDeployment.user_id)'])),
     );
     expect(run.status).toBe(1);
-    expect(run.err).toContain('/components/schemas/InferenceDeployment/allOf/1/properties/user_id');
+    expect(run.err).toContain('[Removed] property `user_id` from `message` in Response 200 content');
     expect(run.err).toContain('[removed-field]');
   });
 

@@ -29,7 +29,9 @@ describe('runGate', () => {
     expect(result.message).toContain(
       'breaking changes since the released @sgi/spec@1.0.0, but no pending changeset names it',
     );
-    expect(result.message).toContain('/components/schemas/GpuType/enum');
+    expect(result.message).toContain(
+      '[Replaced] possible values of `initial_worker_config.initial_workers_gpu`',
+    );
     expect(result.message).toContain('choose a major bump for @sgi/spec');
   });
 

@@ -69,6 +69,18 @@ export const breakingEdits = {
     responses['201'] = responses['200'];
     delete responses['200'];
   },
+  'removed schema type (LlmLora, inlined where it was used)': (s) => {
+    const lora = at(schemas(s), 'LlmLora');
+    const inline = (node: unknown): unknown => {
+      if (Array.isArray(node)) return node.map(inline);
+      if (!node || typeof node !== 'object') return node;
+      if ((node as Json).$ref === '#/components/schemas/LlmLora') return structuredClone(lora);
+      return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, inline(v)]));
+    };
+    delete schemas(s).LlmLora;
+    s.paths = inline(s.paths);
+    s.components = inline(s.components);
+  },
   'removed error status (delete 409)': (s) => {
     delete at(s, 'paths', '/sg_inf/{inference_id}', 'delete', 'responses')['409'];
   },
@@ -107,6 +119,12 @@ export const additiveEdits = {
   },
   'new error status (list 404)': (s) => {
     at(s, 'paths', '/sg_inf/list', 'get').responses['404'] = { $ref: '#/components/responses/NotFound' };
+  },
+  'equivalent restructuring (the one-controller anyOf moved into an allOf member)': (s) => {
+    const create = at(schemas(s), 'InferenceDeploymentCreate');
+    if (!create.anyOf) throw new Error('InferenceDeploymentCreate has no top-level anyOf any more');
+    create.allOf.push({ anyOf: create.anyOf });
+    delete create.anyOf;
   },
   'documentation only (descriptions, deprecation)': (s) => {
     s.info.description += '\n\nMore words.';
