@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import dgram from 'node:dgram';
 import dns from 'node:dns';
 import http from 'node:http';
@@ -123,14 +123,20 @@ describe('loopback stays open', () => {
 describe('the vitest setup files', () => {
   const vitest = new URL('../node_modules/vitest/vitest.mjs', import.meta.url).pathname;
   const env = { ...process.env, SGI_NETWORK_GUARD_LOG: '', NODE_OPTIONS: '', CI: 'true', NO_COLOR: '1' };
-  function runFixture(name: string) {
+  /** Runs vitest on a fixture project; a whole vitest start-up, so it gets a generous time limit. */
+  function runFixture(name: string): Promise<{ status: number | null; output: string }> {
     const root = new URL(`./fixtures/${name}/`, import.meta.url).pathname;
-    const run = spawnSync(process.execPath, [vitest, 'run', '--root', root], { encoding: 'utf8', env });
-    return { status: run.status, output: run.stdout + run.stderr };
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [vitest, 'run', '--root', root], { env });
+      let output = '';
+      child.stdout.on('data', (chunk) => (output += chunk));
+      child.stderr.on('data', (chunk) => (output += chunk));
+      child.on('close', (status) => resolve({ status, output }));
+    });
   }
 
-  it('fail the test whose code swallowed a refused connection', () => {
-    const { status, output } = runFixture('swallowed');
+  it('fail the test whose code swallowed a refused connection', { timeout: 60_000 }, async () => {
+    const { status, output } = await runFixture('swallowed');
     expect(status, output).toBe(1);
     expect(output).toContain(
       'Network guard: the test "swallows a refused connection" tried to reach beyond loopback',
@@ -139,8 +145,10 @@ describe('the vitest setup files', () => {
     expect(output).toMatch(/Tests\s+1 failed \| 1 passed/);
   });
 
-  it('fail the run when a program started by a global setup tried to reach out', () => {
-    const { status, output } = runFixture('global-setup');
+  it('fail the run when a program started by a global setup tried to reach out', {
+    timeout: 60_000,
+  }, async () => {
+    const { status, output } = await runFixture('global-setup');
     expect(status, output).toBe(1);
     expect(output).toContain(
       'Network guard: the test run (global setup or a program it started) tried to reach',

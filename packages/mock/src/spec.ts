@@ -1,0 +1,58 @@
+import { loadSpec, type OpenApiDocument } from '@sgi/spec';
+
+/** A JSON Schema object as the bundle writes it (OpenAPI 3.1). */
+export type Schema = {
+  $ref?: string;
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  allOf?: Schema[];
+  anyOf?: Schema[];
+  oneOf?: Schema[];
+  items?: Schema;
+  default?: unknown;
+  [key: string]: unknown;
+};
+
+/** What the mock reads from the bundled spec, computed once. */
+export interface SpecFacts {
+  document: OpenApiDocument;
+  /** Follows local `$ref`s (`#/components/...`). */
+  deref(schema: Schema | undefined): Schema;
+  /** The create operation's request body schema. */
+  createSchema: Schema;
+  /** Every property a create body may carry at its top level (Prism does not enforce `unevaluatedProperties`). */
+  createFields: Set<string>;
+  /** The top-level fields of which exactly one must be set (the `anyOf` branches that each require one). */
+  exclusiveFields: string[];
+}
+
+/** Reads the bundled spec of `@sgi/spec` and derives what the mock needs from it. */
+export function specFacts(document: OpenApiDocument = loadSpec()): SpecFacts {
+  const deref = (schema: Schema | undefined): Schema => {
+    let current: Schema = schema ?? {};
+    for (let hops = 0; typeof current.$ref === 'string' && hops < 32; hops++) {
+      const pointer = current.$ref.replace(/^#\//, '').split('/');
+      current = pointer
+        .map((part) => part.replaceAll('~1', '/').replaceAll('~0', '~'))
+        .reduce<unknown>((node, key) => (node as Record<string, unknown>)?.[key], document) as Schema;
+    }
+    return current;
+  };
+  const create = document.paths['/sg_inf/create']?.post as
+    | { requestBody?: { content?: Record<string, { schema?: Schema }> } }
+    | undefined;
+  const createSchema = deref(create?.requestBody?.content?.['application/json']?.schema);
+  const createFields = new Set<string>();
+  const collect = (schema: Schema) => {
+    const s = deref(schema);
+    for (const key of Object.keys(s.properties ?? {})) createFields.add(key);
+    for (const part of [...(s.allOf ?? []), ...(s.anyOf ?? []), ...(s.oneOf ?? [])]) collect(part);
+  };
+  collect(createSchema);
+  const exclusiveFields = (createSchema.anyOf ?? [])
+    .map((branch) => deref(branch).required ?? [])
+    .filter((required) => required.length === 1)
+    .map((required) => required[0] as string);
+  return { document, deref, createSchema, createFields, exclusiveFields };
+}
