@@ -31,10 +31,24 @@ describe('what gets published', () => {
       expect(m.engines).toMatchObject({ node: expect.stringMatching(/^>=20/) });
       expect(m.files).toEqual(expect.arrayContaining(['dist']));
       expect(m.exports).toBeDefined();
-      expect(existsSync(join(repoRoot, pkg.dir, 'README.md'))).toBe(true);
+      expect(existsSync(join(repoRoot, pkg.dir, 'README.md')), `${pkg.dir}/README.md`).toBe(true);
+      expect(existsSync(join(repoRoot, pkg.dir, 'CHANGELOG.md')), `${pkg.dir}/CHANGELOG.md`).toBe(true);
       expect(readFileSync(join(repoRoot, pkg.dir, 'CHANGELOG.md'), 'utf8')).toMatch(
         new RegExp(`^# ${m.name}\\n`),
       );
+    },
+  );
+
+  it.each(publishedPackages().map((p) => [p.manifest.name, p] as const))(
+    '%s runs nothing on install and pins its dependencies',
+    (_name, pkg) => {
+      const scripts = (pkg.manifest.scripts ?? {}) as Record<string, string>;
+      for (const hook of ['preinstall', 'install', 'postinstall', 'prepare'])
+        expect(scripts).not.toHaveProperty(hook);
+      const deps = { ...(pkg.manifest.dependencies as Record<string, string> | undefined) };
+      for (const [dep, range] of Object.entries(deps)) {
+        expect(range, `${pkg.manifest.name} -> ${dep}`).toMatch(/^(workspace:\*|\d+\.\d+\.\d+)$/);
+      }
     },
   );
 });
