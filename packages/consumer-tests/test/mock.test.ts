@@ -4,10 +4,10 @@ import { runBin, runJson, startBin } from './support/run.js';
 const auth = { headers: { Authorization: 'Bearer consumer-test' } };
 
 describe('@sgi/mock, installed from its tarball', () => {
-  it('starts through its bin on a free port, answers, and stops on SIGTERM', async () => {
+  it('starts through its bin (sandbox) on a free port, answers, and stops on SIGTERM', async () => {
     const mock = await startBin(
       'sgi-mock',
-      ['--mode', 'static', '--port', '0'],
+      ['--mode', 'sandbox', '--port', '0'],
       /listening on (http:\/\/127\.0\.0\.1:\d+)/,
     );
     try {
@@ -28,7 +28,7 @@ describe('@sgi/mock, installed from its tarball', () => {
     expect((failure as { stderr: string }).stderr).toContain("--mode must be 'static' or 'sandbox'");
   });
 
-  it('starts through its API, answers, and closes', async () => {
+  it('starts through its API (static), answers, and closes', async () => {
     const out = await runJson<{ url: string; mode: string; status: number; success: boolean }>(
       'mock-api.mjs',
       'static',

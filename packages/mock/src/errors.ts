@@ -15,6 +15,9 @@ export interface ErrorEnvelope {
   request_id?: string;
 }
 
+/** The 401 message (the spec's own example words it the same way). */
+export const UNAUTHORIZED = "Missing or invalid bearer token: send 'Authorization: Bearer <access_token>'.";
+
 /** Builds the spec's error envelope. */
 export function envelope(message: string, errors?: FieldError[]): ErrorEnvelope {
   return errors && errors.length > 0 ? { success: false, message, errors } : { success: false, message };

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, type IncomingMessage, request, type ServerResponse } from 'node:http';
-import { type ErrorEnvelope, envelope, type FieldError, invalidFieldsMessage, sendJson } from './errors.js';
+import {
+  type ErrorEnvelope,
+  envelope,
+  type FieldError,
+  invalidFieldsMessage,
+  sendJson,
+  UNAUTHORIZED,
+} from './errors.js';
 import { jsonDepthExceeds } from './limits.js';
 import type { SpecFacts } from './spec.js';
 import { fieldErrors, type PrismViolation, parseViolationHeader } from './violations.js';
@@ -29,6 +36,9 @@ export interface FrontOptions {
   /** Called for every response Prism refused because it broke the spec. */
   onContractViolation: (violation: ContractViolation) => void;
 }
+
+/** How long the front waits for Prism; Prism always answers far sooner unless something is broken. */
+const FORWARD_TIMEOUT_MS = 15_000;
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
@@ -66,9 +76,18 @@ export function frontHandler(options: FrontOptions) {
 
     try {
       decodeURIComponent(rawUrl);
+      new URL(rawUrl, 'http://mock.invalid');
     } catch {
       req.resume();
-      return fail(400, envelope('The request URL is not valid: it has a malformed percent-encoding.'));
+      return fail(
+        400,
+        envelope('The request URL is not valid: it has a malformed percent-encoding or host.'),
+      );
+    }
+    // No route of the API starts with `//` or holds a backslash; URL parsers read those as another host.
+    if (!pathname.startsWith('/') || pathname.startsWith('//') || pathname.includes('\\')) {
+      req.resume();
+      return fail(404, envelope(`No such route: ${method} ${pathname.slice(0, 200)}.`));
     }
     if (options.ownRoute && (await options.ownRoute(req, res, requestId))) return;
 
@@ -86,8 +105,20 @@ export function frontHandler(options: FrontOptions) {
     }
 
     let parsed: unknown;
+    // Credentials come first, as on the real service: a caller without a bearer token learns that,
+    // not what is wrong with its body. (Prism checks the same for every route it answers.)
+    if (body.length > 0 && !/^Bearer\s+\S/i.test(req.headers.authorization ?? '')) {
+      return fail(401, envelope(UNAUTHORIZED));
+    }
     if (body.length > 0) {
       const type = req.headers['content-type'] ?? '';
+      const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(type)?.[1]?.toLowerCase();
+      if (JSON_TYPE.test(type) && charset && charset !== 'utf-8' && charset !== 'utf8') {
+        return fail(
+          400,
+          envelope(`The request body must be UTF-8 JSON (got charset '${charset.slice(0, 40)}').`),
+        );
+      }
       if (!JSON_TYPE.test(type)) {
         return fail(
           400,
@@ -99,10 +130,7 @@ export function frontHandler(options: FrontOptions) {
       try {
         parsed = JSON.parse(body.toString('utf8'));
       } catch (error) {
-        return fail(
-          400,
-          envelope(`The request body is not valid JSON: ${(error as Error).message.slice(0, 300)}.`),
-        );
+        return fail(400, envelope(`The request body is not valid JSON: ${jsonErrorReason(error as Error)}.`));
       }
       if (jsonDepthExceeds(parsed, options.maxDepth)) {
         return fail(400, envelope(`The request body is nested deeper than ${options.maxDepth} levels.`));
@@ -159,7 +187,10 @@ export function frontHandler(options: FrontOptions) {
     delete headers['transfer-encoding'];
     delete headers.expect;
     delete headers['content-length'];
-    if (body.length > 0) headers['content-length'] = String(body.length);
+    if (body.length > 0) {
+      headers['content-length'] = String(body.length);
+      headers['content-type'] = 'application/json'; // the front has read it as UTF-8 JSON
+    }
     return new Promise((resolve, reject) => {
       const out = request(
         {
@@ -184,6 +215,9 @@ export function frontHandler(options: FrontOptions) {
         },
       );
       out.on('error', reject);
+      out.setTimeout(FORWARD_TIMEOUT_MS, () =>
+        out.destroy(new Error(`Prism did not answer within ${FORWARD_TIMEOUT_MS} ms`)),
+      );
       out.end(body.length > 0 ? body : undefined);
     });
   }
@@ -208,7 +242,16 @@ export function frontHandler(options: FrontOptions) {
         problem = {};
       }
     }
-    const violations = problem?.validation ?? fromHeader ?? [];
+    // Prism's proxy leaves the `request` prefix off the locations of its request violations.
+    // and sometimes any location at all (a missing body).
+    const violations = (problem?.validation ?? fromHeader ?? []).map((v) => {
+      const location = Array.isArray(v.location) ? v.location : [];
+      const side = location[0];
+      return {
+        ...v,
+        location: side === 'request' || side === 'response' ? location : ['request', ...location],
+      };
+    });
     const shortPath = pathname.length > 200 ? `${pathname.slice(0, 200)}...` : pathname;
 
     const responseViolations = violations.filter((v) => v.location[0] === 'response');
@@ -244,10 +287,7 @@ export function frontHandler(options: FrontOptions) {
     }
     if (!problem) return undefined;
     if (answer.status === 401) {
-      return {
-        status: 401,
-        body: envelope("Missing or invalid bearer token: send 'Authorization: Bearer <access_token>'."),
-      };
+      return { status: 401, body: envelope(UNAUTHORIZED) };
     }
     if (
       problem.type?.endsWith('NO_PATH_MATCHED_ERROR') ||
@@ -279,4 +319,16 @@ export function frontHandler(options: FrontOptions) {
 function chaosRate(header: string | string[] | undefined, fallback: number): number {
   const value = Number(Array.isArray(header) ? header[0] : header);
   return header !== undefined && Number.isFinite(value) && value >= 0 && value <= 1 ? value : fallback;
+}
+
+/**
+ * Why JSON.parse failed, without quoting the body: V8's messages quote a slice of it, which may hold a
+ * secret such as an `hf_token` value.
+ */
+function jsonErrorReason(error: Error): string {
+  if (/Unexpected end/.test(error.message)) return 'it ends too early';
+  const position = /at position (\d+)/.exec(error.message)?.[1];
+  const token = /^Unexpected token '(.)'/.exec(error.message)?.[1];
+  if (position) return `unexpected character at position ${position}`;
+  return token ? `unexpected character '${token}'` : 'it cannot be parsed';
 }

@@ -50,9 +50,16 @@ export function specFacts(document: OpenApiDocument = loadSpec()): SpecFacts {
     for (const part of [...(s.allOf ?? []), ...(s.anyOf ?? []), ...(s.oneOf ?? [])]) collect(part);
   };
   collect(createSchema);
-  const exclusiveFields = (createSchema.anyOf ?? [])
-    .map((branch) => deref(branch).required ?? [])
-    .filter((required) => required.length === 1)
-    .map((required) => required[0] as string);
+  // An `anyOf` whose branches each require one field (here or in an `allOf` part): exactly one of them.
+  const exclusiveFields: string[] = [];
+  const findExclusive = (schema: Schema) => {
+    const s = deref(schema);
+    const required = (s.anyOf ?? []).map((branch) => deref(branch).required ?? []);
+    if (required.length > 1 && required.every((r) => r.length === 1)) {
+      exclusiveFields.push(...required.map((r) => r[0] as string));
+    }
+    for (const part of s.allOf ?? []) findExclusive(part);
+  };
+  findExclusive(createSchema);
   return { document, deref, createSchema, createFields, exclusiveFields };
 }

@@ -26,8 +26,9 @@ function codeOf(keyword: string): string {
 }
 
 /** Turns one request violation into a field error with a dotted path; undefined for non-field entries. */
-function toFieldError(v: PrismViolation): FieldError | undefined {
-  const [side, where, ...path] = v.location.map(String);
+function toFieldError(violation: PrismViolation): FieldError | undefined {
+  const v = { ...violation, message: String(violation.message ?? '') };
+  const [side, where, ...path] = (Array.isArray(v.location) ? v.location : []).map(String);
   if (side !== 'request' || typeof v.code !== 'string') return undefined;
   // A violation of the request as a whole, such as a missing body.
   if (!where) return { field: '', message: v.message, code: codeOf(v.code) };

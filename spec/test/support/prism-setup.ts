@@ -23,7 +23,7 @@ function freePort(): Promise<number> {
 }
 
 async function waitUntilUp(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 120_000; // bounds a hang on a loaded machine; Prism is usually up in ~1 s
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`Prism exited with ${child.exitCode}:\n${log()}`);
     try {
@@ -33,7 +33,7 @@ async function waitUntilUp(url: string, child: ChildProcess, log: () => string):
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  throw new Error(`Prism did not answer at ${url} within 30 s:\n${log()}`);
+  throw new Error(`Prism did not answer at ${url} within 120 s:\n${log()}`);
 }
 
 let prism: ChildProcess | undefined;

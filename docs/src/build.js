@@ -1,0 +1,115 @@
+// @ts-check
+/**
+ * Builds the docs site into `dist/`: the API reference rendered by Redocly from `@sgi/spec`'s bundle
+ * (Redoc's script inlined, nothing loaded from another host), the guides rendered from Markdown in the
+ * same look, and the bundled spec itself for download. Run with `node src/build.js`.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { specJsonPath, specYamlPath } from '@sgi/spec';
+import { guidePage, guides, referencePage } from './guides.js';
+import { guideDocument, siteCss, siteHeader, siteName } from './layout.js';
+import { renderGuide } from './markdown.js';
+
+const docsDir = fileURLToPath(new URL('..', import.meta.url));
+const outDir = join(docsDir, 'dist');
+
+/**
+ * Redoc's "API docs by" badge is the one thing in its bundle that loads from another host. The build
+ * replaces those URLs with an empty local image (the badge is hidden by the site's CSS), and fails if
+ * they are not found, so that a Redoc upgrade that moves them cannot go unnoticed.
+ */
+const cdnLogos = [
+  'https://cdn.redoc.ly/redoc/logo-mini-full.svg',
+  'https://cdn.redoc.ly/redoc/logo-mini.svg',
+];
+const emptyImage = 'data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22/%3E';
+
+function buildReference() {
+  const cli = join(
+    dirname(createRequire(import.meta.url).resolve('@redocly/cli/package.json')),
+    'bin/cli.js',
+  );
+  const output = join(outDir, referencePage);
+  const args = [
+    cli,
+    'build-docs',
+    specYamlPath,
+    '--config',
+    join(docsDir, 'redocly.yaml'),
+    '--template',
+    join(docsDir, 'template/reference.hbs'),
+    '--inlineBundle',
+    '--title',
+    `API reference | ${siteName}`,
+    '--output',
+    output,
+    `--templateOptions.css=${siteCss}`,
+    `--templateOptions.header=${siteHeader({ root: '', current: referencePage })}`,
+  ];
+  const run = spawnSync(process.execPath, args, {
+    encoding: 'utf8',
+    env: { ...process.env, REDOCLY_TELEMETRY: 'off' },
+  });
+  if (run.status !== 0) throw new Error(`redocly build-docs failed:\n${run.stdout}\n${run.stderr}`);
+  let html = readFileSync(output, 'utf8');
+  for (const url of cdnLogos) {
+    if (!html.includes(url))
+      throw new Error(`Redoc's bundle no longer contains ${url}: review the logo patch`);
+    html = html.replaceAll(url, emptyImage);
+  }
+  html = withContentSecurityPolicy(html);
+  writeFileSync(output, html);
+  return Buffer.byteLength(html);
+}
+
+/**
+ * Adds a Content-Security-Policy to the reference page that allows exactly its own inline scripts (by
+ * hash) and nothing from any other origin, so the browser itself enforces that the page is
+ * self-contained, and a host that sends a strict policy of its own can copy this one.
+ * @param {string} html
+ */
+export function withContentSecurityPolicy(html) {
+  const hashes = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map(
+    (m) =>
+      `'sha256-${createHash('sha256')
+        .update(m[1] ?? '')
+        .digest('base64')}'`,
+  );
+  if (hashes.length === 0) throw new Error('The reference page has no inline script: review the CSP step');
+  const policy = [
+    "default-src 'none'",
+    `script-src ${hashes.join(' ')}`,
+    "style-src 'unsafe-inline'", // Redoc's styled-components inject <style> elements at run time
+    "img-src 'self' data: blob:",
+    'font-src data:', // an icon font inlined in Redoc's styles
+    "connect-src 'self'", // the spec download buttons
+    'worker-src blob:', // Redoc's search index runs in a worker made from a blob
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  const meta = `<meta http-equiv="Content-Security-Policy" content="${policy}">`;
+  return html.replace(/<meta charset="utf-8" \/>/, (charset) => `${charset}\n  ${meta}`);
+}
+
+function buildGuides() {
+  mkdirSync(join(outDir, 'guides'), { recursive: true });
+  for (const { slug, title } of guides) {
+    const markdown = readFileSync(join(docsDir, 'guides', `${slug}.md`), 'utf8');
+    const html = renderGuide(markdown);
+    writeFileSync(join(outDir, guidePage(slug)), guideDocument({ slug, title, html }));
+  }
+}
+
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(outDir, { recursive: true });
+const bytes = buildReference();
+buildGuides();
+copyFileSync(join(docsDir, 'assets/favicon.svg'), join(outDir, 'favicon.svg'));
+copyFileSync(specYamlPath, join(outDir, 'openapi.yaml'));
+copyFileSync(specJsonPath, join(outDir, 'openapi.json'));
+console.log(`docs: built ${outDir} (reference ${(bytes / 1024).toFixed(0)} KiB, ${guides.length} guides)`);

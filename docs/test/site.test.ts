@@ -1,0 +1,118 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { guidePage, guides, referencePage } from '../src/guides.js';
+import { operations, readPage, referenceRoute, siteDir, sitePages } from './support/site.js';
+
+/** Routes of the reference page (what follows `#`): its start, each tag and each operation. */
+function referenceRoutes(): Set<string> {
+  const ops = operations();
+  return new Set(['/', ...ops.map((op) => `/${op.tag.toLowerCase()}`), ...ops.map(referenceRoute)]);
+}
+
+/** The links a reader can follow on a page: every `href` of a guide, the header's on the reference. */
+function linksOf(page: string): string[] {
+  let html = readPage(page);
+  if (page === referencePage) html = html.match(/<header class="site-header">[\s\S]*?<\/header>/)?.[0] ?? '';
+  return [...html.matchAll(/<a\s[^>]*href="([^"]*)"/g)].map((m) => m[1] ?? '');
+}
+
+/** Why a link from `page` does not resolve in the built site, or undefined when it does. */
+function brokenLink(page: string, href: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(href)) return 'points outside the site';
+  const [path = '', fragment] = href.split('#', 2);
+  const target = path === '' ? page : posix.normalize(posix.join(posix.dirname(page), path));
+  if (target.startsWith('..') || !existsSync(join(siteDir, target))) return `no such page: ${target}`;
+  if (fragment === undefined) return undefined;
+  if (target === referencePage) {
+    return referenceRoutes().has(fragment) ? undefined : `no such place in the reference: #${fragment}`;
+  }
+  return readPage(target).includes(`id="${fragment}"`)
+    ? undefined
+    : `no such heading in ${target}: #${fragment}`;
+}
+
+describe('the built site', () => {
+  it('has the reference and one page per guide', () => {
+    expect(sitePages()).toEqual([referencePage, ...guides.map((g) => guidePage(g.slug))].sort());
+  });
+
+  it('keeps the reference page within its 3 MB budget', () => {
+    const bytes = statSync(join(siteDir, referencePage)).size;
+    expect(bytes).toBeGreaterThan(100_000);
+    expect(bytes).toBeLessThanOrEqual(3_000_000);
+  });
+
+  it('loads nothing from another host (no remote script, style, font or image)', () => {
+    for (const page of sitePages()) {
+      const html = readPage(page);
+      expect(html, page).not.toMatch(/<(script|img|link|iframe)\b[^>]*\b(src|href)="(https?:)?\/\//i);
+      expect(html, page).not.toMatch(
+        /fonts\.googleapis|fonts\.gstatic|cdn\.redoc(ly)?\.(ly|com)\/redoc\/logo/,
+      );
+    }
+  });
+
+  it('has every page declare a Content-Security-Policy that allows no other origin', () => {
+    for (const page of sitePages()) {
+      const policy = readPage(page).match(
+        /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/,
+      )?.[1];
+      expect(policy, page).toMatch(/^default-src 'none';/);
+      expect(policy, page).not.toMatch(/https?:|\*|'unsafe-eval'/);
+    }
+  });
+});
+
+describe('links', () => {
+  const pages = sitePages();
+
+  it.each(pages)('every link on %s resolves', (page) => {
+    const links = linksOf(page);
+    expect(links.length).toBeGreaterThan(0);
+    const broken = links.map((href) => [href, brokenLink(page, href)]).filter(([, why]) => why);
+    expect(broken).toEqual([]);
+  });
+
+  it('reference and guides link to each other', () => {
+    const fromReference = linksOf(referencePage);
+    for (const { slug } of guides) expect(fromReference).toContain(guidePage(slug));
+    for (const { slug } of guides) {
+      expect(linksOf(guidePage(slug)).some((href) => href.startsWith(`../${referencePage}`))).toBe(true);
+    }
+  });
+
+  it('catches a broken link (the check can fail)', () => {
+    expect(brokenLink('guides/testing.html', 'nowhere.html')).toMatch(/no such page/);
+    expect(brokenLink('guides/testing.html', 'lifecycle.html#no-such-heading')).toMatch(/no such heading/);
+    expect(brokenLink('guides/testing.html', '../index.html#/inference/nothing')).toMatch(/reference/);
+    expect(brokenLink('guides/testing.html', 'https://example.com/')).toMatch(/outside/);
+  });
+});
+
+describe('code samples', () => {
+  it.each(operations().map((op) => [op.operationId, op] as const))(
+    '%s has a curl and a TypeScript sample',
+    (_, op) => {
+      const samples = op.op['x-codeSamples'] as
+        | Array<{ lang: string; label: string; source: string }>
+        | undefined;
+      expect(samples?.map((s) => s.label)).toEqual(['curl', 'TypeScript']);
+      const [curl, ts] = samples ?? [];
+      const url = op.path.replace('{inference_id}', "[^/?\\s']+");
+      expect(curl?.source).toMatch(new RegExp(`^curl '?https://prod-api\\.scalegen\\.ai${url}`));
+      expect(curl?.source).toContain('Authorization: Bearer $SCALEGEN_ACCESS_TOKEN');
+      if (op.method !== 'get') expect(curl?.source).toContain(`-X ${op.method.toUpperCase()}`);
+      expect(ts?.source).toContain("from '@sgi/client'");
+      expect(ts?.source).toMatch(/client\.inference\.\w+\(/);
+    },
+  );
+
+  it('keeps each sample in its own file under spec/openapi/code_samples', () => {
+    const samplesDir = join(dirname(siteDir), '../spec/openapi/code_samples');
+    for (const op of operations()) {
+      expect(existsSync(join(samplesDir, 'curl', `${op.operationId}.sh`)), op.operationId).toBe(true);
+      expect(existsSync(join(samplesDir, 'typescript', `${op.operationId}.ts`)), op.operationId).toBe(true);
+    }
+  });
+});

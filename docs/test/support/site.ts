@@ -1,0 +1,63 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { loadSpec } from '@sgi/spec';
+import { siteDir } from '../../src/serve.js';
+
+export { siteDir };
+
+export interface Operation {
+  method: string;
+  path: string;
+  operationId: string;
+  summary: string;
+  tag: string;
+  op: Record<string, unknown>;
+}
+
+const methods = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
+
+/** Every operation of the bundled spec. */
+export function operations(): Operation[] {
+  const spec = loadSpec();
+  const out: Operation[] = [];
+  for (const [path, item] of Object.entries(spec.paths)) {
+    for (const method of methods) {
+      const op = item[method] as Record<string, unknown> | undefined;
+      if (!op) continue;
+      out.push({
+        method,
+        path,
+        operationId: String(op.operationId),
+        summary: String(op.summary),
+        tag: String((op.tags as string[] | undefined)?.[0]),
+        op,
+      });
+    }
+  }
+  return out;
+}
+
+/** The reference page's route (after `#`) for an operation: `/<tag>/<operationid>`, lower case. */
+export function referenceRoute(op: Operation): string {
+  return `/${op.tag.toLowerCase()}/${op.operationId.toLowerCase()}`;
+}
+
+/** Every HTML page of the built site, as paths relative to the site folder (`guides/x.html`). */
+export function sitePages(): string[] {
+  if (!existsSync(siteDir)) throw new Error(`No built site at ${siteDir}: run the docs build first`);
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith('.html')) out.push(relative(siteDir, full).split('\\').join('/'));
+    }
+  };
+  walk(siteDir);
+  return out.sort();
+}
+
+/** The text of a page of the built site. */
+export function readPage(page: string): string {
+  return readFileSync(join(siteDir, page), 'utf8');
+}

@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { brotliCompressSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+// Checks on the built package (dist/), as consumers get it.
+const pkgDir = new URL('..', import.meta.url).pathname;
+const pkg = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
+const run = (bin: string, args: string[]) =>
+  promisify(execFile)(join(pkgDir, 'node_modules/.bin', bin), args, { cwd: pkgDir });
+
+/** Bundles `code` (which imports the built package) for browsers, minified; returns its size brotli-compressed. */
+async function cost(code: string): Promise<{ brotli: number; inputs: string[] }> {
+  const out = await build({
+    stdin: { contents: code, resolveDir: pkgDir },
+    bundle: true,
+    minify: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const bytes = out.outputFiles[0]?.contents ?? new Uint8Array();
+  // The modules that put code into the bundle (tree-shaken ones are listed with 0 bytes).
+  const used = Object.values(out.metafile.outputs).flatMap((o) =>
+    Object.entries(o.inputs)
+      .filter(([, i]) => i.bytesInOutput > 0)
+      .map(([name]) => name),
+  );
+  return { brotli: brotliCompressSync(bytes).length, inputs: used };
+}
+
+describe('the built package', () => {
+  it('passes publint', async () => {
+    const { stdout } = await run('publint', ['--strict']);
+    expect(stdout).toContain('All good!');
+  }, 60_000);
+
+  it('passes attw --pack (types resolve for node10, node16 ESM and CJS, and bundlers)', async () => {
+    const { stdout } = await run('attw', ['--pack', '.', '--format', 'json']);
+    const report = JSON.parse(stdout.slice(stdout.indexOf('{')));
+    // attw exits non-zero on any problem (execFile then rejects); the report says what it checked.
+    expect(report.problems).toEqual({});
+    expect(Object.keys(report.analysis.entrypoints)).toEqual(['.', './package.json']);
+  }, 120_000);
+
+  it('declares ESM, CJS and types in its exports, no side effects and its engines', () => {
+    expect(pkg.exports['.']).toEqual({
+      import: { types: './dist/index.d.ts', default: './dist/index.js' },
+      require: { types: './dist/index.d.cts', default: './dist/index.cjs' },
+    });
+    expect(pkg.sideEffects).toBe(false);
+    expect(pkg.engines.node).toMatch(/^>=20/);
+    expect(Object.keys(pkg.dependencies)).toEqual(['openapi-fetch']);
+  });
+
+  it('costs at most 5 kB min+brotli for `import { createClient }`, and bundles for browsers without Node built-ins', async () => {
+    const { brotli, inputs } = await cost(
+      "import { createClient } from '@sgi/client'; globalThis.c = createClient;",
+    );
+    expect(inputs.some((i) => i.startsWith('node:'))).toBe(false);
+    expect(brotli).toBeLessThanOrEqual(5 * 1024);
+    console.log(`import { createClient } from '@sgi/client': ${brotli} B min+brotli`);
+  });
+
+  it('leaves openapi-fetch out unless rawClient is imported', async () => {
+    const lean = await cost("import { createClient } from '@sgi/client'; globalThis.c = createClient;");
+    const full = await cost(
+      "import { createClient, rawClient } from '@sgi/client'; globalThis.c = [createClient, rawClient];",
+    );
+    expect(lean.inputs.some((i) => i.includes('openapi-fetch'))).toBe(false);
+    expect(full.inputs.some((i) => i.includes('openapi-fetch'))).toBe(true);
+  });
+
+  it('loads from CommonJS and ESM with the same exports', async () => {
+    const cjs = createRequire(import.meta.url)(join(pkgDir, 'dist/index.cjs'));
+    const esm = await import(join(pkgDir, 'dist/index.js'));
+    expect(Object.keys(cjs).sort()).toEqual(Object.keys(esm).sort());
+    expect(typeof cjs.createClient).toBe('function');
+    expect(new cjs.NotFoundError(404, 'x', undefined, undefined)).toBeInstanceOf(cjs.APIError);
+  });
+});

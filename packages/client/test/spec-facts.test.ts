@@ -1,0 +1,40 @@
+import { loadSpec } from '@sgi/spec';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_AUDIENCE, DEFAULT_TOKEN_URL } from '../src/core/auth.js';
+import { createClient, DEFAULT_BASE_URL } from '../src/index.js';
+
+// The few values the client states itself must be the spec's.
+const spec = loadSpec() as unknown as {
+  servers: { url: string }[];
+  components: {
+    securitySchemes: {
+      ClientCredentials: { description: string; flows: Record<string, { tokenUrl: string }> };
+    };
+  };
+};
+
+describe('defaults taken from the spec', () => {
+  it('the base URL is the spec server', () => {
+    expect(DEFAULT_BASE_URL).toBe(spec.servers[0]?.url);
+  });
+
+  it('the token URL and audience are those of the ClientCredentials scheme', () => {
+    const scheme = spec.components.securitySchemes.ClientCredentials;
+    expect(DEFAULT_TOKEN_URL).toBe(scheme.flows.clientCredentials?.tokenUrl);
+    expect(scheme.description).toContain(`audience=${DEFAULT_AUDIENCE}`);
+  });
+});
+
+describe('log level', () => {
+  it('an unknown level (a typo in SCALEGEN_LOG) warns once and logs warnings', () => {
+    const warned: string[] = [];
+    createClient({
+      token: 'token-12345678',
+      logLevel: 'verbose' as never,
+      logger: { warn: (m) => warned.push(m) },
+    });
+    expect(warned).toEqual([
+      '"verbose" is not a log level (off, error, warn, info, debug): logging warnings',
+    ]);
+  });
+});

@@ -1,0 +1,309 @@
+import { Agent, request } from 'node:http';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ContractViolation, type MockServer, startMockServer } from '../src/index.js';
+import { fromSchema, mutation } from './support/arbitrary.js';
+import { spec } from './support/contract.js';
+
+const RUNS = 10_000;
+const SEED = 20261125;
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+interface FuzzRequest {
+  kind: string;
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+const createOp = spec.paths['/sg_inf/create']?.post as {
+  requestBody: { content: { 'application/json': { schema: Record<string, unknown> } } };
+};
+/** Create bodies valid against the schema, and against the rules the spec states in words. */
+const validBody = (
+  fromSchema(createOp.requestBody.content['application/json'].schema) as fc.Arbitrary<Record<string, unknown>>
+).map((body) => {
+  const { min_throughput_rate: _min, max_throughput_rate: _max, ...rest } = body;
+  const scaling = rest.autoscaling_config as Record<string, unknown> | undefined;
+  return scaling ? { ...rest, autoscaling_config: { ...scaling, scale_to_zero: false } } : rest;
+});
+/** Printable ASCII only: what an HTTP client may put in a header or a request line. */
+const ascii = (max: number) =>
+  fc.string({ unit: fc.integer({ min: 0x21, max: 0x7e }).map(String.fromCharCode), maxLength: max });
+const token = fc.oneof(
+  { weight: 6, arbitrary: fc.integer({ min: 0, max: 300 }).map((n) => `Bearer fuzz-${n}`) },
+  fc.constantFrom(
+    '',
+    'Bearer',
+    'Bearer ',
+    'Basic dXNlcjpwYXNz',
+    `Bearer ${'t'.repeat(4000)}`,
+    'bearer lower-case',
+  ),
+  ascii(60),
+);
+const hostileId = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 40 }).map(encodeURIComponent),
+  ascii(40).filter((s) => !s.includes('?') && !s.includes('#')),
+  fc.constantFrom('..', '.', '%', '%zz', '%2F', '%00', 'a/b', 'list', 'create', 'x'.repeat(300), '%E0%A4%A'),
+  fc.uuid(),
+);
+const contentType = fc.oneof(
+  fc.constant('application/json'),
+  fc.constantFrom(
+    'text/plain',
+    'application/xml',
+    'application/json; charset=utf-16',
+    'multipart/form-data',
+    '',
+  ),
+  ascii(30),
+);
+const optionalHeaders = fc.record(
+  {
+    prefer: fc.oneof(fc.constantFrom('code=500', 'code=abc', 'example=nope', 'dynamic=true'), ascii(30)),
+    accept: fc.oneof(fc.constantFrom('text/html', 'application/xml', '*/*'), ascii(20)),
+  },
+  { requiredKeys: [] },
+);
+const withHeaders = (auth: string, extra: Record<string, string>, type?: string) => {
+  const headers: Record<string, string> = { ...extra };
+  if (auth) headers.authorization = auth;
+  if (type !== undefined) headers['content-type'] = type;
+  return headers;
+};
+
+/** Hostile requests of every kind, generated from the create schema and then spoiled. */
+const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
+  {
+    weight: 2,
+    arbitrary: fc.tuple(validBody, token).map(([body, auth]) => ({
+      kind: 'create valid',
+      method: 'POST',
+      path: '/sg_inf/create',
+      headers: withHeaders(auth, {}, 'application/json'),
+      body: JSON.stringify(body),
+    })),
+  },
+  {
+    weight: 5,
+    arbitrary: fc
+      .tuple(validBody, fc.array(mutation, { minLength: 1, maxLength: 3 }), token, optionalHeaders)
+      .map(([body, spoil, auth, extra]) => ({
+        kind: 'create mutated',
+        method: 'POST',
+        path: '/sg_inf/create',
+        headers: withHeaders(auth, extra, 'application/json'),
+        body: JSON.stringify(spoil.reduce((b, f) => f(b), body)),
+      })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 200 }),
+          fc.json({ maxDepth: 6 }),
+          fc.constantFrom('{', '{"name":', '[[[[[', '\uFEFF{}', 'null', ''),
+        ),
+        contentType,
+        token,
+      )
+      .map(([body, type, auth]) => ({
+        kind: 'create raw',
+        method: 'POST',
+        path: '/sg_inf/create',
+        headers: withHeaders(auth, {}, type),
+        body,
+      })),
+  },
+  {
+    // Operations on a deployment the same token created earlier (`{known}` is replaced when sent), in
+    // any order: stop a deleted one, start an active one, delete twice...
+    weight: 3,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(['GET', ''], ['DELETE', ''], ['POST', '/scale/up'], ['POST', '/scale/zero']),
+        fc.constantFrom('', '?force=true', '?force=false', '?force=maybe'),
+        fc.integer({ min: 0, max: 300 }),
+      )
+      .map(([[method, suffix], query, n]) => ({
+        kind: 'known id',
+        method,
+        path: `/sg_inf/{known}${suffix}${query}`,
+        headers: withHeaders(`Bearer fuzz-${n}`, {}),
+      })),
+  },
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(['GET', ''], ['DELETE', ''], ['POST', '/scale/up'], ['POST', '/scale/zero']),
+        hostileId,
+        fc.constantFrom('', '?force=true', '?force=maybe', '?force=', '?force=1&force=0', '?x=%zz'),
+        token,
+        optionalHeaders,
+      )
+      .map(([[method, suffix], id, query, auth, extra]) => ({
+        kind: 'by id',
+        method,
+        path: `/sg_inf/${id}${suffix}${query}`,
+        headers: withHeaders(auth, extra),
+      })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(token, optionalHeaders).map(([auth, extra]) => ({
+      kind: 'list',
+      method: 'GET',
+      path: '/sg_inf/list',
+      headers: withHeaders(auth, extra),
+    })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom('GET', 'PUT', 'PATCH', 'DELETE', 'POST', 'OPTIONS', 'HEAD', 'TRACE'),
+        ascii(60),
+        token,
+      )
+      .map(([method, rest, auth]) => ({
+        kind: 'other route',
+        method,
+        path: `/${rest.replaceAll('?', '')}`,
+        headers: withHeaders(auth, {}),
+      })),
+  },
+);
+
+let mock: MockServer;
+const violations: ContractViolation[] = [];
+const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+
+function send(base: URL, r: FuzzRequest): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: base.hostname, port: base.port, method: r.method, path: r.path, headers: r.headers, agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.setTimeout(20_000, () => req.destroy(new Error(`no answer within 20 s: ${r.method} ${r.path}`)));
+    req.end(r.body);
+  });
+}
+
+beforeAll(async () => {
+  mock = await startMockServer({
+    mode: 'sandbox',
+    port: 0,
+    provisionDelayMs: 0,
+    deleteDelayMs: 0,
+    maxTenants: 100,
+    maxDeploymentsPerTenant: 20,
+    onContractViolation: (v) => violations.push(v),
+  });
+});
+afterAll(async () => {
+  agent.destroy();
+  await mock.close();
+});
+
+describe('fuzz: hostile requests against the sandbox', () => {
+  it(`answers ${RUNS} hostile requests with no 5xx, and still works afterwards with bounded memory`, async () => {
+    const requests = fc.sample(fuzzRequest, { numRuns: RUNS, seed: SEED });
+    const base = new URL(mock.url);
+    const byStatus = new Map<number, number>();
+    const byKind = new Map<string, number>();
+    const failures: string[] = [];
+    /** The last ids each token created, for the `known id` requests. */
+    const createdBy = new Map<string, string[]>();
+
+    gc();
+    const heapBefore = process.memoryUsage().heapUsed;
+    let next = 0;
+    const worker = async () => {
+      while (next < requests.length) {
+        const planned = requests[next++] as FuzzRequest;
+        const auth = planned.headers.authorization ?? '';
+        const known = createdBy.get(auth) ?? [];
+        const r = planned.path.includes('{known}')
+          ? {
+              ...planned,
+              path: planned.path.replace('{known}', known[next % Math.max(1, known.length)] ?? 'none-yet'),
+            }
+          : planned;
+        const { status, text } = await send(base, r);
+        if (r.path === '/sg_inf/create' && status === 200) {
+          createdBy.set(auth, [...known.slice(-9), JSON.parse(text).message.inf_id]);
+        }
+        byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+        byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
+        if (status >= 500) failures.push(`${status} ${r.method} ${r.path} ${text.slice(0, 300)}`);
+        if (r.method !== 'HEAD' && status !== 204) {
+          try {
+            const body = JSON.parse(text);
+            if (typeof body.success !== 'boolean')
+              failures.push(`no envelope: ${r.method} ${r.path} ${text.slice(0, 200)}`);
+          } catch {
+            failures.push(`not JSON: ${status} ${r.method} ${r.path} ${text.slice(0, 200)}`);
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+    gc();
+    const heapAfter = process.memoryUsage().heapUsed;
+
+    const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+    console.log(
+      [
+        `fuzz: ${RUNS} requests (seed ${SEED})`,
+        `  by kind:   ${[...byKind].map(([k, n]) => `${k} ${n}`).join(', ')}`,
+        `  by status: ${[...byStatus]
+          .sort((a, b) => a[0] - b[0])
+          .map(([s, n]) => `${s}: ${n}`)
+          .join(', ')}`,
+        `  5xx: ${failures.filter((f) => /^5\d\d /.test(f)).length}, contract violations: ${violations.length}`,
+        `  heapUsed before ${mb(heapBefore)}, after ${mb(heapAfter)} (after GC)`,
+      ].join('\n'),
+    );
+
+    expect(failures.slice(0, 10)).toEqual([]);
+    expect(violations).toEqual([]);
+    expect([...byStatus.keys()].every((s) => s >= 200 && s < 500)).toBe(true);
+    expect(byStatus.get(200) ?? 0).toBeGreaterThan(RUNS / 50);
+    expect(heapAfter - heapBefore).toBeLessThan(64 * 1024 * 1024);
+
+    // Still answers, and still works.
+    const headers = { authorization: 'Bearer after-fuzz', 'content-type': 'application/json' };
+    const body = JSON.stringify({
+      name: 'after',
+      model: 'm/m',
+      controller_cloud_config: { cloud_provider: 'AWS', region: 'US' },
+    });
+    const created = await send(base, {
+      kind: 'check',
+      method: 'POST',
+      path: '/sg_inf/create',
+      headers,
+      body,
+    });
+    expect(created.status).toBe(200);
+    const id = JSON.parse(created.text).message.inf_id;
+    const got = await send(base, { kind: 'check', method: 'GET', path: `/sg_inf/${id}`, headers });
+    expect(JSON.parse(got.text).message).toMatchObject({ id, name: 'after', status: 'ACTIVE' });
+  }, 180_000);
+});

@@ -1,0 +1,22 @@
+import { createClient } from '@sgi/client';
+
+const client = createClient({ token: process.env.SCALEGEN_ACCESS_TOKEN });
+
+// Creating starts paid GPUs: the client never retries a create that may have reached the server.
+const id = await client.inference.create({
+  name: 'llama-3-8b',
+  model: 'meta-llama/Meta-Llama-3-8B-Instruct',
+  inf_type: 'llm',
+  initial_worker_config: {
+    min_workers: 0,
+    max_workers: 2,
+    initial_workers_gpu: 'A100_80GB',
+    initial_workers_gpu_num: 1,
+  },
+  autoscaling_config: { scale_to_zero: true, scale_to_zero_timeout_sec: 1800 },
+  controller_cloud_config: { cloud_provider: 'SCALEGENAI', region: 'US' },
+});
+
+// PROVISIONING until the model answers; wait for ACTIVE.
+const deployment = await client.inference.waitUntilReady(id, { timeout: 30 * 60_000 });
+console.log(`${deployment.name} is ${deployment.status} at ${deployment.link}`);
