@@ -21,16 +21,38 @@ export const siteCss = `
 body { margin: 0; padding: 0; }
 .site-header {
   position: sticky; top: 0; z-index: 100; box-sizing: border-box; height: var(--site-header-height);
-  display: flex; align-items: center; gap: 24px; padding: 0 20px; overflow-x: auto; white-space: nowrap;
-  background: #fff; border-bottom: 1px solid var(--site-border); font: 15px/1.4 var(--site-font);
+  display: flex; align-items: center; gap: 20px; padding: 0 20px; overflow-x: auto; white-space: nowrap;
+  background: #fff; border-bottom: 1px solid var(--site-border); font: 14px/1.4 var(--site-font);
 }
 .site-header .site-brand { font-weight: 600; color: #18181b; text-decoration: none; }
-.site-header nav { display: flex; gap: 4px; }
+.site-header nav { display: flex; gap: 2px; }
 .site-header nav a {
-  padding: 6px 10px; border-radius: 6px; color: var(--site-muted); text-decoration: none;
+  padding: 6px 9px; border-radius: 6px; color: var(--site-muted); text-decoration: none;
 }
 .site-header nav a:hover { background: #f4f4f5; color: #18181b; }
 .site-header nav a[aria-current='page'] { color: var(--site-accent); background: #eff6ff; }
+/* Dark: the reference follows Redoc's colour mode (a class on <html>), the guides follow the system's. */
+html.dark .site-header { background: #18181b; border-color: #3f3f46; }
+html.dark .site-header .site-brand, html.dark .site-header nav a:hover { color: #fafafa; }
+html.dark .site-header nav a { color: #a1a1aa; }
+html.dark .site-header nav a:hover { background: #27272a; }
+html.dark .site-header nav a[aria-current='page'] { color: #93c5fd; background: #1e293b; }
+@media (prefers-color-scheme: dark) {
+  html.guide-page { color-scheme: dark; background: #18181b; }
+  html.guide-page .site-header { background: #18181b; border-color: #3f3f46; }
+  html.guide-page .site-header .site-brand { color: #fafafa; }
+  html.guide-page .site-header nav a { color: #a1a1aa; }
+  html.guide-page .site-header nav a:hover { background: #27272a; color: #fafafa; }
+  html.guide-page .site-header nav a[aria-current='page'] { color: #93c5fd; background: #1e293b; }
+  html.guide-page .guide { color: #e4e4e7; }
+  html.guide-page .guide a { color: #93c5fd; }
+  html.guide-page .guide code { background: #27272a; }
+  html.guide-page .guide pre code { background: none; }
+  html.guide-page .guide pre { background: #09090b; }
+  html.guide-page .guide th { background: #27272a; }
+  html.guide-page .guide th, html.guide-page .guide td, html.guide-page .guide h2, html.guide-page .guide-pager { border-color: #3f3f46; }
+  html.guide-page .guide blockquote { background: #1e293b; }
+}
 @media (max-width: 640px) { .site-header .site-brand { display: none; } .site-header { padding: 0 8px; } }
 .guide { box-sizing: border-box; max-width: 820px; margin: 0 auto; padding: 32px 24px 96px;
   font: 16px/1.65 var(--site-font); color: #27272a; }
@@ -79,7 +101,7 @@ export function guideDocument({ slug, title, html }) {
     next ? `<a rel="next" href="${next.slug}.html">${escapeHtml(next.title)} &rarr;</a>` : '<span></span>',
   ].join('');
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="en" class="guide-page">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

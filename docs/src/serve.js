@@ -19,7 +19,7 @@ export const siteDir = fileURLToPath(new URL('../dist', import.meta.url));
  */
 export async function serveSite({ port = 0, host = '127.0.0.1', root = siteDir } = {}) {
   if (!existsSync(root)) throw new Error(`No built site at ${root}: run the docs build first`);
-  const handler = sirv(root, { dev: true, etag: true });
+  const handler = sirv(root, { dev: true, etag: true, gzip: true, brotli: true });
   const server = createServer((req, res) =>
     handler(req, res, () => {
       res.statusCode = 404;

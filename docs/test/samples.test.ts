@@ -2,9 +2,11 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type MockServer, startMockServer } from '@sgi/mock';
 import { loadSpec } from '@sgi/spec';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Operation, operations } from './support/site.js';
 
@@ -13,7 +15,19 @@ const run = promisify(execFile);
 /** The production URL and the example id the samples are written with; the test swaps in its own. */
 const productionUrl = loadSpec().servers[0]?.url ?? '';
 const exampleId = '3f6c1c2e-6b1a-4a53-9d59-5d2f0c8b7a41';
-const token = 'docs-samples-token';
+/** One token per language: the sandbox keeps each token's deployments apart. */
+const tokens = { curl: 'docs-samples-curl', ts: 'docs-samples-typescript' };
+const docsDir = fileURLToPath(new URL('..', import.meta.url));
+
+/** The operations in the order of a deployment's life, so each sample finds its deployment. */
+const lifecycle = [
+  'createInferenceDeployment',
+  'getInferenceDeployment',
+  'listInferenceDeployments',
+  'stopInferenceDeployment',
+  'startInferenceDeployment',
+  'deleteInferenceDeployment',
+];
 
 function sample(op: Operation, label: string): string {
   const samples = op.op['x-codeSamples'] as Array<{ label: string; source: string }>;
@@ -26,7 +40,7 @@ let mock: MockServer;
 let curlHome: string;
 
 beforeAll(async () => {
-  mock = await startMockServer({ mode: 'static', port: 0 });
+  mock = await startMockServer({ mode: 'sandbox', port: 0, provisionDelayMs: 0, deleteDelayMs: 0 });
   // curl reads $CURL_HOME/.curlrc: quiet, fail on an HTTP error, and print the status last.
   curlHome = mkdtempSync(join(tmpdir(), 'sgi-docs-curl-'));
   writeFileSync(
@@ -48,7 +62,7 @@ async function runCurl(source: string, id: string): Promise<{ status: number; bo
   const script = source.replaceAll(productionUrl, mock.url).replaceAll(exampleId, id);
   expect(script).not.toContain(productionUrl);
   const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], {
-    env: { PATH: process.env.PATH, HOME: curlHome, CURL_HOME: curlHome, SCALEGEN_ACCESS_TOKEN: token },
+    env: { PATH: process.env.PATH, HOME: curlHome, CURL_HOME: curlHome, SCALEGEN_ACCESS_TOKEN: tokens.curl },
     timeout: 30_000,
   });
   const lines = stdout.trimEnd().split('\n');
@@ -57,23 +71,14 @@ async function runCurl(source: string, id: string): Promise<{ status: number; bo
 }
 
 describe('the curl samples, run against the mock', () => {
-  // In the order of a deployment's life, each one using the id that create returned.
-  const order = [
-    'createInferenceDeployment',
-    'getInferenceDeployment',
-    'listInferenceDeployments',
-    'stopInferenceDeployment',
-    'startInferenceDeployment',
-    'deleteInferenceDeployment',
-  ];
   const ops = operations();
 
   it('cover every operation', () => {
-    expect([...order].sort()).toEqual(ops.map((op) => op.operationId).sort());
+    expect([...lifecycle].sort()).toEqual(ops.map((op) => op.operationId).sort());
   });
 
   let id = exampleId;
-  for (const operationId of order) {
+  for (const operationId of lifecycle) {
     it(`${operationId} succeeds`, async () => {
       const op = ops.find((o) => o.operationId === operationId);
       if (!op) throw new Error(`${operationId} is not in the spec`);
@@ -92,5 +97,54 @@ describe('the curl samples, run against the mock', () => {
     if (!create) throw new Error('no create operation');
     const broken = sample(create, 'curl').replace('"region": "US"', '"region": 42');
     await expect(runCurl(broken, id)).rejects.toThrow(/422/);
+  });
+});
+
+/**
+ * Runs a TypeScript sample as a reader would (compiled to JavaScript, `@sgi/client` resolved from this
+ * package, the client configured by the environment), against the mock instead of production.
+ */
+async function runTypeScript(source: string, id: string): Promise<string> {
+  const { outputText } = ts.transpileModule(source.replaceAll(exampleId, id), {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  });
+  const { stdout } = await run(process.execPath, ['--input-type=module', '--eval', outputText], {
+    cwd: docsDir,
+    env: { PATH: process.env.PATH, SCALEGEN_BASE_URL: mock.url, SCALEGEN_ACCESS_TOKEN: tokens.ts },
+    timeout: 30_000,
+  });
+  return stdout;
+}
+
+describe('the TypeScript samples, run against the mock', () => {
+  const ops = operations();
+  let id = exampleId;
+  for (const operationId of lifecycle) {
+    it(`${operationId} succeeds`, async () => {
+      const op = ops.find((o) => o.operationId === operationId);
+      if (!op) throw new Error(`${operationId} is not in the spec`);
+      const output = await runTypeScript(sample(op, 'TypeScript'), id);
+      expect(output.trim().length).toBeGreaterThan(0);
+      if (operationId === 'getInferenceDeployment') expect(output).toContain('ACTIVE');
+      if (operationId === 'listInferenceDeployments') expect(output).toContain(id);
+      if (operationId === 'startInferenceDeployment') expect(output).toContain('ready at');
+      if (operationId === 'createInferenceDeployment') {
+        expect(output).toContain('ACTIVE');
+        // The sample prints no id: the newest deployment of this token is the one it created.
+        const list = await fetch(`${mock.url}/sg_inf/list`, {
+          headers: { authorization: `Bearer ${tokens.ts}` },
+        });
+        const { message } = (await list.json()) as { message: Array<{ id: string }> };
+        id = message[0]?.id ?? '';
+        expect(id).toMatch(/^\S+$/);
+      }
+    });
+  }
+
+  it('fail when a sample is broken (the check can fail)', async () => {
+    const list = ops.find((o) => o.operationId === 'listInferenceDeployments');
+    if (!list) throw new Error('no list operation');
+    const broken = sample(list, 'TypeScript').replace('client.inference.list()', 'client.inference.all()');
+    await expect(runTypeScript(broken, id)).rejects.toThrow(/client\.inference\.all is not a function/);
   });
 });

@@ -1,14 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
+import { loadSpec } from '@sgi/spec';
 import { describe, expect, it } from 'vitest';
 import { guidePage, guides, referencePage } from '../src/guides.js';
-import { operations, readPage, referenceRoute, siteDir, sitePages } from './support/site.js';
-
-/** Routes of the reference page (what follows `#`): its start, each tag and each operation. */
-function referenceRoutes(): Set<string> {
-  const ops = operations();
-  return new Set(['/', ...ops.map((op) => `/${op.tag.toLowerCase()}`), ...ops.map(referenceRoute)]);
-}
+import { operations, readPage, referenceRoutes, siteDir, sitePages } from './support/site.js';
 
 /** The links a reader can follow on a page: every `href` of a guide, the header's on the reference. */
 function linksOf(page: string): string[] {
@@ -88,6 +83,41 @@ describe('links', () => {
     expect(brokenLink('guides/testing.html', '../index.html#/inference/nothing')).toMatch(/reference/);
     expect(brokenLink('guides/testing.html', 'https://example.com/')).toMatch(/outside/);
   });
+});
+
+describe('what the reference shows for each operation', () => {
+  const spec = loadSpec();
+  /** Follows local `$ref`s (`#/components/...`) in the bundle. */
+  const deref = (value: unknown): Record<string, unknown> => {
+    let node = value as Record<string, unknown>;
+    while (typeof node?.$ref === 'string') {
+      node = node.$ref
+        .split('/')
+        .slice(1)
+        .reduce<Record<string, unknown>>((o, key) => o[key] as Record<string, unknown>, spec);
+    }
+    return node;
+  };
+  const examplesOf = (media: unknown) => {
+    const m = deref(media);
+    return [...Object.keys((m.examples as object | undefined) ?? {}), ...('example' in m ? ['example'] : [])];
+  };
+
+  it.each(operations().map((op) => [op.operationId, op] as const))(
+    '%s has a description and examples of its request and of every response body',
+    (_, op) => {
+      expect(String(op.op.description ?? '').length).toBeGreaterThan(40);
+      const body = op.op.requestBody ? deref(op.op.requestBody) : undefined;
+      for (const media of Object.values((body?.content as object | undefined) ?? {})) {
+        expect(examplesOf(media).length, 'request body').toBeGreaterThan(0);
+      }
+      for (const [status, response] of Object.entries(op.op.responses as Record<string, unknown>)) {
+        for (const media of Object.values((deref(response).content as object | undefined) ?? {})) {
+          expect(examplesOf(media).length, `${status} response`).toBeGreaterThan(0);
+        }
+      }
+    },
+  );
 });
 
 describe('code samples', () => {

@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/global-setup.ts'],
+    globalSetup: ['@sgi/testing/network-guard/global', 'test/global-setup.ts'],
+    setupFiles: ['@sgi/testing/network-guard'],
     testTimeout: 30_000,
   },
 });

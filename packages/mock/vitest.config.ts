@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['@sgi/testing/network-guard/global'],
+    setupFiles: ['@sgi/testing/network-guard'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
   },

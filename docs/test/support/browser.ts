@@ -8,7 +8,7 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * Launches headless Chromium with a fresh profile and no background traffic of its own (no component
- * updates, no sync, no first-run pings). `close()` ends the browser and removes the profile.
+ * updates, no sync, no first-run pings, no DNS beyond loopback). `close()` ends the browser and removes the profile.
  */
 export async function launchBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'sgi-docs-chromium-'));
@@ -24,6 +24,9 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close:
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      // Chromium's own resolver would still ask the system's DNS server about hosts it thinks of
+      // (before any page asks for them): resolve nothing but loopback, so no query leaves the machine.
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
     ],
   });
   return {

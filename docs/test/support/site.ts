@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadSpec } from '@sgi/spec';
+import { operationRoute, referenceSpec } from '../../src/reference.js';
 import { siteDir } from '../../src/serve.js';
 
 export { siteDir };
@@ -37,9 +38,16 @@ export function operations(): Operation[] {
   return out;
 }
 
-/** The reference page's route (after `#`) for an operation: `/<tag>/<operationid>`, lower case. */
+/** The reference page's route (after `#`) for an operation. */
 export function referenceRoute(op: Operation): string {
-  return `/${op.tag.toLowerCase()}/${op.operationId.toLowerCase()}`;
+  return operationRoute(loadSpec(), op.operationId);
+}
+
+/** Every route of the reference page: its start, each tag it shows, and each operation. */
+export function referenceRoutes(): Set<string> {
+  const shown = referenceSpec(loadSpec()).tags as Array<{ name: string }> | undefined;
+  const tags = (shown ?? []).map((t) => `/${t.name.toLowerCase()}`);
+  return new Set(['/', ...tags, ...operations().map(referenceRoute)]);
 }
 
 /** Every HTML page of the built site, as paths relative to the site folder (`guides/x.html`). */

@@ -213,7 +213,9 @@ describe('error details', () => {
     server.reset(['slow-headers', 'slow-headers', 'slow-headers']);
     const ac = new AbortController();
     const call = client.inference.get('dep-1', { signal: ac.signal, timeout: 0 });
-    setTimeout(() => ac.abort(), 20);
+    // Abort once the attempt is at the server (not after a fixed delay, which a busy machine may outrun).
+    while (server.requests.length === 0) await new Promise((r) => setTimeout(r, 5));
+    ac.abort();
     const err = await call.catch((e) => e);
     expect(err.name).toBe('APIUserAbortError');
     expect(server.requests.length).toBe(1);

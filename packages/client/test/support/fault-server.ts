@@ -71,7 +71,7 @@ export interface SeenRequest {
 }
 
 /**
- * A loopback HTTP server that answers each request with the next fault of its schedule ('ok' when
+ * A loopback HTTP server that answers each attempt with the fault the schedule gave it ('ok' when
  * the schedule is empty), and counts the deployments it created per `x-test-call` header: a create
  * counts whenever the server may have processed it (every fault but the ones that say it did not).
  */
@@ -98,7 +98,9 @@ export async function startFaultServer() {
   }
 
   const server = createServer((req, res) => {
-    const fault = schedule.shift() ?? 'ok';
+    // The fault was picked when the attempt was sent (see `fetch` below), so an attempt that arrives
+    // late, after the client gave up on it, never takes the fault meant for the next one.
+    const fault = (req.headers['x-fault'] as Fault | undefined) ?? 'ok';
     const seen: SeenRequest = {
       method: req.method ?? '',
       url: req.url ?? '',
@@ -168,7 +170,8 @@ export async function startFaultServer() {
         case 'success-false':
           return json(res, 200, { success: false, message: 'The request was not processed.' });
         case 'refused':
-          throw new Error('a refused attempt never reaches the server');
+          // Never sent here: the `fetch` below sends refused attempts to a closed port.
+          return error(res, 500);
       }
     });
   });
@@ -190,13 +193,16 @@ export async function startFaultServer() {
       schedule.splice(0, schedule.length, ...faults);
       requests.length = 0;
     },
-    /** A `fetch` for the client: an attempt whose turn is 'refused' goes to a closed port. */
+    /**
+     * A `fetch` for the client: each attempt takes the next fault of the schedule as it is sent and
+     * carries it to the server in `x-fault`; an attempt whose turn is 'refused' goes to a closed port.
+     */
     fetch: ((input: string, init?: RequestInit) => {
-      if (schedule[0] === 'refused') {
-        schedule.shift();
-        return fetch(input.replace(url, refusedUrl), init);
-      }
-      return fetch(input, init);
+      const fault = schedule.shift() ?? 'ok';
+      if (fault === 'refused') return fetch(input.replace(url, refusedUrl), init);
+      const headers = new Headers(init?.headers);
+      headers.set('x-fault', fault);
+      return fetch(input, { ...init, headers });
     }) as typeof fetch,
     async close() {
       for (const t of pending) clearTimeout(t);

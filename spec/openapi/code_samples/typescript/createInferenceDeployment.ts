@@ -3,7 +3,7 @@ import { createClient } from '@sgi/client';
 const client = createClient({ token: process.env.SCALEGEN_ACCESS_TOKEN });
 
 // Creating starts paid GPUs: the client never retries a create that may have reached the server.
-const id = await client.inference.create({
+const { inf_id: id } = await client.inference.create({
   name: 'llama-3-8b',
   model: 'meta-llama/Meta-Llama-3-8B-Instruct',
   inf_type: 'llm',

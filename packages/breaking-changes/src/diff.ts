@@ -1,0 +1,148 @@
+import { merge } from 'allof-merge';
+import { apiDiff, type Diff } from 'api-smart-diff';
+
+/** One change between two API descriptions that breaks a client written against the older one. */
+export interface BreakingChange {
+  /**
+   * JSON pointer of the changed node in the operation as clients see it (references resolved, `allOf`s
+   * merged): in the older document for removals, in the newer one otherwise.
+   */
+  pointer: string;
+  /** What happened, in words. */
+  description: string;
+  /** Who called it breaking: api-smart-diff's own rules, or one of this project's stricter rules. */
+  rule:
+    | 'api-smart-diff'
+    | 'removed-field'
+    | 'required-parameter'
+    | 'response-field-optional'
+    | 'removed-schema';
+}
+
+type Json = Record<string, unknown>;
+
+function pointerOf(path: ReadonlyArray<string | number>): string {
+  return `/${path.map((p) => String(p).replaceAll('~', '~0').replaceAll('/', '~1')).join('/')}`;
+}
+
+function isResponsePath(path: ReadonlyArray<string | number>): boolean {
+  return (
+    (path[0] === 'paths' && path[3] === 'responses') || (path[0] === 'components' && path[1] === 'responses')
+  );
+}
+
+function resolve(doc: Json, node: unknown): unknown {
+  let current = node;
+  for (let hops = 0; hops < 10 && current && typeof current === 'object' && '$ref' in current; hops++) {
+    const ref = String((current as { $ref: unknown }).$ref);
+    if (!ref.startsWith('#/')) return current;
+    current = ref
+      .slice(2)
+      .split('/')
+      .map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'))
+      .reduce<unknown>((n, key) => (n && typeof n === 'object' ? (n as Json)[key] : undefined), doc);
+  }
+  return current;
+}
+
+/**
+ * Where api-smart-diff is more lenient than this project's definition of breaking, one of these rules
+ * applies instead. api-smart-diff judges a schema change by whether the schema still validates the same
+ * documents, so it lets through changes that break real clients:
+ * - a property removed from a request (this API rejects unknown fields: old requests now fail) or from a
+ *   response (clients read it);
+ * - a response property that is no longer required (clients rely on it being there);
+ * - a `parameters` list added to an operation that had none, with a required parameter in it.
+ */
+function stricterRule(diff: Diff, after: Json): BreakingChange['rule'] | undefined {
+  const { path, action } = diff;
+  const parent = path[path.length - 2];
+  if (action === 'remove' && parent === 'properties') return 'removed-field';
+  if (action === 'remove' && parent === 'required' && isResponsePath(path)) return 'response-field-optional';
+  if (action === 'add' && path[path.length - 1] === 'parameters' && Array.isArray(diff.after)) {
+    const required = diff.after.some(
+      (p) => (resolve(after, p) as { required?: unknown } | undefined)?.required,
+    );
+    if (required) return 'required-parameter';
+  }
+  return undefined;
+}
+
+/**
+ * The document with every `allOf` merged (and `anyOf`/`oneOf` siblings distributed), by allof-merge, the
+ * library api-smart-diff itself builds on: two equivalent ways of writing a schema then compare as equal
+ * (api-smart-diff alone reports moving an `anyOf` into an `allOf` member as removed branches).
+ */
+function normalized(doc: unknown): Json {
+  if (!doc || typeof doc !== 'object') throw new Error('An OpenAPI document must be an object');
+  return merge(structuredClone(doc), { mergeRefSibling: true, mergeCombinarySibling: true }) as Json;
+}
+
+// The released document is the same in every comparison of a run: normalise it once (keyed by content,
+// so a caller that changes the object between calls still gets a fresh result).
+let last: { key: string; value: Json } | undefined;
+function normalizedOnce(doc: unknown): Json {
+  const key = JSON.stringify(doc);
+  if (last?.key !== key) last = { key, value: normalized(doc) };
+  return last.value;
+}
+
+function schemaNames(doc: unknown): string[] {
+  const schemas = (doc as { components?: { schemas?: Json } }).components?.schemas;
+  return schemas && typeof schemas === 'object' ? Object.keys(schemas) : [];
+}
+
+/**
+ * Compares two OpenAPI 3.x documents (bundled, in-document `$ref`s only) and lists the changes that would
+ * break a client of the older one: removed operations, fields or status codes, narrowed types, enums or
+ * limits, new required inputs... Uses api-smart-diff's classification of each operation (as clients call
+ * it: references resolved, `allOf`s merged), made stricter where it is more lenient than this project
+ * (see `RELEASING.md`), and reports a removed schema type. Neither argument is changed.
+ */
+export function findBreakingChanges(before: unknown, after: unknown): BreakingChange[] {
+  const a = normalizedOnce(before);
+  const b = normalized(after);
+  // api-smart-diff logs (and then ignores) rules that cannot classify some `required` lists inside
+  // `allOf`; the diffs are still classified, so keep its noise out of the output.
+  const log = console.error;
+  console.error = () => {};
+  let diffs: Diff[];
+  try {
+    diffs = apiDiff(structuredClone(a), b);
+  } finally {
+    console.error = log;
+  }
+  const breaking: BreakingChange[] = [];
+  const seen = new Set<string>();
+  for (const diff of diffs) {
+    // Changes under `components` repeat those of the operations that use them, and api-smart-diff reads
+    // `components/responses` with the rules of a status-code map; the operations are what clients call.
+    if (diff.path[0] === 'components') continue;
+    const rule = diff.type === 'breaking' ? 'api-smart-diff' : stricterRule(diff, b);
+    if (!rule) continue;
+    const pointer = pointerOf(diff.path);
+    if (seen.has(pointer)) continue;
+    seen.add(pointer);
+    breaking.push({ pointer, description: describe(diff), rule });
+  }
+  // Schema names are type names in generated clients (`@sgi/client` exports them): removing one breaks code.
+  const kept = new Set(schemaNames(after));
+  for (const name of schemaNames(before)) {
+    if (!kept.has(name)) {
+      breaking.push({
+        pointer: pointerOf(['components', 'schemas', name]),
+        description: `[Removed] schema ${name}`,
+        rule: 'removed-schema',
+      });
+    }
+  }
+  return breaking;
+}
+
+function describe(diff: Diff): string {
+  if (diff.description) return diff.description;
+  const what = { add: 'added', remove: 'removed', replace: 'changed', rename: 'renamed' }[diff.action];
+  const value =
+    diff.action === 'replace' ? `: ${JSON.stringify(diff.before)} -> ${JSON.stringify(diff.after)}` : '';
+  return `${what}${value.length > 120 ? '' : value}`;
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Each comparison takes a few hundred milliseconds; give room on a busy two-core machine.
+    testTimeout: 30_000,
+    globalSetup: ['@sgi/testing/network-guard/global'],
+    setupFiles: ['@sgi/testing/network-guard'],
+  },
+});

@@ -1,0 +1,100 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import readChangesets from '@changesets/read';
+import { describe, expect, it } from 'vitest';
+import {
+  manifestsCopy,
+  publishedPackages,
+  repoRoot,
+  run,
+  toolEnv,
+  workspacePackages,
+} from './support/repo.js';
+
+const PUBLISHED = ['@sgi/client', '@sgi/mock', '@sgi/spec'];
+const config = JSON.parse(readFileSync(join(repoRoot, '.changeset/config.json'), 'utf8'));
+
+describe('what gets published', () => {
+  it('is @sgi/spec and, once they exist, @sgi/client and @sgi/mock; everything else is private', () => {
+    const names = publishedPackages().map((p) => p.manifest.name);
+    expect(names).toContain('@sgi/spec');
+    for (const name of names) expect(PUBLISHED).toContain(name);
+  });
+
+  it.each(publishedPackages().map((p) => [p.manifest.name, p] as const))(
+    '%s is ready to publish',
+    (_name, pkg) => {
+      const m = pkg.manifest;
+      expect(m.version).toMatch(/^\d+\.\d+\.\d+(-[\w.]+)?$/);
+      expect(m.license).toBe('Apache-2.0');
+      expect(m.engines).toMatchObject({ node: expect.stringMatching(/^>=20/) });
+      expect(m.files).toEqual(expect.arrayContaining(['dist']));
+      expect(m.exports).toBeDefined();
+      expect(existsSync(join(repoRoot, pkg.dir, 'README.md')), `${pkg.dir}/README.md`).toBe(true);
+      expect(existsSync(join(repoRoot, pkg.dir, 'CHANGELOG.md')), `${pkg.dir}/CHANGELOG.md`).toBe(true);
+      expect(readFileSync(join(repoRoot, pkg.dir, 'CHANGELOG.md'), 'utf8')).toMatch(
+        new RegExp(`^# ${m.name}\\n`),
+      );
+    },
+  );
+
+  it.each(publishedPackages().map((p) => [p.manifest.name, p] as const))(
+    '%s runs nothing on install and pins its dependencies',
+    (_name, pkg) => {
+      const scripts = (pkg.manifest.scripts ?? {}) as Record<string, string>;
+      for (const hook of ['preinstall', 'install', 'postinstall', 'prepare'])
+        expect(scripts).not.toHaveProperty(hook);
+      const deps = { ...(pkg.manifest.dependencies as Record<string, string> | undefined) };
+      for (const [dep, range] of Object.entries(deps)) {
+        expect(range, `${pkg.manifest.name} -> ${dep}`).toMatch(/^(workspace:\*|\d+\.\d+\.\d+)$/);
+      }
+    },
+  );
+});
+
+describe('changesets', () => {
+  it('publish publicly, version no private package, and write changelogs without the network', () => {
+    expect(config).toMatchObject({ access: 'public', baseBranch: 'main', commit: false });
+    expect(config.privatePackages).toEqual({ version: false, tag: false });
+    expect(config.changelog).toBe('@changesets/cli/changelog');
+    const names = workspacePackages().map((p) => p.manifest.name);
+    for (const ignored of config.ignore) expect(names).toContain(ignored);
+  });
+
+  it('every pending changeset names only published packages', async () => {
+    for (const changeset of await readChangesets(repoRoot)) {
+      for (const release of changeset.releases) {
+        expect(PUBLISHED, `.changeset/${changeset.id}.md names ${release.name}`).toContain(release.name);
+      }
+    }
+  });
+
+  it('`changeset version` turns a major changeset into versions and changelog entries', async () => {
+    const copy = manifestsCopy();
+    try {
+      writeFileSync(
+        join(copy.dir, '.changeset', 'drop-list.md'),
+        '---\n"@sgi/spec": major\n---\n\nRemove `GET /sg_inf/list`.\n',
+      );
+      const cli = createRequire(import.meta.url).resolve('@changesets/cli/bin.js');
+      const result = await run(process.execPath, [cli, 'version'], { cwd: copy.dir, env: toolEnv() });
+      expect(result.code, result.output).toBe(0);
+
+      const read = (dir: string) => JSON.parse(readFileSync(join(copy.dir, dir, 'package.json'), 'utf8'));
+      const before = Object.fromEntries(workspacePackages().map((p) => [p.manifest.name, p]));
+      const spec = before['@sgi/spec'];
+      if (!spec) throw new Error('no @sgi/spec in the workspace');
+      expect(read(spec.dir).version).toBe(`${Number(spec.manifest.version.split('.')[0]) + 1}.0.0`);
+      expect(readFileSync(join(copy.dir, spec.dir, 'CHANGELOG.md'), 'utf8')).toMatch(
+        /^# @sgi\/spec\n\n## \d+\.0\.0\n\n### Major Changes\n\n- Remove `GET \/sg_inf\/list`\.\n/,
+      );
+      expect(existsSync(join(copy.dir, '.changeset', 'drop-list.md'))).toBe(false);
+      for (const pkg of workspacePackages()) {
+        if (pkg.manifest.private) expect(read(pkg.dir).version, pkg.manifest.name).toBe(pkg.manifest.version);
+      }
+    } finally {
+      copy.remove();
+    }
+  });
+});

@@ -1,0 +1,10 @@
+export {
+  assertNoBlockedConnections,
+  type BlockedConnection,
+  guardChildProcesses,
+  installNetworkGuard,
+  isLoopbackHost,
+  NetworkGuardError,
+  networkGuardLogEnv,
+  takeBlockedConnections,
+} from './guard.js';
