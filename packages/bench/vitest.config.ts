@@ -1,5 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  test: { include: ['test/**/*.test.ts'] },
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['@sgi/testing/network-guard/global'],
+    setupFiles: ['@sgi/testing/network-guard'],
+  },
 });
