@@ -177,6 +177,8 @@ export async function docs(ctx: SuiteContext): Promise<SuiteResult> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      // Chromium resolves nothing but loopback: no DNS query leaves the machine.
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
     ],
   });
   try {
