@@ -10,6 +10,7 @@ export type Schema = {
   anyOf?: Schema[];
   oneOf?: Schema[];
   items?: Schema;
+  enum?: unknown[];
   default?: unknown;
   [key: string]: unknown;
 };

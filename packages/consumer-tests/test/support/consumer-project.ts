@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
+import { extraDependencies, publishedPackages } from '../../published-packages.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -16,30 +17,12 @@ declare module 'vitest' {
 }
 
 const run = promisify(execFile);
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-
-/** The packages this repository publishes, found by their folders: the ones that are not private. */
-function publishedPackages(): Array<{ name: string; version: string; dir: string }> {
-  const candidates = [
-    join(repoRoot, 'spec'),
-    ...readdirSync(join(repoRoot, 'packages')).map((d) => join(repoRoot, 'packages', d)),
-  ];
-  return candidates.flatMap((dir) => {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      return pkg.private ? [] : [{ name: pkg.name as string, version: pkg.version as string, dir }];
-    } catch {
-      return [];
-    }
-  });
-}
-
 /** npm settings a user or CI may have set on purpose (a registry mirror, a proxy, a cache): kept. */
 const KEEP =
   /^npm_config_(registry|cache|userconfig|globalconfig|https?_proxy|proxy|noproxy|strict_ssl|cafile|ca|@.+:registry)$/i;
 
 /**
- * The environment for pnpm pack and npm install: no network guard (installing reaches the registry),
+ * The environment for pnpm pack and npm install: no network guard (npm runs offline, from its cache),
  * and none of the `npm_*` variables that `pnpm run` sets for its own scripts, which npm would obey.
  */
 function installEnv(): NodeJS.ProcessEnv {
@@ -74,21 +57,28 @@ export async function setup(project: TestProject): Promise<void> {
     `${JSON.stringify({ name: 'sgi-consumer', private: true, type: 'module' }, null, 2)}\n`,
   );
   const files = readdirSync(tarballs).map((f) => join(tarballs, f));
-  // --ignore-scripts: none of our packages has install scripts, and no dependency's should run here.
+  // --offline: the test sends nothing beyond loopback; `scripts/bootstrap` filled npm's cache
+  // (warm-npm-cache.mjs). --ignore-scripts: no dependency's install script runs here.
+  const extras = Object.entries(extraDependencies).map(([name, version]) => `${name}@${version}`);
   await run(
     'npm',
     [
       'install',
+      '--offline',
       '--no-audit',
       '--no-fund',
-      '--prefer-offline',
       '--ignore-scripts',
       '--loglevel=error',
       ...files,
-      '@types/node@20.19.9',
+      ...extras,
     ],
     { cwd: consumer, env: installEnv(), timeout: 600_000, maxBuffer: 16 * 1024 * 1024 },
-  );
+  ).catch((e: { stderr?: string }) => {
+    throw new Error(
+      `npm could not install the tarballs offline: its cache lacks a dependency. Run \`bash scripts/bootstrap\` ` +
+        `(it runs packages/consumer-tests/warm-npm-cache.mjs). npm said: ${e.stderr ?? e}`,
+    );
+  });
   project.provide('consumerDir', consumer);
   project.provide('installed', Object.fromEntries(packages.map((p) => [p.name, p.version])));
 }

@@ -1,16 +1,6 @@
 import fc from 'fast-check';
+import type { Schema } from '../../src/spec.js';
 import { spec } from './contract.js';
-
-type Schema = Record<string, unknown> & {
-  $ref?: string;
-  type?: string | string[];
-  properties?: Record<string, Schema>;
-  required?: string[];
-  allOf?: Schema[];
-  anyOf?: Schema[];
-  items?: Schema;
-  enum?: unknown[];
-};
 
 function deref(schema: Schema): Schema {
   let current = schema;
