@@ -1,10 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromiumArgs, chromiumPath } from '@sgi/testing';
 import { type BrowserContext, chromium } from 'playwright-core';
-
-/** Debian's Chromium (never a downloaded browser); `CHROMIUM_PATH` points elsewhere. */
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * Launches headless Chromium with a fresh profile and no background traffic of its own (no component
@@ -16,18 +14,7 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close:
     executablePath: chromiumPath,
     headless: true,
     viewport: { width: 1400, height: 900 },
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      // Chromium's own resolver would still ask the system's DNS server about hosts it thinks of
-      // (before any page asks for them): resolve nothing but loopback, so no query leaves the machine.
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-    ],
+    args: [...chromiumArgs],
   });
   return {
     context,

@@ -1,3 +1,4 @@
+export { chromiumArgs, chromiumPath } from './chromium.js';
 export {
   assertNoBlockedConnections,
   type BlockedConnection,

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { loadSpec } from '@sgi/spec';
+import { chromiumArgs, chromiumPath } from '@sgi/testing';
 import { type Browser, chromium } from 'playwright-core';
 import { fig, type Goal, num, type SuiteResult } from '../report.js';
 import { serveStatic } from '../servers/static.js';
@@ -167,20 +168,7 @@ export async function docs(ctx: SuiteContext): Promise<SuiteResult> {
   }
   const summaries = operationSummaries();
   const server = await serveStatic(dist, { '/__floor.html': floorPage(summaries) });
-  const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-  const browser = await chromium.launch({
-    executablePath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      // Chromium resolves nothing but loopback: no DNS query leaves the machine.
-      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
-    ],
-  });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs] });
   try {
     const pages = [
       { name: 'floor: bare HTML list of the operations', url: `${server.origin}/__floor.html` },
