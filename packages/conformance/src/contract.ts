@@ -39,7 +39,7 @@ export interface Contract {
   deref(node: unknown): Json;
 }
 
-const escape = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
+const escapeKey = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
 
 /**
  * Compiles the bundled spec of `@sgi/spec` (or `document`) with Ajv's JSON Schema 2020-12 validator, the
@@ -76,7 +76,7 @@ export function loadContract(document: OpenApiDocument = loadSpec()): Contract {
       const responses = new Map<string, DocumentedResponse>();
       for (const [status, ref] of Object.entries((op.responses ?? {}) as Json)) {
         // Ajv resolves plain JSON pointers only: point at the response where it is written, references followed.
-        let base = `#/paths/${escape(path)}/${method}/responses/${escape(status)}`;
+        let base = `#/paths/${escapeKey(path)}/${method}/responses/${escapeKey(status)}`;
         let response = ref as Json;
         for (let hops = 0; typeof response?.$ref === 'string' && hops < 32; hops++) {
           base = response.$ref as string;
@@ -84,7 +84,7 @@ export function loadContract(document: OpenApiDocument = loadSpec()): Contract {
         }
         const content = new Map<string, string>();
         for (const type of Object.keys((response.content ?? {}) as Json)) {
-          content.set(type.toLowerCase(), `${base}/content/${escape(type)}/schema`);
+          content.set(type.toLowerCase(), `${base}/content/${escapeKey(type)}/schema`);
         }
         const headers = new Map<string, boolean>();
         for (const [name, header] of Object.entries((response.headers ?? {}) as Json)) {

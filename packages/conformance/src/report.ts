@@ -63,8 +63,8 @@ const xml = (s: string) =>
       /[&<>"']/g,
       (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
     )
-    // Characters XML 1.0 cannot carry.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+    // Characters XML 1.0 cannot carry (control characters but tab, newline and carriage return).
+    .replace(/[^\t\n\r\u0020-\u{10ffff}]/gu, '');
 
 /**
  * The report as JUnit XML for CI: one test case per check, failed by its new drift; warnings and
