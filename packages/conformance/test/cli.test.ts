@@ -21,7 +21,7 @@ function run(
   options: { token?: string; onStderr?: (text: string, kill: (s: NodeJS.Signals) => void) => void } = {},
 ): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env, SCALEGEN_TOKEN: options.token ?? TOKEN };
+    const env: NodeJS.ProcessEnv = { ...process.env, SCALEGEN_TOKEN: options.token ?? TOKEN };
     if (options.token === '') delete env.SCALEGEN_TOKEN;
     const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
