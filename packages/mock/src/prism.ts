@@ -31,8 +31,12 @@ function prismModules(): PrismModules {
   return modules;
 }
 
-/** How Prism runs: serving examples (`mock`) or validating a real upstream (`proxy`). */
-export type PrismMode = { kind: 'mock' } | { kind: 'proxy'; upstream: string };
+/**
+ * How Prism runs: serving examples (`mock`) or validating a real upstream (`proxy`). A proxy turns a
+ * response that breaks the spec into an error, unless `passThrough`: then it forwards every request and
+ * answer as they are (no CORS headers added) and only reports violations in its `sl-violations` header.
+ */
+export type PrismMode = { kind: 'mock' } | { kind: 'proxy'; upstream: string; passThrough?: boolean };
 
 /** A running Prism on a loopback port. */
 export interface RunningPrism {
@@ -52,7 +56,7 @@ export async function startPrism(specPath: string, mode: PrismMode): Promise<Run
     validateRequest: true,
     validateResponse: true,
     checkSecurity: true,
-    errors: mode.kind === 'proxy',
+    errors: mode.kind === 'proxy' && !mode.passThrough,
     upstreamProxy: undefined,
     mock: { dynamic: false },
   };
@@ -61,7 +65,8 @@ export async function startPrism(specPath: string, mode: PrismMode): Promise<Run
       ? { ...shared, isProxy: true, upstream: new URL(mode.upstream) }
       : { ...shared, isProxy: false };
   const logger = prism.createLogger('PRISM', { level: 'silent' });
-  const server = prism.createServer(operations, { cors: true, config, components: { logger } });
+  const cors = !(mode.kind === 'proxy' && mode.passThrough);
+  const server = prism.createServer(operations, { cors, config, components: { logger } });
   const url = await server.listen(0, '127.0.0.1');
   return { url, close: () => server.close() };
 }
