@@ -6,7 +6,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
-import { loadSpec, specYamlPath } from '@sgi/spec';
+import { loadSpec } from '@sgi/spec';
 import { envelope, invalidFieldsMessage, sendJson } from '../errors.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../limits.js';
 import { type RunningPrism, startPrism } from '../prism.js';
@@ -149,13 +149,13 @@ export async function startValidatingProxy(options: ProxyOptions): Promise<Valid
   }
 
   try {
-    const prism = await startPrism(specYamlPath, {
+    const prism = await startPrism(loadSpec(), {
       kind: 'proxy',
       upstream: upstream.href,
       passThrough: true,
     });
     started.push(prism);
-    const validator = options.strict ? await startPrism(specYamlPath, { kind: 'mock' }) : undefined;
+    const validator = options.strict ? await startPrism(loadSpec(), { kind: 'mock' }) : undefined;
     if (validator) started.push(validator);
 
     const handle = async (req: IncomingMessage, res: ServerResponse) => {
