@@ -10,6 +10,7 @@ import {
 } from './errors.js';
 import { jsonDepthExceeds } from './limits.js';
 import type { SpecFacts } from './spec.js';
+import { readSwitches, type Switches } from './switches.js';
 import { fieldErrors, type PrismViolation, parseViolationHeader } from './violations.js';
 
 /** A response that breaks the spec, caught by Prism's validating proxy before it reached the caller. */
@@ -150,6 +151,12 @@ export function frontHandler(options: FrontOptions) {
       }
     }
 
+    const switches = readSwitches(rawUrl, req.headers.prefer, options.facts.operationOf(method, pathname));
+    if ('errors' in switches) {
+      if (!/^Bearer\s+\S/i.test(req.headers.authorization ?? '')) return fail(401, envelope(UNAUTHORIZED));
+      return fail(422, envelope(invalidFieldsMessage(switches.errors), switches.errors));
+    }
+
     const chaos = chaosRate(req.headers['x-sandbox-chaos'], options.chaos);
     if (chaos > 0 && Math.random() < chaos) {
       const status = Math.random() < 0.5 ? 429 : 503;
@@ -160,7 +167,7 @@ export function frontHandler(options: FrontOptions) {
       return fail(status, envelope(message), { 'Retry-After': '1' });
     }
 
-    const answer = await forward(req, body);
+    const answer = await forward(req, body, switches);
     const translated = translate(answer, method, pathname, parsed);
     if (translated) return fail(translated.status, translated.body, translated.headers);
     const headers = { ...answer.headers };
@@ -179,8 +186,10 @@ export function frontHandler(options: FrontOptions) {
     body: Buffer;
   }
 
-  function forward(req: IncomingMessage, body: Buffer): Promise<Answer> {
+  function forward(req: IncomingMessage, body: Buffer, switches: Switches): Promise<Answer> {
     const headers = { ...req.headers };
+    delete headers.prefer;
+    if (switches.prefer) headers.prefer = switches.prefer;
     delete headers.host;
     delete headers.connection;
     delete headers['keep-alive'];
@@ -197,7 +206,7 @@ export function frontHandler(options: FrontOptions) {
           host: upstream.hostname,
           port: upstream.port,
           method: req.method,
-          path: req.url,
+          path: switches.url,
           headers,
           agent,
         },
