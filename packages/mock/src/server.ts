@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { specYamlPath } from '@sgi/spec';
+import { loadSpec } from '@sgi/spec';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, guardedServer } from './connections.js';
 import { envelope, sendJson, UNAUTHORIZED } from './errors.js';
 import { type ContractViolation, frontHandler } from './front.js';
@@ -157,9 +157,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       });
       const backendPort = await listen(backend, 0, '127.0.0.1');
       cleanups.push(() => stop(backend));
-      prism = await startPrism(specYamlPath, { kind: 'proxy', upstream: `http://127.0.0.1:${backendPort}` });
+      prism = await startPrism(loadSpec(), { kind: 'proxy', upstream: `http://127.0.0.1:${backendPort}` });
     } else {
-      prism = await startPrism(specYamlPath, { kind: 'mock' });
+      prism = await startPrism(loadSpec(), { kind: 'mock' });
     }
     cleanups.push(() => prism.close());
 
