@@ -149,15 +149,14 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         },
       );
       const backendHandler = sandboxBackend(store, facts, options.alterSandboxResponse);
-      const backend = createServer((req, res) => {
+      // Prism's validating proxy calls the backend in process: no second HTTP hop per request.
+      const handler = (req: IncomingMessage, res: ServerResponse) => {
         backendHandler(req, res).catch((error: unknown) => {
           process.stderr.write(`sgi-mock: sandbox failed on ${req.method} ${req.url}: ${String(error)}\n`);
           sendJson(res, 500, envelope('The sandbox failed while answering this request.'));
         });
-      });
-      const backendPort = await listen(backend, 0, '127.0.0.1');
-      cleanups.push(() => stop(backend));
-      prism = await startPrism(loadSpec(), { kind: 'proxy', upstream: `http://127.0.0.1:${backendPort}` });
+      };
+      prism = await startPrism(loadSpec(), { kind: 'sandbox', handler });
     } else {
       prism = await startPrism(loadSpec(), { kind: 'mock' });
     }
