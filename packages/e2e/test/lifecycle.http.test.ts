@@ -58,7 +58,11 @@ describe('the whole life of a deployment over raw HTTP', () => {
     );
     expect(gone).toEqual({
       status: 404,
-      body: { success: false, message: `Deployment ${id} was not found.` },
+      body: {
+        success: false,
+        message: `Deployment ${id} was not found.`,
+        request_id: expect.stringMatching(/^req_[0-9a-f]{32}$/),
+      },
     });
   });
 });

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-import { HELP, optionsFromArgs, type ProxyCliOptions } from './args.js';
+import { type CliOptions, HELP, optionsFromArgs, type ProxyCliOptions } from './args.js';
 import { runProxyCli } from './proxy/cli.js';
-import { type MockServerOptions, startMockServer } from './server.js';
+import { startMockServer } from './server.js';
+
+/** How often the command checks that the process that started it is still there. */
+const PARENT_CHECK_MS = 1000;
 
 async function main(): Promise<void> {
-  let options: MockServerOptions | ProxyCliOptions | 'help';
+  let options: CliOptions | ProxyCliOptions | 'help';
   try {
     options = optionsFromArgs(process.argv.slice(2));
   } catch (error) {
@@ -16,14 +19,15 @@ async function main(): Promise<void> {
     return;
   }
   if (options.mode === 'proxy') return runProxyCli(options);
+  const { followParent, ...serverOptions } = options;
   try {
-    const server = await startMockServer(options);
+    const server = await startMockServer(serverOptions);
     let stopping = false;
     // `on`, not `once`: a library's exit hook re-raises the signal when it is the last listener left.
-    const stop = (signal: string) => {
+    const stop = (reason: string) => {
       if (stopping) return;
       stopping = true;
-      process.stdout.write(`sgi-mock: ${signal}, stopping\n`);
+      process.stdout.write(`sgi-mock: ${reason}, stopping\n`);
       server.close().then(
         () => process.exit(0),
         () => process.exit(1),
@@ -31,6 +35,13 @@ async function main(): Promise<void> {
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
+    if (followParent) {
+      // `npx sgi-mock & kill $!` stops npx, not this process: once the parent is gone, so is the mock.
+      const parent = process.ppid;
+      setInterval(() => {
+        if (process.ppid !== parent) stop('parent process exited');
+      }, PARENT_CHECK_MS).unref();
+    }
     process.stdout.write(`sgi-mock: ${server.mode} mode listening on ${server.url}\n`);
   } catch (error) {
     process.stderr.write(`sgi-mock: ${(error as Error).message}\n`);

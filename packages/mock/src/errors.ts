@@ -23,12 +23,16 @@ export function envelope(message: string, errors?: FieldError[]): ErrorEnvelope 
   return errors && errors.length > 0 ? { success: false, message, errors } : { success: false, message };
 }
 
-/** The sentence that introduces a list of invalid fields. */
+/** The spec's `ErrorResponse.errors` holds at most this many entries. */
+export const MAX_FIELD_ERRORS = 1000;
+
+/** The sentence that introduces a list of invalid fields (a full list of {@link MAX_FIELD_ERRORS} may be cut short). */
 export function invalidFieldsMessage(errors: FieldError[]): string {
   const fields = [...new Set(errors.map((e) => e.field || '(the body)'))];
   const noun = fields.length === 1 ? 'field' : 'fields';
   const list = fields.length > 10 ? `${fields.slice(0, 10).join(', ')}, ...` : fields.join(', ');
-  return `The request has ${fields.length} invalid ${noun}: ${list}.`;
+  const count = errors.length >= MAX_FIELD_ERRORS ? `at least ${fields.length}` : String(fields.length);
+  return `The request has ${count} invalid ${noun}: ${list}.`;
 }
 
 /** Sends a JSON body with a status and extra headers, unless a response was already sent. */

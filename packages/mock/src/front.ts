@@ -1,15 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import { pathProblem, sandboxHeaderErrors, unknownFieldErrors } from './checks.js';
+import { CORS_RESPONSE_HEADERS, corsPolicy } from './cors.js';
 import {
   type ErrorEnvelope,
   envelope,
   type FieldError,
   invalidFieldsMessage,
+  MAX_FIELD_ERRORS,
   sendJson,
   UNAUTHORIZED,
 } from './errors.js';
-import { jsonDepthExceeds } from './limits.js';
+import { DEFAULT_MAX_JSON_VALUES, jsonShapeProblem } from './limits.js';
 import type { SpecFacts } from './spec.js';
+import { readSwitches, type Switches } from './switches.js';
 import { fieldErrors, type PrismViolation, parseViolationHeader } from './violations.js';
 
 /** A response that breaks the spec, caught by Prism's validating proxy before it reached the caller. */
@@ -29,18 +33,27 @@ export interface FrontOptions {
   maxBodyBytes: number;
   /** Deepest nesting of arrays and objects accepted in a JSON body; deeper ones get 400. */
   maxDepth: number;
+  /** Most values a JSON body may hold (default 2,000); more get 400. Bounds the validator's work. */
+  maxJsonValues?: number;
   /** Share (0 to 1) of calls answered 429 or 503 with `Retry-After`; `X-Sandbox-Chaos` overrides it per call. */
   chaos: number;
   /** Routes the front answers itself (the sandbox's reset); returns true when it answered. */
   ownRoute?: (req: IncomingMessage, res: ServerResponse, requestId: string) => boolean | Promise<boolean>;
   /** Called for every response Prism refused because it broke the spec. */
   onContractViolation: (violation: ContractViolation) => void;
+  /** Origins allowed to call from a browser; empty (the default) for any, with `*`. */
+  corsOrigins?: readonly string[];
 }
 
 /** How long the front waits for Prism; Prism always answers far sooner unless something is broken. */
 const FORWARD_TIMEOUT_MS = 15_000;
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+
+/** A bearer credential, whatever the case of its scheme (RFC 9110: the scheme is case-insensitive). */
+const BEARER = /^bearer[ \t]+(\S.*)$/i;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The request's body, or the reason it cannot be read. */
 async function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too large'> {
@@ -64,10 +77,13 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'to
 export function frontHandler(options: FrontOptions) {
   const upstream = new URL(options.upstream);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const cors = corsPolicy(options.corsOrigins);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = `req_${randomUUID().replaceAll('-', '')}`;
     res.setHeader('X-Request-Id', requestId);
+    cors.decorate(req, res);
+    if (cors.preflight(req, res)) return;
     const fail = (status: number, body: ErrorEnvelope, headers: Record<string, string> = {}) =>
       sendJson(res, status, { ...body, request_id: requestId }, headers);
     const method = req.method ?? 'GET';
@@ -84,10 +100,11 @@ export function frontHandler(options: FrontOptions) {
         envelope('The request URL is not valid: it has a malformed percent-encoding or host.'),
       );
     }
-    // No route of the API starts with `//` or holds a backslash; URL parsers read those as another host.
-    if (!pathname.startsWith('/') || pathname.startsWith('//') || pathname.includes('\\')) {
+    // Before any other check: a path that Prism would read as another route is refused.
+    const problem = pathProblem(pathname);
+    if (problem) {
       req.resume();
-      return fail(404, envelope(`No such route: ${method} ${pathname.slice(0, 200)}.`));
+      return fail(404, envelope(`No such route: ${method} ${pathname.slice(0, 200)} (${problem}).`));
     }
     if (options.ownRoute && (await options.ownRoute(req, res, requestId))) return;
 
@@ -104,10 +121,14 @@ export function frontHandler(options: FrontOptions) {
       return;
     }
 
+    const bearer = BEARER.exec(req.headers.authorization ?? '');
+    // Prism compares the scheme case-sensitively; the front passes it on as `Bearer`.
+    if (bearer) req.headers.authorization = `Bearer ${bearer[1]}`;
+
     let parsed: unknown;
     // Credentials come first, as on the real service: a caller without a bearer token learns that,
     // not what is wrong with its body. (Prism checks the same for every route it answers.)
-    if (body.length > 0 && !/^Bearer\s+\S/i.test(req.headers.authorization ?? '')) {
+    if (body.length > 0 && !bearer) {
       return fail(401, envelope(UNAUTHORIZED));
     }
     if (body.length > 0) {
@@ -127,26 +148,40 @@ export function frontHandler(options: FrontOptions) {
           ),
         );
       }
+      let text: string;
       try {
-        parsed = JSON.parse(body.toString('utf8'));
+        text = utf8.decode(body);
+      } catch {
+        return fail(400, envelope('The request body is not valid UTF-8.'));
+      }
+      try {
+        parsed = JSON.parse(text);
       } catch (error) {
         return fail(400, envelope(`The request body is not valid JSON: ${jsonErrorReason(error as Error)}.`));
       }
-      if (jsonDepthExceeds(parsed, options.maxDepth)) {
+      const maxValues = options.maxJsonValues ?? DEFAULT_MAX_JSON_VALUES;
+      const shape = jsonShapeProblem(parsed, options.maxDepth, maxValues);
+      if (shape === 'too deep') {
         return fail(400, envelope(`The request body is nested deeper than ${options.maxDepth} levels.`));
       }
-      if (method === 'POST' && pathname === '/sg_inf/create' && parsed && typeof parsed === 'object') {
-        const unknown = Array.isArray(parsed) ? [] : options.facts.unknownCreateFields(parsed);
-        if (unknown.length > 0) {
-          const errors = unknown.map((field) => ({
-            field: field.replace(/\s/g, '_'),
-            message: 'is not a known field',
-            code: 'unknown_field',
-          }));
-          return fail(422, envelope(invalidFieldsMessage(errors), errors));
-        }
+      if (shape === 'too many values') {
+        return fail(400, envelope(`The request body holds more than ${maxValues} JSON values.`));
+      }
+      const operation = options.facts.operationOf(method, pathname);
+      if (operation?.template === '/sg_inf/create') {
+        const unknown = unknownFieldErrors(parsed, options.facts);
+        if (unknown.length > 0) return fail(422, envelope(invalidFieldsMessage(unknown), unknown));
       }
     }
+
+    // The sandbox's headers and Prism's switches, checked here so that only meaningful ones go on.
+    const headerErrors = sandboxHeaderErrors(req.headers);
+    const switches = readSwitches(rawUrl, req.headers.prefer, options.facts.operationOf(method, pathname));
+    if ((headerErrors.length > 0 || 'errors' in switches) && !bearer)
+      return fail(401, envelope(UNAUTHORIZED));
+    if (headerErrors.length > 0) return fail(400, envelope(invalidFieldsMessage(headerErrors), headerErrors));
+    if ('errors' in switches)
+      return fail(422, envelope(invalidFieldsMessage(switches.errors), switches.errors));
 
     const chaos = chaosRate(req.headers['x-sandbox-chaos'], options.chaos);
     if (chaos > 0 && Math.random() < chaos) {
@@ -158,17 +193,17 @@ export function frontHandler(options: FrontOptions) {
       return fail(status, envelope(message), { 'Retry-After': '1' });
     }
 
-    const answer = await forward(req, body);
+    const answer = await forward(req, res, body, switches);
+    if (res.destroyed) return; // the client went away: nobody to answer
     const translated = translate(answer, method, pathname, parsed);
     if (translated) return fail(translated.status, translated.body, translated.headers);
     const headers = { ...answer.headers };
-    delete headers['x-request-id'];
-    delete headers['content-length'];
-    delete headers['transfer-encoding'];
-    delete headers.connection;
-    delete headers['keep-alive'];
-    res.writeHead(answer.status, { ...headers, 'Content-Length': String(answer.body.length) });
-    res.end(answer.body);
+    for (const name of ['x-request-id', 'content-length', 'transfer-encoding', 'connection', 'keep-alive'])
+      delete headers[name];
+    for (const name of CORS_RESPONSE_HEADERS) delete headers[name];
+    const out = withRequestId(answer, requestId);
+    res.writeHead(answer.status, { ...headers, 'Content-Length': String(out.length) });
+    res.end(out);
   }
 
   interface Answer {
@@ -176,9 +211,19 @@ export function frontHandler(options: FrontOptions) {
     headers: Record<string, string | string[] | undefined>;
     body: Buffer;
   }
+  /** The answer of a request whose client went away before Prism answered. */
+  const GONE: Answer = { status: 499, headers: {}, body: Buffer.alloc(0) };
 
-  function forward(req: IncomingMessage, body: Buffer): Promise<Answer> {
+  /** Sends the request on to Prism; stops (and Prism's answer is dropped) as soon as the client goes away. */
+  function forward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    switches: Switches,
+  ): Promise<Answer> {
     const headers = { ...req.headers };
+    delete headers.prefer;
+    if (switches.prefer) headers.prefer = switches.prefer;
     delete headers.host;
     delete headers.connection;
     delete headers['keep-alive'];
@@ -195,7 +240,7 @@ export function frontHandler(options: FrontOptions) {
           host: upstream.hostname,
           port: upstream.port,
           method: req.method,
-          path: req.url,
+          path: switches.url,
           headers,
           agent,
         },
@@ -209,10 +254,21 @@ export function frontHandler(options: FrontOptions) {
               body: Buffer.concat(chunks),
             }),
           );
-          answer.on('error', reject);
+          const lost = (error: Error) => (res.destroyed ? resolve(GONE) : reject(error));
+          answer.on('error', lost);
+          answer.on('close', () => {
+            if (!answer.complete)
+              lost(new Error('Prism closed the connection before its answer was complete'));
+          });
         },
       );
-      out.on('error', reject);
+      out.on('error', (error) => (res.destroyed ? resolve(GONE) : reject(error)));
+      // The client closed its connection before its answer: stop the work done for it.
+      const onGone = () => {
+        if (!res.writableFinished) out.destroy();
+      };
+      res.once('close', onGone);
+      out.once('close', () => res.off('close', onGone));
       out.setTimeout(FORWARD_TIMEOUT_MS, () =>
         out.destroy(new Error(`Prism did not answer within ${FORWARD_TIMEOUT_MS} ms`)),
       );
@@ -254,7 +310,7 @@ export function frontHandler(options: FrontOptions) {
 
     const responseViolations = violations.filter((v) => v.location[0] === 'response');
     if (problem && answer.status >= 500 && responseViolations.length > 0) {
-      const errors: FieldError[] = responseViolations.map((v) => ({
+      const errors: FieldError[] = responseViolations.slice(0, MAX_FIELD_ERRORS).map((v) => ({
         field: v.location.map(String).join('.').replace(/\s/g, '_'),
         message: v.message,
         ...(typeof v.code === 'string'
@@ -305,12 +361,35 @@ export function frontHandler(options: FrontOptions) {
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
+      // A client that went away mid-request is not a failure of the mock: nothing to log or answer.
+      if (res.destroyed || req.destroyed) return;
       // A failure of the mock itself: loud, and still an answer in the spec's shape.
       process.stderr.write(`sgi-mock: internal error on ${req.method} ${req.url}: ${String(error)}\n`);
       sendJson(res, 500, envelope('The mock server failed while answering this request.'));
     });
   };
   return { handler, close: () => agent.destroy() };
+}
+
+/**
+ * An error answer in the spec's envelope carries the request's id in its body too (the sandbox's own
+ * 401/403/404/409 and Prism's examples); any other answer is passed on as it is.
+ */
+function withRequestId(
+  answer: { status: number; headers: Record<string, unknown>; body: Buffer },
+  id: string,
+) {
+  if (answer.status < 400 || !String(answer.headers['content-type'] ?? '').includes('json'))
+    return answer.body;
+  try {
+    const body: unknown = JSON.parse(answer.body.toString('utf8'));
+    if (!body || typeof body !== 'object' || (body as { success?: unknown }).success !== false)
+      return answer.body;
+    if (typeof (body as { request_id?: unknown }).request_id === 'string') return answer.body;
+    return Buffer.from(JSON.stringify({ ...body, request_id: id }));
+  } catch {
+    return answer.body;
+  }
 }
 
 /** The chaos share for one call: the `X-Sandbox-Chaos` header (0 to 1) when valid, else the server's. */

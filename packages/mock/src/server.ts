@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { loadSpec } from '@sgi/spec';
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, guardedServer } from './connections.js';
 import { envelope, sendJson, UNAUTHORIZED } from './errors.js';
 import { type ContractViolation, frontHandler } from './front.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH } from './limits.js';
@@ -28,6 +29,18 @@ export interface MockServerOptions {
   maxDeployments?: number;
   /** Largest request body accepted, in bytes (default 1 MiB); a larger one gets 413. */
   maxBodyBytes?: number;
+  /** Origins allowed to call from a browser (default: any, answered `Access-Control-Allow-Origin: *`, never with credentials). */
+  corsOrigins?: string[];
+  /** Time a client has to send a request's headers, in ms (default 10,000). */
+  headersTimeoutMs?: number;
+  /** Time a client has to send a whole request, in ms (default 30,000). */
+  requestTimeoutMs?: number;
+  /** Open connections at once (default 1,024). */
+  maxConnections?: number;
+  /** Requests in flight at once from one client address (default 64); more answer 429. */
+  maxConcurrentPerClient?: number;
+  /** On `close()`, how long requests in flight may take to finish, in ms (default 10,000). */
+  drainTimeoutMs?: number;
   /** Share (0 to 1) of calls answered 429 or 503 with `Retry-After: 1`. Default 0. */
   chaos?: number;
   /** Called for each response that broke the spec and was replaced by a 500 (default: a line on stderr). */
@@ -46,7 +59,10 @@ export interface MockServer {
   /** The port it listens on. */
   port: number;
   mode: 'static' | 'sandbox';
-  /** Stops the server and everything it started. */
+  /**
+   * Stops accepting connections, lets the requests in flight finish (within `drainTimeoutMs`), then
+   * stops everything it started. Calling it again returns the same promise.
+   */
   close(): Promise<void>;
 }
 
@@ -112,8 +128,12 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const host = options.host ?? '127.0.0.1';
   const facts = specFacts();
   const cleanups: Array<() => Promise<void> | void> = [];
-  const closeAll = async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
+  let closing: Promise<void> | undefined;
+  const closeAll = () => {
+    closing ??= (async () => {
+      for (const cleanup of [...cleanups].reverse()) await cleanup();
+    })();
+    return closing;
   };
 
   try {
@@ -148,6 +168,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       maxDepth: DEFAULT_MAX_DEPTH,
       chaos: options.chaos ?? 0,
+      ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
       ...(store ? { ownRoute: sandboxRoutes(store) } : {}),
       onContractViolation:
         options.onContractViolation ??
@@ -157,10 +178,17 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           )),
     });
     cleanups.push(() => front.close());
-    const server = createServer(front.handler);
-    const port = await listen(server, options.port ?? 0, host);
-    cleanups.push(() => stop(server));
-
+    const limits: ConnectionLimits = {
+      headersTimeoutMs: options.headersTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.headersTimeoutMs,
+      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.requestTimeoutMs,
+      maxConnections: options.maxConnections ?? DEFAULT_CONNECTION_LIMITS.maxConnections,
+      maxConcurrentPerClient:
+        options.maxConcurrentPerClient ?? DEFAULT_CONNECTION_LIMITS.maxConcurrentPerClient,
+      maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    };
+    const guarded = guardedServer(front.handler, limits);
+    const port = await listen(guarded.server, options.port ?? 0, host);
+    cleanups.push(() => guarded.close(options.drainTimeoutMs ?? 10_000));
     const urlHost = host.includes(':') ? `[${host}]` : host;
     return { url: `http://${urlHost}:${port}`, port, mode, close: closeAll };
   } catch (error) {

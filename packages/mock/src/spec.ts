@@ -15,6 +15,15 @@ export type Schema = {
   [key: string]: unknown;
 };
 
+/** One operation of the spec, as the mock needs it. */
+export interface Operation {
+  method: string;
+  /** The path template, e.g. `/sg_inf/{inference_id}`. */
+  template: string;
+  /** Each documented status, with the names of its examples (every media type). */
+  responses: Map<number, string[]>;
+}
+
 /** What the mock reads from the bundled spec, computed once. */
 export interface SpecFacts {
   document: OpenApiDocument;
@@ -32,6 +41,37 @@ export interface SpecFacts {
   unknownCreateFields(body: unknown): string[];
   /** The top-level fields of which exactly one must be set (the `anyOf` branches that each require one). */
   exclusiveFields: string[];
+  /** The operation a request's method and (normalised) path reach, or undefined. */
+  operationOf(method: string, pathname: string): Operation | undefined;
+}
+
+/** Every operation of the document, with its documented statuses and named examples. */
+function operationsOf(
+  document: OpenApiDocument,
+  deref: (schema: Schema | undefined) => Schema,
+): Array<Operation & { pattern: RegExp }> {
+  const operations: Array<Operation & { pattern: RegExp }> = [];
+  for (const [template, item] of Object.entries(document.paths)) {
+    const quote = (text: string) => text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+    const pattern = new RegExp(
+      `^${template
+        .split(/\{[^}]+\}/)
+        .map(quote)
+        .join('[^/]+')}$`,
+    );
+    for (const [method, op] of Object.entries(item as Record<string, unknown>)) {
+      const responses = (op as { responses?: Record<string, Schema> } | undefined)?.responses;
+      if (!responses) continue;
+      const byStatus = new Map<number, string[]>();
+      for (const [status, response] of Object.entries(responses)) {
+        const content = (deref(response).content ?? {}) as Record<string, { examples?: object }>;
+        const names = Object.values(content).flatMap((media) => Object.keys(media.examples ?? {}));
+        byStatus.set(Number(status), [...new Set(names)]);
+      }
+      operations.push({ method: method.toUpperCase(), template, pattern, responses: byStatus });
+    }
+  }
+  return operations;
 }
 
 /** Reads the bundled spec of `@sgi/spec` and derives what the mock needs from it. */
@@ -68,12 +108,18 @@ export function specFacts(document: OpenApiDocument = loadSpec()): SpecFacts {
     for (const part of s.allOf ?? []) findExclusive(part);
   };
   findExclusive(createSchema);
+  const operations = operationsOf(document, deref);
+  // Literal paths first: `/sg_inf/list` is not the deployment `list`.
+  operations.sort((a, b) => Number(a.template.includes('{')) - Number(b.template.includes('{')));
+  const operationOf = (method: string, pathname: string) =>
+    operations.find((op) => op.method === method && op.pattern.test(pathname));
   return {
     document,
     deref,
     createSchema,
     createFields,
     exclusiveFields,
+    operationOf,
     unknownCreateFields: (body) => unknownFields([createSchema], body, '', deref),
   };
 }

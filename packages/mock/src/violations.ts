@@ -1,4 +1,4 @@
-import type { FieldError } from './errors.js';
+import { type FieldError, MAX_FIELD_ERRORS } from './errors.js';
 
 /** One entry of Prism's `sl-violations` header or of its problem+json `validation` list. */
 export interface PrismViolation {
@@ -57,8 +57,11 @@ function toFieldError(violation: PrismViolation): FieldError | undefined {
   return { field, message, code: codeOf(keyword) };
 }
 
-const isAtOrBelow = (field: string, base: string) =>
-  base === '' || field === base || field.startsWith(`${base}.`);
+/** `field` and each field it lies under (`a.b.c` -> `a.b.c`, `a.b`, `a`), and `''` for the whole body. */
+function selfAndParents(field: string): string[] {
+  const parts = field === '' ? [] : field.split('.');
+  return ['', ...parts.map((_, i) => parts.slice(0, i + 1).join('.'))];
+}
 
 /**
  * Turns Prism's request violations into the spec's field errors, one per real problem: it drops the
@@ -100,20 +103,23 @@ export function fieldErrors(
     }
   }
 
-  // `anyOf` echoes: keep them only when nothing more precise was said about the same field.
+  // `anyOf` echoes: keep them only when nothing more precise was said about the same field or below it.
+  // Every step is linear in the number of violations (a body with 30,000 bad items has 90,000).
   const precise = (e: FieldError) =>
     e.code !== 'any_of' && !(e.code === 'type' && e.message === 'must be null');
-  errors = errors.filter(
-    (e) =>
-      precise(e) ||
-      !errors.some((other) => other !== e && precise(other) && isAtOrBelow(other.field, e.field)),
-  );
+  const coveredByPrecise = new Set<string>();
+  for (const e of errors)
+    if (precise(e)) for (const field of selfAndParents(e.field)) coveredByPrecise.add(field);
+  errors = errors.filter((e) => precise(e) || !coveredByPrecise.has(e.field));
 
   const seen = new Set<string>();
-  return errors.filter((e) => {
+  const unique: FieldError[] = [];
+  for (const e of errors) {
     const key = `${e.field}\u0000${e.message}`;
-    if (seen.has(key)) return false;
+    if (seen.has(key)) continue;
     seen.add(key);
-    return true;
-  });
+    unique.push(e);
+    if (unique.length === MAX_FIELD_ERRORS) break;
+  }
+  return unique;
 }

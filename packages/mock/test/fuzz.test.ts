@@ -18,7 +18,7 @@ interface FuzzRequest {
   method: string;
   path: string;
   headers: Record<string, string>;
-  body?: string;
+  body?: string | Buffer;
 }
 
 const createOp = spec.paths['/sg_inf/create']?.post as {
@@ -66,7 +66,22 @@ const contentType = fc.oneof(
 );
 const optionalHeaders = fc.record(
   {
-    prefer: fc.oneof(fc.constantFrom('code=500', 'code=abc', 'example=nope', 'dynamic=true'), ascii(30)),
+    prefer: fc.oneof(
+      fc.constantFrom(
+        'code=500',
+        'code=abc',
+        'example=nope',
+        'example=constructor',
+        'example=__proto__',
+        'dynamic=true',
+        'Dynamic="true"',
+        '__dynamic__=true',
+        'seed=1',
+        'code=200; dynamic=true',
+      ),
+      ascii(30),
+    ),
+    'x-sandbox-chaos': fc.constantFrom('2', 'lots', '', '-1', 'NaN', '0'),
     accept: fc.oneof(fc.constantFrom('text/html', 'application/xml', '*/*'), ascii(20)),
   },
   { requiredKeys: [] },
@@ -145,7 +160,19 @@ const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
       .tuple(
         fc.constantFrom(['GET', ''], ['DELETE', ''], ['POST', '/scale/up'], ['POST', '/scale/zero']),
         hostileId,
-        fc.constantFrom('', '?force=true', '?force=maybe', '?force=', '?force=1&force=0', '?x=%zz'),
+        fc.constantFrom(
+          '',
+          '?force=true',
+          '?force=maybe',
+          '?force=',
+          '?force=1&force=0',
+          '?x=%zz',
+          '?__dynamic=true',
+          '?__seed=7',
+          '?__code=500',
+          '?__example=constructor',
+          '?%5F%5Fdynamic=true',
+        ),
         token,
         optionalHeaders,
       )
@@ -154,6 +181,77 @@ const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.oneof(
         method,
         path: `/sg_inf/${id}${suffix}${query}`,
         headers: withHeaders(auth, extra),
+      })),
+  },
+  {
+    // Huge arrays of bad items: the validator's work and the errors answered must stay bounded.
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        validBody,
+        fc.integer({ min: 65, max: 3000 }),
+        fc.constantFrom({ name: 1 }, {}, 'x', null),
+        token,
+      )
+      .map(([body, count, item, auth]) => ({
+        kind: 'create bad items',
+        method: 'POST',
+        path: '/sg_inf/create',
+        headers: withHeaders(auth, {}, 'application/json'),
+        body: JSON.stringify({ ...body, llm_loras: Array.from({ length: count }, () => item) }),
+      })),
+  },
+  {
+    // Bytes that are not UTF-8 inside an otherwise valid body.
+    weight: 1,
+    arbitrary: fc
+      // After an ASCII quote, a continuation byte or a byte above 0xf7 is never UTF-8.
+      .tuple(
+        validBody,
+        fc.oneof(fc.integer({ min: 0x80, max: 0xbf }), fc.integer({ min: 0xf8, max: 0xff })),
+        fc.nat(),
+        token,
+      )
+      .map(([body, byte, at, auth]) => {
+        const bytes = Buffer.from(JSON.stringify(body), 'utf8');
+        const after = bytes.indexOf('"', at % bytes.length);
+        // The body is an object with keys: it has a quote.
+        const quote = after >= 0 ? after : bytes.indexOf('"');
+        bytes[quote + 1] = byte;
+        return {
+          kind: 'create not utf-8',
+          method: 'POST',
+          path: '/sg_inf/create',
+          headers: withHeaders(auth, {}, 'application/json'),
+          body: bytes,
+        };
+      }),
+  },
+  {
+    // Dot segments and encoded slashes, which Prism would read as another route.
+    weight: 1,
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(
+          ['POST', '/sg_inf/./create'],
+          ['POST', '/sg_inf/%2e/create'],
+          ['POST', '/sg_inf/x/../create'],
+          ['POST', '/sg_inf/x/%2E%2e/create'],
+          ['GET', '/sg_inf/./list'],
+          ['GET', '/sg_inf/x/..%2flist'],
+          ['GET', '/sg_inf%2Flist'],
+          ['DELETE', '/sg_inf/x/%2e%2e/%2e%2e/sg_inf/y'],
+          ['POST', '/__sandbox/../sg_inf/create'],
+        ),
+        validBody,
+        token,
+      )
+      .map(([[method, path], body, auth]) => ({
+        kind: 'dot segments',
+        method,
+        path,
+        headers: withHeaders(auth, {}, 'application/json'),
+        body: method === 'POST' ? JSON.stringify({ ...body, nmae: 'unknown' }) : undefined,
       })),
   },
   {
@@ -251,12 +349,17 @@ describe('fuzz: hostile requests against the sandbox', () => {
         }
         byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
         byKind.set(r.kind, (byKind.get(r.kind) ?? 0) + 1);
+        if (['dot segments', 'create bad items', 'create not utf-8'].includes(r.kind) && status < 400) {
+          failures.push(`accepted: ${r.kind} ${status} ${r.method} ${r.path}`);
+        }
         if (status >= 500) failures.push(`${status} ${r.method} ${r.path} ${text.slice(0, 300)}`);
         if (r.method !== 'HEAD' && status !== 204) {
           try {
             const body = JSON.parse(text);
             if (typeof body.success !== 'boolean')
               failures.push(`no envelope: ${r.method} ${r.path} ${text.slice(0, 200)}`);
+            if (Array.isArray(body.errors) && body.errors.length > 1000)
+              failures.push(`${body.errors.length} errors: ${r.method} ${r.path}`);
           } catch {
             failures.push(`not JSON: ${status} ${r.method} ${r.path} ${text.slice(0, 200)}`);
           }

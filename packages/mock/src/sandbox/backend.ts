@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { unknownFieldErrors } from '../checks.js';
 import { envelope, invalidFieldsMessage, sendJson, UNAUTHORIZED } from '../errors.js';
 import type { SpecFacts } from '../spec.js';
 import { crossFieldErrors, defaultEngines, storedSettings } from './settings.js';
@@ -45,6 +46,9 @@ export function sandboxBackend(store: SandboxStore, facts: SpecFacts, alter?: Al
 
     if (method === 'POST' && path === '/sg_inf/create') {
       const body = (await readJson(req)) as Record<string, unknown>;
+      // Checked where the data is stored too, whatever route the request took to get here.
+      const unknown = unknownFieldErrors(body, facts);
+      if (unknown.length > 0) return reply(422, envelope(invalidFieldsMessage(unknown), unknown));
       const errors = crossFieldErrors(body);
       if (errors.length > 0) return reply(422, envelope(invalidFieldsMessage(errors), errors));
       const fails = String(req.headers['x-sandbox-outcome'] ?? '').toLowerCase() === 'fail';

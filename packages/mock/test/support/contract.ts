@@ -53,3 +53,14 @@ export function responseViolations(method: string, path: string, status: number,
   }
   return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
+
+let errorResponse: ValidateFunction | undefined;
+
+/**
+ * Checks a body against the spec's `ErrorResponse`, for the answers the front layer gives on any route
+ * (including statuses an operation does not list, such as a refused `Prefer` switch on list).
+ */
+export function errorEnvelopeViolations(body: unknown): string[] {
+  errorResponse ??= ajv.compile({ $ref: `${SPEC_ID}#/components/schemas/ErrorResponse` });
+  return errorResponse(body) ? [] : (errorResponse.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}

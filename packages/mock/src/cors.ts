@@ -1,0 +1,77 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** The request headers a browser may send: the API's, Prism's switches and the sandbox's own. */
+const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Prefer', 'X-Sandbox-Chaos', 'X-Sandbox-Outcome'];
+/** The response headers a browser application may read. */
+const EXPOSED_HEADERS = [
+  'X-Request-Id',
+  'Retry-After',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+];
+const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
+
+/**
+ * Who may call the mock from a browser. Bearer tokens travel in a header, so no caller needs credentials
+ * mode (cookies): by default any origin may call (`Access-Control-Allow-Origin: *`, never with
+ * `Access-Control-Allow-Credentials`); with `origins`, only those, each answered by name.
+ */
+export function corsPolicy(origins: readonly string[] = []) {
+  const allowed = new Set(origins.map((origin) => origin.replace(/\/+$/, '')));
+
+  /** The `Access-Control-Allow-Origin` value for a request's `Origin`, or undefined for none. */
+  function allowOrigin(origin: string | undefined): string | undefined {
+    if (origin === undefined) return undefined;
+    if (allowed.size === 0) return '*';
+    return allowed.has(origin) ? origin : undefined;
+  }
+
+  return {
+    /** Adds the CORS headers of an actual (not preflight) request's answer. */
+    decorate(req: IncomingMessage, res: ServerResponse): void {
+      const value = allowOrigin(req.headers.origin);
+      if (allowed.size > 0) res.setHeader('Vary', 'Origin');
+      if (!value) return;
+      res.setHeader('Access-Control-Allow-Origin', value);
+      res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS.join(', '));
+    },
+    /** Answers a preflight (`OPTIONS` with `Access-Control-Request-Method`); false when it is not one. */
+    preflight(req: IncomingMessage, res: ServerResponse): boolean {
+      if (req.method !== 'OPTIONS' || req.headers['access-control-request-method'] === undefined)
+        return false;
+      req.resume();
+      const value = allowOrigin(req.headers.origin);
+      const headers: Record<string, string> = { 'Content-Length': '0' };
+      if (allowed.size > 0) headers.Vary = 'Origin';
+      if (value) {
+        // Any `X-Sandbox-*` header the browser asks for, so that a new sandbox header needs no change here.
+        const asked = String(req.headers['access-control-request-headers'] ?? '')
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => /^x-sandbox-[a-z0-9-]{1,40}$/i.test(name));
+        const names = new Map([...ALLOWED_HEADERS, ...asked].map((name) => [name.toLowerCase(), name]));
+        Object.assign(headers, {
+          'Access-Control-Allow-Origin': value,
+          'Access-Control-Allow-Methods': ALLOWED_METHODS,
+          'Access-Control-Allow-Headers': [...names.values()].join(', '),
+          'Access-Control-Max-Age': '600',
+        });
+      }
+      res.writeHead(204, headers);
+      res.end();
+      return true;
+    },
+  };
+}
+
+/** Response headers that only this layer sets (Prism's own CORS answer reflects any origin). */
+export const CORS_RESPONSE_HEADERS = [
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-allow-headers',
+  'access-control-allow-methods',
+  'access-control-expose-headers',
+  'access-control-max-age',
+  'vary',
+];

@@ -1,0 +1,54 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+/** The built `sgi-mock` running in its own process, so that a request that could kill it cannot kill the test. */
+export interface ChildMock {
+  url: string;
+  child: ChildProcess;
+  /** Everything it wrote to stdout and stderr so far. */
+  output(): string;
+  /** Whether the process is still running. */
+  alive(): boolean;
+  /** SIGTERM, then the exit code (null when killed by a signal). */
+  stop(): Promise<number | null>;
+}
+
+/** Starts `sgi-mock` with `args` and a small heap (`heapMb`), and resolves once it prints its URL. */
+export function startChildMock(args: string[], heapMb = 256): Promise<ChildMock> {
+  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, cli, '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let exited = false;
+  const exit = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      exited = true;
+      resolve(code);
+    }),
+  );
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const url = /listening on (http:\/\/\S+)\n/.exec(out)?.[1];
+      if (url) {
+        resolve({
+          url,
+          child,
+          output: () => out,
+          alive: () => !exited,
+          stop: () => {
+            if (!exited) child.kill('SIGTERM');
+            return exit;
+          },
+        });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+    });
+    exit.then((code) => reject(new Error(`sgi-mock exited (${code}) before listening: ${out}`)));
+  });
+}
