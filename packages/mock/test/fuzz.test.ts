@@ -291,7 +291,9 @@ describe('fuzz: hostile requests against the sandbox', () => {
     // new token would be refused), once it has reset its deployments.
     const tenant = [...createdBy.keys()][0] as string;
     const headers = { authorization: tenant, 'content-type': 'application/json' };
-    expect((await send(base, { kind: 'check', method: 'POST', path: '/__sandbox/reset', headers })).status).toBe(200);
+    expect(
+      (await send(base, { kind: 'check', method: 'POST', path: '/__sandbox/reset', headers })).status,
+    ).toBe(200);
     const body = JSON.stringify({
       name: 'after',
       model: 'm/m',
