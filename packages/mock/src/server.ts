@@ -56,6 +56,8 @@ export interface MockServerOptions {
   metricsHost?: string;
   /** Sandbox: the state store (default: a new in-memory store with the limits above). */
   store?: SandboxStore;
+  /** The sandbox's clock, in ms since the epoch (default `Date.now`): tests move time by hand with it. */
+  clock?: () => number;
   /** Largest request body accepted, in bytes (default 1 MiB); a larger one gets 413. */
   maxBodyBytes?: number;
   /** Share (0 to 1) of calls answered 429 or 503 with `Retry-After: 1`. Default 0. */
@@ -127,7 +129,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   try {
     let prism: RunningPrism;
     let store: SandboxStore | undefined;
-    const clock = Date.now;
+    const clock = options.clock ?? Date.now;
     const signer = tenantHeader();
     if (mode === 'sandbox') {
       store =
