@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
-import { specYamlPath } from '@sgi/spec';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { loadSpec } from '@sgi/spec';
 import { envelope, sendJson } from './errors.js';
 import { type ContractViolation, frontHandler } from './front.js';
 import { type AuthMode, gate } from './gate.js';
@@ -158,17 +158,16 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         clock,
         options.alterSandboxResponse,
       );
-      const backend = createServer((req, res) => {
+      // Prism's validating proxy calls the backend in process: no second HTTP hop per request.
+      const handler = (req: IncomingMessage, res: ServerResponse) => {
         backendHandler(req, res).catch((error: unknown) => {
           process.stderr.write(`sgi-mock: sandbox failed on ${req.method} ${req.url}: ${String(error)}\n`);
           sendJson(res, 500, envelope('The sandbox failed while answering this request.'));
         });
-      });
-      const backendPort = await listen(backend, 0, '127.0.0.1');
-      cleanups.push(() => stop(backend));
-      prism = await startPrism(specYamlPath, { kind: 'proxy', upstream: `http://127.0.0.1:${backendPort}` });
+      };
+      prism = await startPrism(loadSpec(), { kind: 'sandbox', handler });
     } else {
-      prism = await startPrism(specYamlPath, { kind: 'mock' });
+      prism = await startPrism(loadSpec(), { kind: 'mock' });
     }
     cleanups.push(() => prism.close());
 
@@ -187,9 +186,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     });
     cleanups.push(() => front.close());
 
-    const log = accessLog(options.log ?? false);
+    const log = await accessLog(options.log ?? false);
     if (log) cleanups.push(() => log.flush());
-    const metrics = options.metricsPort === undefined ? undefined : mockMetrics(store, clock);
+    const metrics = options.metricsPort === undefined ? undefined : await mockMetrics(store, clock);
     let metricsUrl: string | undefined;
     if (metrics && options.metricsPort !== undefined) {
       const metricsHost = options.metricsHost ?? '127.0.0.1';

@@ -1,5 +1,4 @@
 import type { Writable } from 'node:stream';
-import { pino } from 'pino';
 
 /** One request as the access log writes it. */
 export interface AccessEntry {
@@ -24,8 +23,10 @@ export type LogDestination = boolean | Writable;
  * and request id. Nothing from a request's headers or body is logged, and pino's redaction removes any
  * field named like a secret should one ever be added to an entry.
  */
-export function accessLog(destination: LogDestination) {
+export async function accessLog(destination: LogDestination) {
   if (destination === false) return undefined;
+  // Loaded only when asked for: a server without a log starts without it.
+  const { pino } = await import('pino');
   const logger = pino(
     {
       base: { service: 'sgi-mock' },
@@ -49,4 +50,4 @@ export function accessLog(destination: LogDestination) {
   };
 }
 
-export type AccessLog = NonNullable<ReturnType<typeof accessLog>>;
+export type AccessLog = NonNullable<Awaited<ReturnType<typeof accessLog>>>;

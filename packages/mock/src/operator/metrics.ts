@@ -1,5 +1,4 @@
 import { createServer, type Server } from 'node:http';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { SandboxStore } from '../sandbox/store/types.js';
 
 /** The routes metrics are labelled with: the spec's path templates, so ids never make new series. */
@@ -14,7 +13,9 @@ export function routeOf(method: string, path: string): string {
 }
 
 /** Prometheus metrics of the mock (prom-client), on a registry of its own. */
-export function mockMetrics(store: SandboxStore | undefined, clock: () => number) {
+export async function mockMetrics(store: SandboxStore | undefined, clock: () => number) {
+  // Loaded only when asked for: a server without metrics starts without it.
+  const { Counter, Gauge, Histogram, Registry } = await import('prom-client');
   const registry = new Registry();
   const requests = new Counter({
     name: 'sgi_mock_requests_total',
@@ -60,7 +61,7 @@ export function mockMetrics(store: SandboxStore | undefined, clock: () => number
   };
 }
 
-export type MockMetrics = ReturnType<typeof mockMetrics>;
+export type MockMetrics = Awaited<ReturnType<typeof mockMetrics>>;
 
 /** Serves `GET /metrics` in Prometheus text format on its own port (opt-in: operators scrape it, partners never see it). */
 export async function serveMetrics(metrics: MockMetrics, port: number, host: string): Promise<Server> {
