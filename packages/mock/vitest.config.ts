@@ -17,6 +17,7 @@ export default defineConfig({
     globalSetup: ['@sgi/testing/network-guard/global'],
     setupFiles: ['@sgi/testing/network-guard'],
     testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Starting Prism takes about a second, and much longer on a machine busy with other work.
+    hookTimeout: 120_000,
   },
 });

@@ -1,8 +1,10 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_LIMITS } from './limits.js';
 import type { MockServerOptions } from './server.js';
 
 /** The `sgi-mock --help` text. */
 export const HELP = `Usage: sgi-mock [options]
+       sgi-mock keys <create <name> | list | revoke <name>> [--url <url>] [--admin-token <token>]
 
 Mock server of the ScaleGenAI Inference API.
 
@@ -29,6 +31,22 @@ Options:
                               requests in flight at once from one client address; more get 429 (default: 64)
   --drain-timeout-ms <n>      on SIGTERM/SIGINT, time the requests in flight have to finish (default: 10000)
   --no-follow-parent          keep running when the process that started it exits (default: stop with it)
+
+Hosting (see "Hosting the sandbox" in the README):
+  --auth <open|keys>          open: any bearer token is a tenant (local use); keys: only sandbox keys
+                              issued with 'sgi-mock keys create' (default: open)
+  --admin-token <token>       enables the admin API for sandbox keys (or SGI_MOCK_ADMIN_TOKEN)
+  --rate-limit <n>            requests per second per tenant, then 429 (default: 0, no limit)
+  --max-concurrent <n>        requests in flight per tenant, then 429 (default: 0, no limit)
+  --max-tenants <n>           tenants held; a new one beyond is refused with 403 (default: ${DEFAULT_LIMITS.maxTenants})
+  --tenant-ttl-ms <n>         a tenant idle this long is forgotten (default: ${DEFAULT_LIMITS.tenantTtlMs}, 24 h)
+  --max-deployments-per-tenant <n>  (default: ${DEFAULT_LIMITS.maxDeploymentsPerTenant})
+  --max-tenant-bytes <n>      bytes of settings one tenant may store (default: ${DEFAULT_LIMITS.maxTenantBytes})
+  --max-deployments <n>       deployments held in all (default: ${DEFAULT_LIMITS.maxDeployments})
+  --max-total-bytes <n>       bytes of settings held in all (default: ${DEFAULT_LIMITS.maxTotalBytes})
+  --log                       one JSON line per request on stdout
+  --metrics-port <n>          Prometheus metrics at GET /metrics on this port (default: off)
+  --metrics-host <address>    interface of the metrics port (default: 127.0.0.1)
   -h, --help                  show this help
 `;
 
@@ -81,17 +99,28 @@ function corsOrigins(values: string[] | undefined): string[] | undefined {
   return origins;
 }
 
-/** Reads a positive integer flag (a count or a time), or explains why it cannot. */
-function countFlag(name: string, value: string | undefined, max: number): number | undefined {
+/** Reads a whole-number flag, or explains why it cannot. */
+function integerFlag(name: string, value: string | undefined, max: number, min = 0): number | undefined {
   const n = numberFlag(name, value, max);
-  if (n !== undefined && (!Number.isInteger(n) || n < 1)) {
-    throw new Error(`--${name} must be a whole number from 1 to ${max} (got '${value}').`);
+  if (n !== undefined && (!Number.isInteger(n) || n < min)) {
+    throw new Error(`--${name} must be a whole number from ${min} to ${max} (got '${value}').`);
   }
   return n;
 }
 
-/** Turns command-line arguments into server options; throws with a clear message on bad input. */
-export function optionsFromArgs(args: string[]): CliOptions | ProxyCliOptions | 'help' {
+/** Keeps only the options that were given, so that the server's defaults apply to the rest. */
+function given<T extends object>(options: T): T {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * Turns command-line arguments into server options; throws with a clear message on bad input.
+ * `env` supplies `SGI_MOCK_ADMIN_TOKEN`, so that the admin token need not appear in a process list.
+ */
+export function optionsFromArgs(
+  args: string[],
+  env: Record<string, string | undefined> = process.env,
+): CliOptions | ProxyCliOptions | 'help' {
   const { values } = parseArgs({
     args,
     strict: true,
@@ -115,6 +144,19 @@ export function optionsFromArgs(args: string[]): CliOptions | ProxyCliOptions | 
       'max-concurrent-per-client': { type: 'string' },
       'drain-timeout-ms': { type: 'string' },
       'follow-parent': { type: 'boolean', default: true },
+      auth: { type: 'string' },
+      'admin-token': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'max-concurrent': { type: 'string' },
+      'max-tenants': { type: 'string' },
+      'tenant-ttl-ms': { type: 'string' },
+      'max-deployments-per-tenant': { type: 'string' },
+      'max-tenant-bytes': { type: 'string' },
+      'max-deployments': { type: 'string' },
+      'max-total-bytes': { type: 'string' },
+      log: { type: 'boolean' },
+      'metrics-port': { type: 'string' },
+      'metrics-host': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -123,8 +165,7 @@ export function optionsFromArgs(args: string[]): CliOptions | ProxyCliOptions | 
   if (mode !== 'static' && mode !== 'sandbox' && mode !== 'proxy') {
     throw new Error(`--mode must be 'static', 'sandbox' or 'proxy' (got '${mode}').`);
   }
-  const port = numberFlag('port', values.port, 65535) ?? 4010;
-  if (!Number.isInteger(port)) throw new Error(`--port must be an integer (got '${values.port}').`);
+  const port = integerFlag('port', values.port, 65535) ?? 4010;
   if (mode === 'proxy') {
     if (!values.upstream) throw new Error('--mode proxy needs --upstream <url>, the server to forward to.');
     if (!/^https?:\/\/[^\s]+$/.test(values.upstream)) {
@@ -143,7 +184,17 @@ export function optionsFromArgs(args: string[]): CliOptions | ProxyCliOptions | 
   for (const flag of ['upstream', 'strict', 'report'] as const) {
     if (values[flag] !== undefined) throw new Error(`--${flag} only applies to --mode proxy.`);
   }
-  return {
+  const auth = values.auth ?? 'open';
+  if (auth !== 'open' && auth !== 'keys') throw new Error(`--auth must be 'open' or 'keys' (got '${auth}').`);
+  if (auth === 'keys' && mode !== 'sandbox') throw new Error('--auth keys needs --mode sandbox.');
+  const adminToken = values['admin-token'] ?? env.SGI_MOCK_ADMIN_TOKEN;
+  if (adminToken !== undefined && adminToken.length < 16) {
+    throw new Error(
+      'The admin token (--admin-token or SGI_MOCK_ADMIN_TOKEN) must have at least 16 characters.',
+    );
+  }
+  const big = 1_000_000_000;
+  return given({
     mode,
     port,
     host: values.host ?? '127.0.0.1',
@@ -152,15 +203,46 @@ export function optionsFromArgs(args: string[]): CliOptions | ProxyCliOptions | 
     chaos: numberFlag('chaos', values.chaos, 1),
     maxBodyBytes: numberFlag('max-body-bytes', values['max-body-bytes'], 64 * 1024 * 1024),
     corsOrigins: corsOrigins(values['cors-origin']),
-    headersTimeoutMs: countFlag('headers-timeout-ms', values['headers-timeout-ms'], 600_000),
-    requestTimeoutMs: countFlag('request-timeout-ms', values['request-timeout-ms'], 3_600_000),
-    maxConnections: countFlag('max-connections', values['max-connections'], 1_000_000),
-    maxConcurrentPerClient: countFlag(
+    headersTimeoutMs: integerFlag('headers-timeout-ms', values['headers-timeout-ms'], 600_000, 1),
+    requestTimeoutMs: integerFlag('request-timeout-ms', values['request-timeout-ms'], 3_600_000, 1),
+    maxConnections: integerFlag('max-connections', values['max-connections'], 1_000_000, 1),
+    maxConcurrentPerClient: integerFlag(
       'max-concurrent-per-client',
       values['max-concurrent-per-client'],
       1_000_000,
+      1,
     ),
     drainTimeoutMs: numberFlag('drain-timeout-ms', values['drain-timeout-ms'], 600_000),
+    auth,
+    adminToken,
+    rateLimit: integerFlag('rate-limit', values['rate-limit'], 1_000_000),
+    maxConcurrent: integerFlag('max-concurrent', values['max-concurrent'], 100_000),
+    maxTenants: integerFlag('max-tenants', values['max-tenants'], 10_000_000, 1),
+    tenantTtlMs: integerFlag('tenant-ttl-ms', values['tenant-ttl-ms'], 365 * 86_400_000, 1),
+    maxDeploymentsPerTenant: integerFlag(
+      'max-deployments-per-tenant',
+      values['max-deployments-per-tenant'],
+      big,
+      1,
+    ),
+    maxTenantBytes: integerFlag('max-tenant-bytes', values['max-tenant-bytes'], 64 * big, 1),
+    maxDeployments: integerFlag('max-deployments', values['max-deployments'], big, 1),
+    maxTotalBytes: integerFlag('max-total-bytes', values['max-total-bytes'], 64 * big, 1),
+    log: values.log === true,
+    metricsPort: integerFlag('metrics-port', values['metrics-port'], 65535),
+    metricsHost: values['metrics-host'],
     followParent: values['follow-parent'] !== false,
-  };
+  } satisfies CliOptions);
+}
+
+/** Whether an interface is reachable only from this machine. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** The start-up warning for a sandbox in open mode that listens beyond loopback, if it does. */
+export function openModeWarning(options: MockServerOptions): string | undefined {
+  const host = options.host ?? '127.0.0.1';
+  if (options.mode === 'static' || options.auth === 'keys' || isLoopback(host)) return undefined;
+  return `open mode on ${host}, beyond loopback: any bearer token is a tenant, so anyone who can reach this port and guesses a token (such as the README's) sees that tenant's deployments. To host the sandbox for partners, use --auth keys (see "Hosting the sandbox" in the README).`;
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { type CliOptions, HELP, optionsFromArgs, type ProxyCliOptions } from './args.js';
+import { type CliOptions, HELP, openModeWarning, optionsFromArgs, type ProxyCliOptions } from './args.js';
+import { keysCommand } from './keys-command.js';
 import { runProxyCli } from './proxy/cli.js';
 import { startMockServer } from './server.js';
 
@@ -7,6 +8,13 @@ import { startMockServer } from './server.js';
 const PARENT_CHECK_MS = 1000;
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'keys') {
+    const result = await keysCommand(process.argv.slice(3));
+    process.stdout.write(result.out);
+    process.stderr.write(result.err);
+    process.exitCode = result.code;
+    return;
+  }
   let options: CliOptions | ProxyCliOptions | 'help';
   try {
     options = optionsFromArgs(process.argv.slice(2));
@@ -20,6 +28,8 @@ async function main(): Promise<void> {
   }
   if (options.mode === 'proxy') return runProxyCli(options);
   const { followParent, ...serverOptions } = options;
+  const warning = openModeWarning(serverOptions);
+  if (warning) process.stderr.write(`sgi-mock: WARNING: ${warning}\n`);
   try {
     const server = await startMockServer(serverOptions);
     let stopping = false;
@@ -43,6 +53,7 @@ async function main(): Promise<void> {
       }, PARENT_CHECK_MS).unref();
     }
     process.stdout.write(`sgi-mock: ${server.mode} mode listening on ${server.url}\n`);
+    if (server.metricsUrl) process.stdout.write(`sgi-mock: metrics at ${server.metricsUrl}\n`);
   } catch (error) {
     process.stderr.write(`sgi-mock: ${(error as Error).message}\n`);
     process.exit(1);

@@ -37,12 +37,15 @@ export interface FrontOptions {
   maxJsonValues?: number;
   /** Share (0 to 1) of calls answered 429 or 503 with `Retry-After`; `X-Sandbox-Chaos` overrides it per call. */
   chaos: number;
-  /** Routes the front answers itself (the sandbox's reset); returns true when it answered. */
-  ownRoute?: (req: IncomingMessage, res: ServerResponse, requestId: string) => boolean | Promise<boolean>;
   /** Called for every response Prism refused because it broke the spec. */
   onContractViolation: (violation: ContractViolation) => void;
   /** Origins allowed to call from a browser; empty (the default) for any, with `*`. */
   corsOrigins?: readonly string[];
+}
+
+/** A new request id (`req_` and 32 hex digits). */
+export function newRequestId(): string {
+  return `req_${randomUUID().replaceAll('-', '')}`;
 }
 
 /** How long the front waits for Prism; Prism always answers far sooner unless something is broken. */
@@ -80,7 +83,8 @@ export function frontHandler(options: FrontOptions) {
   const cors = corsPolicy(options.corsOrigins);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const requestId = `req_${randomUUID().replaceAll('-', '')}`;
+    // The hosting layer in front may have named the request already.
+    const requestId = String(res.getHeader('X-Request-Id') ?? newRequestId());
     res.setHeader('X-Request-Id', requestId);
     cors.decorate(req, res);
     if (cors.preflight(req, res)) return;
@@ -106,7 +110,6 @@ export function frontHandler(options: FrontOptions) {
       req.resume();
       return fail(404, envelope(`No such route: ${method} ${pathname.slice(0, 200)} (${problem}).`));
     }
-    if (options.ownRoute && (await options.ownRoute(req, res, requestId))) return;
 
     const body = await readBody(req, options.maxBodyBytes);
     if (body === 'too large') {

@@ -21,14 +21,19 @@ describe('the built package', () => {
     expect(readFileSync(join(pkgDir, pkg.bin['sgi-mock']), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
   });
 
-  it('reads the spec from @sgi/spec and runs Prism from its bundle, faker (dynamic examples) aside', () => {
-    expect(pkg.dependencies).toEqual({ '@faker-js/faker': '6.3.1', '@sgi/spec': 'workspace:*' });
+  it('reads the spec from @sgi/spec and runs Prism from its bundle; faker, pino and prom-client aside', () => {
+    expect(pkg.dependencies).toEqual({
+      '@faker-js/faker': '6.3.1',
+      '@sgi/spec': 'workspace:*',
+      pino: '10.4.0',
+      'prom-client': '15.1.3',
+    });
     expect(pkg.engines.node).toMatch(/^>=20/);
     expect(pkg.files).toEqual(['dist']);
     expect(existsSync(join(pkgDir, 'dist/vendor/prism.cjs'))).toBe(true);
   });
 
-  it('starts without loading a module from node_modules but @sgi/spec (faker waits until it is used)', async () => {
+  it('starts without loading a module from node_modules but @sgi/spec (faker, pino and prom-client wait until they are used)', async () => {
     const script = [
       "import { createRequire } from 'node:module';",
       "const { startMockServer } = await import('./dist/index.js');",
