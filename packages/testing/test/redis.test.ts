@@ -30,6 +30,8 @@ describe('startRedis', () => {
 
   it('keeps acknowledged writes across a crash (SIGKILL) and a clean restart, on the same port', async () => {
     const client = new Redis(redis.url, { maxRetriesPerRequest: null, retryStrategy: () => 50 });
+    const refusals: Error[] = [];
+    client.on('error', (error: Error) => refusals.push(error)); // while Redis restarts
     try {
       for (let i = 0; i < 50; i++) await client.set(`k${i}`, String(i));
       const before = redis.pid();
