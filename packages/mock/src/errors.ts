@@ -31,6 +31,9 @@ export function invalidFieldsMessage(errors: FieldError[]): string {
   return `The request has ${fields.length} invalid ${noun}: ${list}.`;
 }
 
+/** The error envelope each response was answered with, for the request log. */
+export const answeredErrors = new WeakMap<ServerResponse, ErrorEnvelope>();
+
 /** Sends a JSON body with a status and extra headers, unless a response was already sent. */
 export function sendJson(
   res: ServerResponse,
@@ -42,6 +45,8 @@ export function sendJson(
     res.end();
     return;
   }
+  if ((body as Partial<ErrorEnvelope> | null)?.success === false)
+    answeredErrors.set(res, body as ErrorEnvelope);
   const text = JSON.stringify(body);
   res.writeHead(status, {
     ...headers,

@@ -37,6 +37,11 @@ export interface FrontOptions {
   onContractViolation: (violation: ContractViolation) => void;
 }
 
+/** A new request id (`req_` and 32 hex digits). */
+export function newRequestId(): string {
+  return `req_${randomUUID().replaceAll('-', '')}`;
+}
+
 /** How long the front waits for Prism; Prism always answers far sooner unless something is broken. */
 const FORWARD_TIMEOUT_MS = 15_000;
 
@@ -66,7 +71,8 @@ export function frontHandler(options: FrontOptions) {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const requestId = `req_${randomUUID().replaceAll('-', '')}`;
+    // The hosting layer in front may have named the request already.
+    const requestId = String(res.getHeader('X-Request-Id') ?? newRequestId());
     res.setHeader('X-Request-Id', requestId);
     const fail = (status: number, body: ErrorEnvelope, headers: Record<string, string> = {}) =>
       sendJson(res, status, { ...body, request_id: requestId }, headers);

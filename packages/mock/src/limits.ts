@@ -15,3 +15,13 @@ export function jsonDepthExceeds(value: unknown, max: number): boolean {
   }
   return false;
 }
+
+/** The sandbox's default bounds on what it stores (see `MockServerOptions`). */
+export const DEFAULT_LIMITS = {
+  maxTenants: 1000,
+  maxDeploymentsPerTenant: 1000,
+  maxTenantBytes: 2 * 1024 * 1024,
+  maxDeployments: 10_000,
+  maxTotalBytes: 64 * 1024 * 1024,
+  tenantTtlMs: 24 * 3_600_000,
+} as const;

@@ -1,11 +1,16 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { specYamlPath } from '@sgi/spec';
-import { envelope, sendJson, UNAUTHORIZED } from './errors.js';
+import { envelope, sendJson } from './errors.js';
 import { type ContractViolation, frontHandler } from './front.js';
-import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH } from './limits.js';
+import { type AuthMode, gate } from './gate.js';
+import { DEFAULT_LIMITS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH } from './limits.js';
+import { accessLog, type LogDestination } from './operator/log.js';
+import { mockMetrics, serveMetrics } from './operator/metrics.js';
 import { type RunningPrism, startPrism } from './prism.js';
-import { type AlterResponse, bearerToken, sandboxBackend } from './sandbox/backend.js';
-import { SandboxStore } from './sandbox/store.js';
+import { type AlterResponse, sandboxBackend } from './sandbox/backend.js';
+import { MemoryStore } from './sandbox/store/memory.js';
+import type { SandboxStore } from './sandbox/store/types.js';
+import { TENANT_HEADER, tenantHeader } from './sandbox/tenant.js';
 import { specFacts } from './spec.js';
 
 /** How to run the mock server. */
@@ -20,12 +25,37 @@ export interface MockServerOptions {
   provisionDelayMs?: number;
   /** Sandbox: milliseconds from `DELETING` to gone after delete (default 1000; 0 in tests). */
   deleteDelayMs?: number;
-  /** Sandbox: tokens remembered at once, the least recently used forgotten first (default 10,000). */
+  /** Sandbox: tenants held at once; a create by a new tenant beyond it answers 403 (default 1,000). No tenant is ever evicted. */
   maxTenants?: number;
-  /** Sandbox: deployments one token may hold; create answers 403 beyond it (default 1,000). */
+  /** Sandbox: deployments one tenant may hold; create answers 403 beyond it (default 1,000). */
   maxDeploymentsPerTenant?: number;
-  /** Sandbox: deployments held in all, the least recently used tokens forgotten first beyond it (default 10,000). */
+  /** Sandbox: bytes of stored settings one tenant may hold; create answers 403 beyond it (default 2 MiB). */
+  maxTenantBytes?: number;
+  /** Sandbox: deployments held in all; create answers 403 beyond it (default 10,000). */
   maxDeployments?: number;
+  /** Sandbox: bytes of stored settings held in all; create answers 403 beyond it (default 64 MiB). */
+  maxTotalBytes?: number;
+  /** Sandbox: a tenant that makes no request for this long is forgotten with its deployments (default 24 h). */
+  tenantTtlMs?: number;
+  /**
+   * Sandbox: `open` (the default), any bearer token is a tenant, fit for local use; `keys`, only sandbox
+   * keys issued through the admin API are accepted, each one tenant named after its partner.
+   */
+  auth?: AuthMode;
+  /** The operator's token for the admin API (`/__sandbox/admin/keys`); without one there is no admin API. */
+  adminToken?: string;
+  /** Sandbox: requests per second per tenant, beyond which it answers 429 (default 0: no limit). */
+  rateLimit?: number;
+  /** Sandbox: requests in flight at once per tenant, beyond which it answers 429 (default 0: no limit). */
+  maxConcurrent?: number;
+  /** The access log, one JSON line per request: `true` for stdout, a writable stream, `false` (the default) for none. */
+  log?: LogDestination;
+  /** Serves Prometheus metrics at `GET /metrics` on this port (`0` picks one); off when undefined. */
+  metricsPort?: number;
+  /** Interface of the metrics port (default `127.0.0.1`). */
+  metricsHost?: string;
+  /** Sandbox: the state store (default: a new in-memory store with the limits above). */
+  store?: SandboxStore;
   /** Largest request body accepted, in bytes (default 1 MiB); a larger one gets 413. */
   maxBodyBytes?: number;
   /** Share (0 to 1) of calls answered 429 or 503 with `Retry-After: 1`. Default 0. */
@@ -46,6 +76,8 @@ export interface MockServer {
   /** The port it listens on. */
   port: number;
   mode: 'static' | 'sandbox';
+  /** The metrics URL (`http://127.0.0.1:9464/metrics`) when metrics are served. */
+  metricsUrl?: string;
   /** Stops the server and everything it started. */
   close(): Promise<void>;
 }
@@ -73,30 +105,6 @@ function stop(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
-/** The sandbox's own routes under `/__sandbox/`: `POST /__sandbox/reset` forgets the caller's deployments. */
-function sandboxRoutes(store: SandboxStore) {
-  return (req: IncomingMessage, res: ServerResponse): boolean => {
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    if (!path.startsWith('/__sandbox/')) return false;
-    req.resume();
-    if (req.method !== 'POST' || path !== '/__sandbox/reset') {
-      sendJson(res, 404, envelope(`No such route: ${req.method} ${path.slice(0, 200)}.`));
-      return true;
-    }
-    const token = bearerToken(req);
-    if (!token) {
-      sendJson(res, 401, envelope(UNAUTHORIZED));
-      return true;
-    }
-    const removed = store.reset(token);
-    sendJson(res, 200, {
-      success: true,
-      message: `Sandbox reset: ${removed} deployments of this token removed.`,
-    });
-    return true;
-  };
-}
-
 /**
  * Starts the mock server of the Inference API and resolves once it answers.
  *
@@ -119,16 +127,35 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   try {
     let prism: RunningPrism;
     let store: SandboxStore | undefined;
+    const clock = Date.now;
+    const signer = tenantHeader();
     if (mode === 'sandbox') {
-      store = new SandboxStore(
-        { provisionDelayMs: options.provisionDelayMs ?? 2000, deleteDelayMs: options.deleteDelayMs ?? 1000 },
-        {
-          maxTenants: options.maxTenants ?? 10_000,
-          maxDeploymentsPerTenant: options.maxDeploymentsPerTenant ?? 1000,
-          maxDeployments: options.maxDeployments ?? 10_000,
-        },
+      store =
+        options.store ??
+        new MemoryStore(
+          {
+            provisionDelayMs: options.provisionDelayMs ?? 2000,
+            deleteDelayMs: options.deleteDelayMs ?? 1000,
+          },
+          {
+            maxTenants: options.maxTenants ?? DEFAULT_LIMITS.maxTenants,
+            maxDeploymentsPerTenant:
+              options.maxDeploymentsPerTenant ?? DEFAULT_LIMITS.maxDeploymentsPerTenant,
+            maxTenantBytes: options.maxTenantBytes ?? DEFAULT_LIMITS.maxTenantBytes,
+            maxDeployments: options.maxDeployments ?? DEFAULT_LIMITS.maxDeployments,
+            maxTotalBytes: options.maxTotalBytes ?? DEFAULT_LIMITS.maxTotalBytes,
+            tenantTtlMs: options.tenantTtlMs ?? DEFAULT_LIMITS.tenantTtlMs,
+          },
+        );
+      const owned = store;
+      cleanups.push(() => owned.close());
+      const backendHandler = sandboxBackend(
+        store,
+        facts,
+        (req) => signer.read(req.headers[TENANT_HEADER]),
+        clock,
+        options.alterSandboxResponse,
       );
-      const backendHandler = sandboxBackend(store, facts, options.alterSandboxResponse);
       const backend = createServer((req, res) => {
         backendHandler(req, res).catch((error: unknown) => {
           process.stderr.write(`sgi-mock: sandbox failed on ${req.method} ${req.url}: ${String(error)}\n`);
@@ -149,7 +176,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       maxDepth: DEFAULT_MAX_DEPTH,
       chaos: options.chaos ?? 0,
-      ...(store ? { ownRoute: sandboxRoutes(store) } : {}),
       onContractViolation:
         options.onContractViolation ??
         ((v) =>
@@ -158,12 +184,50 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
           )),
     });
     cleanups.push(() => front.close());
-    const server = createServer(front.handler);
+
+    const log = accessLog(options.log ?? false);
+    if (log) cleanups.push(() => log.flush());
+    const metrics = options.metricsPort === undefined ? undefined : mockMetrics(store, clock);
+    let metricsUrl: string | undefined;
+    if (metrics && options.metricsPort !== undefined) {
+      const metricsHost = options.metricsHost ?? '127.0.0.1';
+      const metricsServer = await serveMetrics(metrics, options.metricsPort, metricsHost);
+      cleanups.push(() => stop(metricsServer));
+      const metricsPort = (metricsServer.address() as { port: number }).port;
+      metricsUrl = `http://${metricsHost.includes(':') ? `[${metricsHost}]` : metricsHost}:${metricsPort}/metrics`;
+    }
+    if (options.auth === 'keys' && !store) throw new Error("auth 'keys' needs the sandbox mode.");
+    let ready = false;
+    const server = createServer(
+      gate({
+        ...(store ? { store } : {}),
+        auth: options.auth ?? 'open',
+        ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+        rateLimit: options.rateLimit ?? 0,
+        maxConcurrent: options.maxConcurrent ?? 0,
+        tenantHeader: signer.value,
+        ready: () => ready,
+        ...(log ? { log } : {}),
+        ...(metrics ? { metrics } : {}),
+        clock,
+        next: front.handler,
+      }),
+    );
     const port = await listen(server, options.port ?? 0, host);
-    cleanups.push(() => stop(server));
+    cleanups.push(() => {
+      ready = false;
+      return stop(server);
+    });
+    ready = true;
 
     const urlHost = host.includes(':') ? `[${host}]` : host;
-    return { url: `http://${urlHost}:${port}`, port, mode, close: closeAll };
+    return {
+      url: `http://${urlHost}:${port}`,
+      port,
+      mode,
+      ...(metricsUrl ? { metricsUrl } : {}),
+      close: closeAll,
+    };
   } catch (error) {
     await closeAll();
     throw error;

@@ -21,8 +21,13 @@ describe('the built package', () => {
     expect(readFileSync(join(pkgDir, pkg.bin['sgi-mock']), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
   });
 
-  it('reads the spec from @sgi/spec and runs Prism from its pinned CLI, nothing else at run time', () => {
-    expect(pkg.dependencies).toEqual({ '@sgi/spec': 'workspace:*', '@stoplight/prism-cli': '5.14.2' });
+  it('reads the spec from @sgi/spec, runs Prism from its pinned CLI, logs with pino and counts with prom-client', () => {
+    expect(pkg.dependencies).toEqual({
+      '@sgi/spec': 'workspace:*',
+      '@stoplight/prism-cli': '5.14.2',
+      pino: '10.4.0',
+      'prom-client': '15.1.3',
+    });
     expect(pkg.engines.node).toMatch(/^>=20/);
   });
 });

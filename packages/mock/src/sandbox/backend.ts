@@ -1,17 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { envelope, invalidFieldsMessage, sendJson, UNAUTHORIZED } from '../errors.js';
 import type { SpecFacts } from '../spec.js';
+import { priceOf, TRANSITION_RULES, view } from './lifecycle.js';
 import { crossFieldErrors, defaultEngines, storedSettings } from './settings.js';
-import type { SandboxStore } from './store.js';
+import type { CreateRefusal, SandboxStore, TransitionOutcome } from './store/types.js';
+import { userIdOf } from './tenant.js';
 
 /** A hook that changes what the sandbox answers before Prism validates it (to prove the contract guard works). */
 export type AlterResponse = (request: { method: string; path: string }, body: unknown) => unknown;
-
-/** The bearer token of a request, or undefined. */
-export function bearerToken(req: IncomingMessage): string | undefined {
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-  return match?.[1];
-}
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -21,10 +18,38 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 }
 
 /**
- * The stateful fake of the Inference API. It sits behind Prism's validating proxy, which has already
- * checked each request against the spec, and whose check of each answer it must pass.
+ * Why a create was refused, in words. Every refusal is the documented 403: the caller's own limits, and
+ * the sandbox's capacity too (a 5xx would tell a partner's retry logic that the service failed, and
+ * no flood of new tokens can make the sandbox answer 5xx).
  */
-export function sandboxBackend(store: SandboxStore, facts: SpecFacts, alter?: AlterResponse) {
+function refusal(reason: CreateRefusal, store: SandboxStore, retryAfterMs?: number): string {
+  const l = store.limits;
+  switch (reason) {
+    case 'tenant_deployments':
+      return `This sandbox tenant already holds ${l.maxDeploymentsPerTenant} deployments: delete some or reset.`;
+    case 'tenant_bytes':
+      return `This sandbox tenant's deployments would exceed ${l.maxTenantBytes} bytes of settings: delete some or reset.`;
+    case 'tenant_capacity': {
+      const minutes = Math.max(1, Math.ceil((retryAfterMs ?? 0) / 60_000));
+      return `The sandbox is at capacity: it holds ${l.maxTenants} tenants, and a new token becomes a tenant only when an inactive one expires (in about ${minutes} minute${minutes === 1 ? '' : 's'}). Ask the operator for a sandbox key, or retry later.`;
+    }
+    default:
+      return 'The sandbox is full: it holds as many deployments as it may. Retry later.';
+  }
+}
+
+/**
+ * The stateful fake of the Inference API. It sits behind Prism's validating proxy, which has already
+ * checked each request against the spec, and whose check of each answer it must pass. `tenantOf` reads
+ * the tenant the front authenticated the request as.
+ */
+export function sandboxBackend(
+  store: SandboxStore,
+  facts: SpecFacts,
+  tenantOf: (req: IncomingMessage) => string | undefined,
+  clock: () => number = Date.now,
+  alter?: AlterResponse,
+) {
   const engines = defaultEngines(facts);
 
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -32,49 +57,65 @@ export function sandboxBackend(store: SandboxStore, facts: SpecFacts, alter?: Al
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const reply = (status: number, body: unknown) =>
       sendJson(res, status, alter ? alter({ method, path }, body) : body);
-    const outcome = (result: ReturnType<SandboxStore['stop']>) =>
-      result.ok
-        ? reply(200, { success: true, message: result.message })
-        : reply(result.status, envelope(result.message));
+    const outcome = (id: string, result: TransitionOutcome, done: string, rule: string) => {
+      if (result.ok) return reply(200, { success: true, message: `Deployment ${id} ${done}.` });
+      if (result.reason === 'not_found') return reply(404, envelope(`Deployment ${id} was not found.`));
+      return reply(409, envelope(`Deployment ${id} is ${result.status}; ${rule}.`));
+    };
 
-    const token = bearerToken(req);
-    if (!token) {
+    const tenant = tenantOf(req);
+    if (!tenant) {
       req.resume();
       return reply(401, envelope(UNAUTHORIZED));
     }
+    const userId = userIdOf(tenant);
+    const now = clock();
 
     if (method === 'POST' && path === '/sg_inf/create') {
       const body = (await readJson(req)) as Record<string, unknown>;
       const errors = crossFieldErrors(body);
       if (errors.length > 0) return reply(422, envelope(invalidFieldsMessage(errors), errors));
       const fails = String(req.headers['x-sandbox-outcome'] ?? '').toLowerCase() === 'fail';
-      const id = store.create(token, storedSettings(body, facts, engines), { fails });
-      if (!id) {
-        const max = store.limits.maxDeploymentsPerTenant;
-        return reply(
-          403,
-          envelope(`This sandbox token already holds ${max} deployments: delete some or reset.`),
-        );
-      }
-      return reply(200, { success: true, message: { inf_id: id } });
+      const settings = storedSettings(body, facts, engines);
+      const created = await store.create(
+        tenant,
+        { id: randomUUID(), settings: JSON.stringify(settings), fails, pricePerHour: priceOf(settings) },
+        now,
+      );
+      if (!created.ok) return reply(403, envelope(refusal(created.reason, store, created.retryAfterMs)));
+      return reply(200, { success: true, message: { inf_id: created.record.id } });
     }
     req.resume();
-    if (method === 'GET' && path === '/sg_inf/list')
-      return reply(200, { success: true, message: store.list(token) });
+    if (method === 'GET' && path === '/sg_inf/list') {
+      const records = await store.list(tenant, now);
+      return reply(200, { success: true, message: records.map((d) => view(d, userId, now)) });
+    }
 
     const match = /^\/sg_inf\/([^/]+)(\/scale\/(up|zero))?$/.exec(path);
     const id = match ? decodeURIComponent(match[1] as string) : undefined;
     if (id !== undefined && !match?.[2]) {
       if (method === 'GET') {
-        const deployment = store.get(token, id);
-        return deployment
-          ? reply(200, { success: true, message: deployment })
+        const d = await store.get(tenant, id, now);
+        return d
+          ? reply(200, { success: true, message: view(d, userId, now) })
           : reply(404, envelope(`Deployment ${id} was not found.`));
       }
-      if (method === 'DELETE') return outcome(store.delete(token, id));
+      if (method === 'DELETE') {
+        const rule = TRANSITION_RULES.delete;
+        return outcome(
+          id,
+          await store.transition(tenant, id, rule.from, rule.to, now),
+          'is being deleted',
+          rule.rule,
+        );
+      }
     }
     if (id !== undefined && method === 'POST') {
-      return outcome(match?.[3] === 'up' ? store.start(token, id) : store.stop(token, id));
+      const [rule, done] =
+        match?.[3] === 'up'
+          ? [TRANSITION_RULES.start, 'is starting']
+          : [TRANSITION_RULES.stop, 'is scaling to zero'];
+      return outcome(id, await store.transition(tenant, id, rule.from, rule.to, now), done, rule.rule);
     }
     return reply(404, envelope(`No such route: ${method} ${path.slice(0, 200)}.`));
   };

@@ -1,0 +1,253 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answeredErrors, envelope, sendJson, UNAUTHORIZED } from './errors.js';
+import { newRequestId } from './front.js';
+import type { AccessLog } from './operator/log.js';
+import { type MockMetrics, routeOf } from './operator/metrics.js';
+import { ADMIN_PREFIX, adminApi } from './sandbox/keys.js';
+import type { RequestLogEntry, SandboxStore } from './sandbox/store/types.js';
+import { bearerToken, sha256, TENANT_HEADER, type Tenant, tenantOfToken } from './sandbox/tenant.js';
+
+/** How partners are told apart: `open`, any bearer token is a tenant; `keys`, only operator-issued sandbox keys. */
+export type AuthMode = 'open' | 'keys';
+
+/** What the hosting layer needs. */
+export interface GateOptions {
+  /** The sandbox's store; undefined in static mode, which keeps no state. */
+  store?: SandboxStore;
+  auth: AuthMode;
+  /** The operator's token for the admin API; without one, the admin API does not exist. */
+  adminToken?: string;
+  /** Requests per second per tenant; 0 for no limit. */
+  rateLimit: number;
+  /** Requests in flight at once per tenant; 0 for no limit. */
+  maxConcurrent: number;
+  /** Signs the tenant header the sandbox behind Prism reads. */
+  tenantHeader: (tenant: Tenant) => string;
+  /** Whether the server is ready to serve (false while it starts or drains). */
+  ready: () => boolean;
+  log?: AccessLog;
+  metrics?: MockMetrics;
+  clock: () => number;
+  /** The next layer: the front in front of Prism. */
+  next: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/** Largest body the sandbox's own routes read or skip; a larger one closes the connection. */
+const OWN_ROUTE_MAX_BODY = 64 * 1024;
+/** What a request log entry keeps of a refused request's field errors. */
+const LOGGED_ERRORS = 5;
+
+/** What the gate learned about a request, for the log line and the request log. */
+interface Seen {
+  tenant?: Tenant;
+  reason?: string;
+}
+
+/** Skips a body the route does not read; a body larger than the limit closes the connection. */
+function skipBody(req: IncomingMessage, res: ServerResponse): boolean {
+  if (Number(req.headers['content-length']) > OWN_ROUTE_MAX_BODY) {
+    res.setHeader('Connection', 'close');
+    return false;
+  }
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > OWN_ROUTE_MAX_BODY) req.destroy();
+  });
+  req.resume();
+  return true;
+}
+
+/**
+ * The layer partners meet first, in front of the request checks and Prism: it names each request, answers
+ * the operator's routes (health, readiness, the admin API for sandbox keys), authenticates the caller as a
+ * tenant, holds each tenant to its rate and concurrency limits, answers the sandbox's own routes (reset,
+ * the request log), and writes one access-log line, metrics and a request-log entry per request.
+ */
+export function gate(options: GateOptions) {
+  const { store } = options;
+  const admin = store ? adminApi(store, options.adminToken, options.clock) : undefined;
+
+  function finish(req: IncomingMessage, res: ServerResponse, path: string, started: number, seen: Seen) {
+    const duration = performance.now() - started;
+    const status = res.statusCode;
+    const requestId = String(res.getHeader('X-Request-Id'));
+    const method = req.method ?? 'GET';
+    const shortPath = path.slice(0, 200);
+    options.metrics?.observe(routeOf(method, path), status, duration / 1000, seen.reason);
+    options.log?.request({
+      request_id: requestId,
+      ...(seen.tenant ? { tenant: seen.tenant.label } : {}),
+      method,
+      path: shortPath,
+      status,
+      duration_ms: Math.round(duration * 100) / 100,
+      ...(seen.reason ? { reason: seen.reason } : {}),
+    });
+    if (store && seen.tenant && !path.startsWith('/__sandbox/requests')) {
+      const errors = answeredErrors.get(res)?.errors;
+      const entry: RequestLogEntry = {
+        time: new Date(options.clock()).toISOString(),
+        method,
+        path: shortPath,
+        status,
+        request_id: requestId,
+        duration_ms: Math.round(duration * 100) / 100,
+        ...(errors && errors.length > 0
+          ? {
+              errors: errors.slice(0, LOGGED_ERRORS).map((e) => ({
+                field: e.field.slice(0, 200),
+                message: e.message.slice(0, 200),
+                ...(e.code ? { code: e.code } : {}),
+              })),
+            }
+          : {}),
+      };
+      store
+        .appendRequestLog(seen.tenant.key, entry, options.clock(), seen.tenant.admitted)
+        .catch((error: unknown) => process.stderr.write(`sgi-mock: request log failed: ${String(error)}\n`));
+    }
+  }
+
+  /** Who the caller is, or undefined after answering 401 (keys mode); undefined tenant for no token in open mode. */
+  async function authenticate(req: IncomingMessage): Promise<Tenant | 'unknown' | undefined> {
+    const token = bearerToken(req.headers.authorization);
+    if (!token) return undefined;
+    if (options.auth === 'open') return tenantOfToken(token);
+    const key = await store?.findKey(sha256(token));
+    return key ? { key: key.name, label: key.name, admitted: true } : 'unknown';
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse, path: string, seen: Seen): Promise<void> {
+    const fail = (status: number, message: string, reason: string, headers?: Record<string, string>) => {
+      seen.reason = reason;
+      sendJson(
+        res,
+        status,
+        { ...envelope(message), request_id: String(res.getHeader('X-Request-Id')) },
+        headers,
+      );
+    };
+    const method = req.method ?? 'GET';
+
+    if (path === '/__sandbox/health' || path === '/__sandbox/ready') {
+      if (!skipBody(req, res)) return fail(413, 'This route takes no body.', 'body_too_large');
+      if (method !== 'GET' && method !== 'HEAD')
+        return fail(405, `${method} is not allowed on ${path}.`, 'method');
+      if (path === '/__sandbox/health') return sendJson(res, 200, { success: true, message: 'alive' });
+      const ready = options.ready() && (store ? await store.ready() : true);
+      return ready
+        ? sendJson(res, 200, { success: true, message: 'ready' })
+        : fail(503, 'Not ready: the server is starting, stopping or cannot reach its store.', 'not_ready', {
+            'Retry-After': '1',
+          });
+    }
+    if (admin && (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`))) return admin(req, res, path);
+
+    // No caller names a tenant but through its credentials.
+    delete req.headers[TENANT_HEADER];
+    if (!store) {
+      if (path.startsWith('/__sandbox/')) {
+        skipBody(req, res);
+        return fail(404, `No such route: ${method} ${path.slice(0, 200)}.`, 'no_route');
+      }
+      return options.next(req, res);
+    }
+
+    const tenant = await authenticate(req);
+    if (
+      tenant === 'unknown' ||
+      (tenant === undefined && (options.auth === 'keys' || path.startsWith('/__sandbox/')))
+    ) {
+      req.resume();
+      return fail(
+        401,
+        tenant === 'unknown' ? 'This sandbox key is not valid: it is unknown or was revoked.' : UNAUTHORIZED,
+        'unauthorized',
+      );
+    }
+    if (tenant) {
+      seen.tenant = tenant;
+      if (!(await admitted(req, res, tenant, fail))) return;
+      req.headers[TENANT_HEADER] = options.tenantHeader(tenant);
+    }
+
+    if (path.startsWith('/__sandbox/') && tenant) {
+      if (!skipBody(req, res)) return fail(413, 'This route takes no body.', 'body_too_large');
+      const now = options.clock();
+      if (method === 'POST' && path === '/__sandbox/reset') {
+        const removed = await store.reset(tenant.key, now);
+        return sendJson(res, 200, {
+          success: true,
+          message: `Sandbox reset: ${removed} deployments of this token removed.`,
+        });
+      }
+      if (method === 'GET' && path === '/__sandbox/requests') {
+        return sendJson(res, 200, { success: true, message: await store.requestLog(tenant.key, now) });
+      }
+      return fail(404, `No such route: ${method} ${path.slice(0, 200)}.`, 'no_route');
+    }
+    return options.next(req, res);
+  }
+
+  /** Holds a tenant to its rate and concurrency limits: false after answering 429. */
+  async function admitted(
+    req: IncomingMessage,
+    res: ServerResponse,
+    tenant: Tenant,
+    fail: (status: number, message: string, reason: string, headers?: Record<string, string>) => void,
+  ): Promise<boolean> {
+    if (!store) return true;
+    if (options.rateLimit > 0) {
+      const rate = await store.consumeRate(tenant.key, options.rateLimit, options.clock());
+      const reset = String(Math.max(1, Math.ceil(rate.resetMs / 1000)));
+      res.setHeader('RateLimit-Limit', String(rate.limit));
+      res.setHeader('RateLimit-Remaining', String(rate.remaining));
+      res.setHeader('RateLimit-Reset', reset);
+      if (!rate.allowed) {
+        req.resume();
+        fail(
+          429,
+          `Too many requests: this tenant may make ${rate.limit} per second; retry after ${reset} second${reset === '1' ? '' : 's'}.`,
+          'rate_limit',
+          { 'Retry-After': reset },
+        );
+        return false;
+      }
+    }
+    if (options.maxConcurrent > 0) {
+      if (!(await store.acquireSlot(tenant.key, options.maxConcurrent))) {
+        req.resume();
+        fail(
+          429,
+          `Too many requests at once: this tenant may have ${options.maxConcurrent} in flight; retry after 1 second.`,
+          'concurrency_limit',
+          { 'Retry-After': '1' },
+        );
+        return false;
+      }
+      res.once('close', () => {
+        store
+          .releaseSlot(tenant.key)
+          .catch((error: unknown) =>
+            process.stderr.write(`sgi-mock: slot release failed: ${String(error)}\n`),
+          );
+      });
+    }
+    return true;
+  }
+
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const started = performance.now();
+    res.setHeader('X-Request-Id', newRequestId());
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const seen: Seen = {};
+    res.once('close', () => finish(req, res, path, started, seen));
+    handle(req, res, path, seen).catch((error: unknown) => {
+      process.stderr.write(
+        `sgi-mock: internal error on ${req.method} ${path.slice(0, 200)}: ${String(error)}\n`,
+      );
+      sendJson(res, 500, envelope('The mock server failed while answering this request.'));
+    });
+  };
+}

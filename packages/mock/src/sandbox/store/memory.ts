@@ -1,0 +1,255 @@
+import { applyTransition, settle } from '../lifecycle.js';
+import {
+  type CreateOutcome,
+  type DeploymentRecord,
+  type NewDeployment,
+  type RateOutcome,
+  REQUEST_LOG_SIZE,
+  type RequestLogEntry,
+  type SandboxKey,
+  type SandboxStore,
+  type SandboxTimings,
+  type Status,
+  type StoreLimits,
+  type StoreStats,
+  type TransitionOutcome,
+} from './types.js';
+
+interface Tenant {
+  deployments: Map<string, DeploymentRecord>;
+  bytes: number;
+  lastSeen: number;
+  log: RequestLogEntry[];
+}
+
+/**
+ * The sandbox's state in this process's memory (the default): gone when the process stops. Tenants are
+ * kept in a map ordered by last use, so expired ones are found at its front without scanning it.
+ */
+export class MemoryStore implements SandboxStore {
+  readonly #tenants = new Map<string, Tenant>();
+  readonly #keys = new Map<string, SandboxKey>();
+  readonly #keysByHash = new Map<string, SandboxKey>();
+  readonly #rate = new Map<string, number>();
+  #rateWindow = -1;
+  readonly #slots = new Map<string, number>();
+  #seq = 0;
+  #deployments = 0;
+  #bytes = 0;
+
+  constructor(
+    readonly timings: SandboxTimings,
+    readonly limits: StoreLimits,
+  ) {}
+
+  /** Forgets the tenants whose last request is older than the time to live (the oldest are first). */
+  #expire(now: number): void {
+    for (const [key, tenant] of this.#tenants) {
+      if (tenant.lastSeen + this.limits.tenantTtlMs > now) break;
+      this.#forget(key, tenant);
+    }
+  }
+
+  #forget(key: string, tenant: Tenant): void {
+    this.#deployments -= tenant.deployments.size;
+    this.#bytes -= tenant.bytes;
+    this.#tenants.delete(key);
+  }
+
+  /** The tenant, marked as used at `now`; undefined when it does not exist (or has expired). */
+  #touch(key: string, now: number): Tenant | undefined {
+    this.#expire(now);
+    const tenant = this.#tenants.get(key);
+    if (!tenant) return undefined;
+    this.#tenants.delete(key);
+    tenant.lastSeen = now;
+    this.#tenants.set(key, tenant);
+    return tenant;
+  }
+
+  /** Settles one deployment, removing it (and its bytes) once it is gone. */
+  #settle(tenant: Tenant, d: DeploymentRecord, now: number): DeploymentRecord | undefined {
+    const settled = settle(d, now, this.timings);
+    if (!settled) {
+      tenant.deployments.delete(d.id);
+      tenant.bytes -= d.settings.length;
+      this.#deployments--;
+      this.#bytes -= d.settings.length;
+    } else if (settled !== d) {
+      tenant.deployments.set(d.id, settled);
+    }
+    return settled;
+  }
+
+  async create(key: string, input: NewDeployment, now: number): Promise<CreateOutcome> {
+    let tenant = this.#touch(key, now);
+    if (!tenant) {
+      if (this.#tenants.size >= this.limits.maxTenants) {
+        const oldest = this.#tenants.values().next().value as Tenant;
+        return {
+          ok: false,
+          reason: 'tenant_capacity',
+          retryAfterMs: Math.max(0, oldest.lastSeen + this.limits.tenantTtlMs - now),
+        };
+      }
+      tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [] };
+      this.#tenants.set(key, tenant);
+    }
+    for (const d of [...tenant.deployments.values()]) this.#settle(tenant, d, now);
+    const size = input.settings.length;
+    const refusal =
+      tenant.deployments.size >= this.limits.maxDeploymentsPerTenant
+        ? 'tenant_deployments'
+        : tenant.bytes + size > this.limits.maxTenantBytes
+          ? 'tenant_bytes'
+          : this.#deployments >= this.limits.maxDeployments
+            ? 'total_deployments'
+            : this.#bytes + size > this.limits.maxTotalBytes
+              ? 'total_bytes'
+              : undefined;
+    if (refusal) return { ok: false, reason: refusal };
+    const record: DeploymentRecord = {
+      ...input,
+      seq: this.#seq++,
+      createdAt: now,
+      status: 'PROVISIONING',
+      since: now,
+      endTime: null,
+      cost: 0,
+      costUpdatedAt: null,
+    };
+    tenant.deployments.set(record.id, record);
+    tenant.bytes += size;
+    this.#deployments++;
+    this.#bytes += size;
+    return { ok: true, record };
+  }
+
+  async get(key: string, id: string, now: number): Promise<DeploymentRecord | undefined> {
+    const tenant = this.#touch(key, now);
+    const found = tenant?.deployments.get(id);
+    return tenant && found ? this.#settle(tenant, found, now) : undefined;
+  }
+
+  async list(key: string, now: number): Promise<DeploymentRecord[]> {
+    const tenant = this.#touch(key, now);
+    if (!tenant) return [];
+    return [...tenant.deployments.values()]
+      .map((d) => this.#settle(tenant, d, now))
+      .filter((d): d is DeploymentRecord => d !== undefined)
+      .sort((a, b) => b.seq - a.seq);
+  }
+
+  async transition(
+    key: string,
+    id: string,
+    from: readonly Status[],
+    to: Status,
+    now: number,
+  ): Promise<TransitionOutcome> {
+    const d = await this.get(key, id, now);
+    if (!d) return { ok: false, reason: 'not_found' };
+    if (!from.includes(d.status)) return { ok: false, reason: 'conflict', status: d.status };
+    const record = applyTransition(d, to, now);
+    this.#tenants.get(key)?.deployments.set(id, record);
+    return { ok: true, record };
+  }
+
+  async reset(key: string, now: number): Promise<number> {
+    const tenant = this.#touch(key, now);
+    if (!tenant) return 0;
+    const count = tenant.deployments.size;
+    this.#deployments -= count;
+    this.#bytes -= tenant.bytes;
+    tenant.deployments.clear();
+    tenant.bytes = 0;
+    return count;
+  }
+
+  async createKey(key: SandboxKey): Promise<'created' | 'exists' | 'full'> {
+    if (this.#keys.has(key.name)) return 'exists';
+    if (this.#keys.size >= this.limits.maxTenants) return 'full';
+    this.#keys.set(key.name, key);
+    this.#keysByHash.set(key.hash, key);
+    return 'created';
+  }
+
+  async findKey(hash: string): Promise<SandboxKey | undefined> {
+    return this.#keysByHash.get(hash);
+  }
+
+  async listKeys(): Promise<SandboxKey[]> {
+    return [...this.#keys.values()];
+  }
+
+  async revokeKey(name: string): Promise<boolean> {
+    const key = this.#keys.get(name);
+    if (!key) return false;
+    this.#keys.delete(name);
+    this.#keysByHash.delete(key.hash);
+    const tenant = this.#tenants.get(name);
+    if (tenant) this.#forget(name, tenant);
+    return true;
+  }
+
+  async consumeRate(key: string, limit: number, now: number): Promise<RateOutcome> {
+    const window = Math.floor(now / 1000);
+    if (window !== this.#rateWindow) {
+      // Only the current window's counters are kept: memory stays bounded by one second's requests.
+      this.#rate.clear();
+      this.#rateWindow = window;
+    }
+    const used = (this.#rate.get(key) ?? 0) + 1;
+    this.#rate.set(key, used);
+    return {
+      allowed: used <= limit,
+      limit,
+      remaining: Math.max(0, limit - used),
+      resetMs: (window + 1) * 1000 - now,
+    };
+  }
+
+  async acquireSlot(key: string, max: number): Promise<boolean> {
+    const taken = this.#slots.get(key) ?? 0;
+    if (taken >= max) return false;
+    this.#slots.set(key, taken + 1);
+    return true;
+  }
+
+  async releaseSlot(key: string): Promise<void> {
+    const taken = (this.#slots.get(key) ?? 1) - 1;
+    if (taken <= 0) this.#slots.delete(key);
+    else this.#slots.set(key, taken);
+  }
+
+  async appendRequestLog(key: string, entry: RequestLogEntry, now: number, admitted: boolean): Promise<void> {
+    let tenant = this.#touch(key, now);
+    if (!tenant && admitted) {
+      tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [] };
+      this.#tenants.set(key, tenant);
+    }
+    if (!tenant) return;
+    tenant.log.push(entry);
+    if (tenant.log.length > REQUEST_LOG_SIZE) tenant.log.splice(0, tenant.log.length - REQUEST_LOG_SIZE);
+  }
+
+  async requestLog(key: string, now: number): Promise<RequestLogEntry[]> {
+    return [...(this.#touch(key, now)?.log ?? [])].reverse();
+  }
+
+  async stats(now: number): Promise<StoreStats> {
+    this.#expire(now);
+    return {
+      tenants: this.#tenants.size,
+      deployments: this.#deployments,
+      bytes: this.#bytes,
+      keys: this.#keys.size,
+    };
+  }
+
+  async ready(): Promise<boolean> {
+    return true;
+  }
+
+  async close(): Promise<void> {}
+}

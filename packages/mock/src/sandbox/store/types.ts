@@ -1,0 +1,185 @@
+/**
+ * The sandbox's state store: everything the sandbox remembers (tenants, sandbox keys, deployments,
+ * quotas, rate-limit counters, request logs) goes through this one asynchronous interface, so that
+ * the in-memory store and a shared store (several replicas on one database) are interchangeable.
+ *
+ * Each method is one atomic step: a store shared by replicas must run each as one transaction or
+ * script, so that two replicas racing on one deployment see exactly one winner. Times are passed in
+ * (`now`, ms since the epoch) so that every replica computes the same lifecycle from stored timestamps.
+ */
+
+/** A deployment's status, as the API names it. */
+export type Status = 'PROVISIONING' | 'ACTIVE' | 'INACTIVE' | 'FAILED' | 'DELETING';
+
+/** A deployment as stored: plain, serialisable data (its settings as JSON text). */
+export interface DeploymentRecord {
+  id: string;
+  /** Creation order within the store; lists are newest first. */
+  seq: number;
+  /** What the caller sent, with the spec's defaults filled in, as JSON text. */
+  settings: string;
+  /** Ends provisioning as `FAILED` instead of `ACTIVE` (`X-Sandbox-Outcome: fail`). */
+  fails: boolean;
+  createdAt: number;
+  /** The stored status; {@link settle} brings it up to date with the clock. */
+  status: Status;
+  /** When the stored status began. */
+  since: number;
+  endTime: number | null;
+  /** Cost accrued before the current `ACTIVE` period, in US dollars. */
+  cost: number;
+  costUpdatedAt: number | null;
+  pricePerHour: number;
+}
+
+/** What create needs to store a new deployment. */
+export interface NewDeployment {
+  id: string;
+  settings: string;
+  fails: boolean;
+  pricePerHour: number;
+}
+
+/** How long the sandbox's transitions take. */
+export interface SandboxTimings {
+  /** From `PROVISIONING` to `ACTIVE` (or `FAILED`), after create or start. */
+  provisionDelayMs: number;
+  /** From `DELETING` to gone, after delete. */
+  deleteDelayMs: number;
+}
+
+/** Bounds on what the store holds. Reaching one refuses the new thing; nothing is ever evicted to make room. */
+export interface StoreLimits {
+  /** Tenants held at once (in keys mode: sandbox keys). A new tenant beyond it is refused. */
+  maxTenants: number;
+  /** Deployments one tenant may hold. */
+  maxDeploymentsPerTenant: number;
+  /** Bytes of deployment settings one tenant may hold. */
+  maxTenantBytes: number;
+  /** Deployments held in all. */
+  maxDeployments: number;
+  /** Bytes of deployment settings held in all. */
+  maxTotalBytes: number;
+  /** A tenant that makes no request for this long is forgotten with all its data (its sandbox key stays). */
+  tenantTtlMs: number;
+}
+
+/** Why a create was refused. */
+export type CreateRefusal =
+  | 'tenant_capacity'
+  | 'tenant_deployments'
+  | 'tenant_bytes'
+  | 'total_deployments'
+  | 'total_bytes';
+
+/** The outcome of a create. `retryAfterMs` (for `tenant_capacity`): when the least recently used tenant expires. */
+export type CreateOutcome =
+  | { ok: true; record: DeploymentRecord }
+  | { ok: false; reason: CreateRefusal; retryAfterMs?: number };
+
+/** The outcome of a transition: the record afterwards, or why it did not happen (`status` is the current one). */
+export type TransitionOutcome =
+  | { ok: true; record: DeploymentRecord }
+  | { ok: false; reason: 'not_found' }
+  | { ok: false; reason: 'conflict'; status: Status };
+
+/** An operator-issued sandbox key. The secret itself is never stored: only its SHA-256. */
+export interface SandboxKey {
+  /** The partner, and the tenant's name (`acme`). */
+  name: string;
+  /** SHA-256 (hex) of the secret. */
+  hash: string;
+  /** The secret's first characters, to tell keys apart in a list (`sgi_sbx_AbC`). */
+  prefix: string;
+  createdAt: number;
+}
+
+/** The outcome of counting one request against a tenant's rate (a fixed one-second window). */
+export interface RateOutcome {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Milliseconds until the window ends. */
+  resetMs: number;
+}
+
+/** One request in a tenant's request log: what a partner needs to debug an integration. No secret is kept. */
+export interface RequestLogEntry {
+  time: string;
+  method: string;
+  path: string;
+  status: number;
+  request_id: string;
+  duration_ms: number;
+  /** The fields the request was refused for (the first few), when it was. */
+  errors?: Array<{ field: string; message: string; code?: string }>;
+}
+
+/** How many entries a tenant's request log keeps: the newest. */
+export const REQUEST_LOG_SIZE = 100;
+
+/** What the store holds, for metrics and readiness. */
+export interface StoreStats {
+  tenants: number;
+  deployments: number;
+  bytes: number;
+  keys: number;
+}
+
+/** The sandbox's state; see the module comment. `tenant` is always an opaque key (a token hash or a key name). */
+export interface SandboxStore {
+  readonly limits: StoreLimits;
+  readonly timings: SandboxTimings;
+
+  /**
+   * Stores a new `PROVISIONING` deployment. Creates the tenant when it does not exist yet, unless
+   * `maxTenants` are held (`tenant_capacity`); checks every count and byte limit first.
+   */
+  create(tenant: string, deployment: NewDeployment, now: number): Promise<CreateOutcome>;
+  /** One deployment, settled to `now`; undefined when the tenant has no such deployment. Never creates a tenant. */
+  get(tenant: string, id: string, now: number): Promise<DeploymentRecord | undefined>;
+  /** The tenant's deployments settled to `now`, newest first (bounded by the tenant's limits). Never creates a tenant. */
+  list(tenant: string, now: number): Promise<DeploymentRecord[]>;
+  /**
+   * Moves a deployment from one of `from` (its status settled to `now`) to `to`, with the effects of
+   * {@link applyTransition}, as one atomic step.
+   */
+  transition(
+    tenant: string,
+    id: string,
+    from: readonly Status[],
+    to: Status,
+    now: number,
+  ): Promise<TransitionOutcome>;
+  /** Forgets every deployment of a tenant; returns how many there were. */
+  reset(tenant: string, now: number): Promise<number>;
+
+  /** Records a sandbox key; `exists` when its name is taken, `full` when `maxTenants` keys are held. */
+  createKey(key: SandboxKey): Promise<'created' | 'exists' | 'full'>;
+  /** The key whose secret has this SHA-256, if it is not revoked. */
+  findKey(hash: string): Promise<SandboxKey | undefined>;
+  /** Every key, oldest first. */
+  listKeys(): Promise<SandboxKey[]>;
+  /** Revokes a key and forgets its tenant's data; false when there is no such key. */
+  revokeKey(name: string): Promise<boolean>;
+
+  /** Counts one request in the tenant's current one-second window; refused beyond `limit`. */
+  consumeRate(tenant: string, limit: number, now: number): Promise<RateOutcome>;
+  /** Takes one of the tenant's `max` concurrent-request slots; false when all are taken. */
+  acquireSlot(tenant: string, max: number): Promise<boolean>;
+  /** Gives back a slot taken by {@link acquireSlot}. */
+  releaseSlot(tenant: string): Promise<void>;
+
+  /**
+   * Appends to the tenant's request log, keeping the newest {@link REQUEST_LOG_SIZE}. Only for a
+   * tenant that exists, unless `admitted` (a tenant of a sandbox key, which exists by its key).
+   */
+  appendRequestLog(tenant: string, entry: RequestLogEntry, now: number, admitted: boolean): Promise<void>;
+  /** The tenant's request log, newest first. */
+  requestLog(tenant: string, now: number): Promise<RequestLogEntry[]>;
+
+  stats(now: number): Promise<StoreStats>;
+  /** Whether the store can serve (a shared store: whether its database answers). */
+  ready(): Promise<boolean>;
+  close(): Promise<void>;
+}

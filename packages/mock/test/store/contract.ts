@@ -1,0 +1,284 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { applyTransition, TRANSITION_RULES } from '../../src/sandbox/lifecycle.js';
+import {
+  type NewDeployment,
+  REQUEST_LOG_SIZE,
+  type RequestLogEntry,
+  type SandboxStore,
+  type SandboxTimings,
+  type StoreLimits,
+} from '../../src/sandbox/store/types.js';
+
+/** Makes a fresh, empty store of the kind under test. */
+export type StoreFactory = (timings: SandboxTimings, limits: StoreLimits) => Promise<SandboxStore>;
+
+const T0 = Date.UTC(2026, 10, 25, 14, 0, 0);
+const timings = { provisionDelayMs: 2000, deleteDelayMs: 1000 };
+const limits: StoreLimits = {
+  maxTenants: 3,
+  maxDeploymentsPerTenant: 2,
+  maxTenantBytes: 1000,
+  maxDeployments: 5,
+  maxTotalBytes: 100_000,
+  tenantTtlMs: 60_000,
+};
+const settings = JSON.stringify({ name: 'd', model: 'm' });
+const deployment = (text = settings): NewDeployment => ({
+  id: randomUUID(),
+  settings: text,
+  fails: false,
+  pricePerHour: 6,
+});
+
+async function created(store: SandboxStore, tenant: string, now = T0, input = deployment()) {
+  const outcome = await store.create(tenant, input, now);
+  if (!outcome.ok) throw new Error(`create refused: ${outcome.reason}`);
+  return outcome.record.id;
+}
+
+const entry = (n: number): RequestLogEntry => ({
+  time: new Date(T0 + n).toISOString(),
+  method: 'GET',
+  path: '/sg_inf/list',
+  status: 200,
+  request_id: `req_${n}`,
+  duration_ms: 1,
+});
+
+/**
+ * What every sandbox store must do, whatever keeps its state: run it against each implementation with
+ * the same expectations.
+ */
+export function storeContract(name: string, make: StoreFactory, overrides: Partial<StoreLimits> = {}): void {
+  const fresh = () => make(timings, { ...limits, ...overrides });
+
+  describe(`${name}: lifecycle from stored timestamps`, () => {
+    it('PROVISIONING settles to ACTIVE (or FAILED) after the provision delay; DELETING to gone', async () => {
+      const store = await fresh();
+      const id = await created(store, 't');
+      const failing = await created(store, 't', T0, { ...deployment(), fails: true });
+      expect((await store.get('t', id, T0 + 1999))?.status).toBe('PROVISIONING');
+      expect((await store.get('t', id, T0 + 2000))?.status).toBe('ACTIVE');
+      expect(await store.get('t', failing, T0 + 2000)).toMatchObject({
+        status: 'FAILED',
+        endTime: T0 + 2000,
+      });
+      const del = TRANSITION_RULES.delete;
+      expect((await store.transition('t', id, del.from, del.to, T0 + 3000)).ok).toBe(true);
+      expect((await store.get('t', id, T0 + 3999))?.status).toBe('DELETING');
+      expect(await store.get('t', id, T0 + 4000)).toBeUndefined();
+      expect((await store.list('t', T0 + 4000)).map((d) => d.id)).toEqual([failing]);
+    });
+
+    it('a transition checks the settled status and answers the conflict with the current status', async () => {
+      const store = await make(timings, { ...limits, tenantTtlMs: 10 * 3_600_000 });
+      const id = await created(store, 't');
+      const { start, stop } = TRANSITION_RULES;
+      expect(await store.transition('t', id, start.from, start.to, T0 + 1)).toEqual({
+        ok: false,
+        reason: 'conflict',
+        status: 'PROVISIONING',
+      });
+      expect(await store.transition('t', id, start.from, start.to, T0 + 2500)).toMatchObject({
+        reason: 'conflict',
+        status: 'ACTIVE',
+      });
+      const stopped = await store.transition('t', id, stop.from, stop.to, T0 + 2000 + 3_600_000);
+      expect(stopped).toMatchObject({ ok: true, record: { status: 'INACTIVE', cost: 6 } });
+      expect(await store.transition('t', 'nope', stop.from, stop.to, T0)).toEqual({
+        ok: false,
+        reason: 'not_found',
+      });
+    });
+
+    it('applies exactly the effects of applyTransition', async () => {
+      const store = await fresh();
+      const id = await created(store, 't');
+      const before = (await store.get('t', id, T0 + 2000)) as NonNullable<
+        Awaited<ReturnType<SandboxStore['get']>>
+      >;
+      const { stop } = TRANSITION_RULES;
+      const after = await store.transition('t', id, stop.from, stop.to, T0 + 5000);
+      expect(after).toEqual({ ok: true, record: applyTransition(before, 'INACTIVE', T0 + 5000) });
+      expect(await store.get('t', id, T0 + 5000)).toEqual(applyTransition(before, 'INACTIVE', T0 + 5000));
+    });
+
+    it('lists newest first', async () => {
+      const store = await fresh();
+      const first = await created(store, 't');
+      const second = await created(store, 't', T0 + 1);
+      expect((await store.list('t', T0 + 2)).map((d) => d.id)).toEqual([second, first]);
+    });
+  });
+
+  describe(`${name}: tenants`, () => {
+    it('keeps each tenant to its own deployments', async () => {
+      const store = await fresh();
+      const id = await created(store, 'alice');
+      await created(store, 'bob');
+      expect(await store.get('bob', id, T0)).toBeUndefined();
+      expect((await store.list('bob', T0)).map((d) => d.id)).not.toContain(id);
+      const { stop } = TRANSITION_RULES;
+      expect(await store.transition('bob', id, stop.from, stop.to, T0)).toEqual({
+        ok: false,
+        reason: 'not_found',
+      });
+      expect(await store.reset('bob', T0)).toBe(1);
+      expect(await store.get('alice', id, T0)).toBeDefined();
+    });
+
+    it('a read never creates a tenant', async () => {
+      const store = await fresh();
+      for (let i = 0; i < 10; i++) {
+        expect(await store.list(`reader-${i}`, T0)).toEqual([]);
+        expect(await store.get(`reader-${i}`, 'x', T0)).toBeUndefined();
+        expect(await store.reset(`reader-${i}`, T0)).toBe(0);
+        await store.appendRequestLog(`reader-${i}`, entry(i), T0, false);
+      }
+      expect((await store.stats(T0)).tenants).toBe(0);
+    });
+
+    it('refuses a new tenant at capacity and never evicts another', async () => {
+      const store = await fresh();
+      const kept = await created(store, 'a');
+      await created(store, 'b', T0 + 10);
+      await created(store, 'c', T0 + 20);
+      const refused = await store.create('d', deployment(), T0 + 30);
+      // The least recently used tenant ('a', last seen at T0) expires 60 s after T0.
+      expect(refused).toEqual({ ok: false, reason: 'tenant_capacity', retryAfterMs: 60_000 - 30 });
+      expect(await store.get('a', kept, T0 + 30)).toBeDefined();
+      expect(await store.stats(T0 + 30)).toMatchObject({ tenants: 3, deployments: 3 });
+      // An existing tenant still creates.
+      expect((await store.create('a', deployment(), T0 + 40)).ok).toBe(true);
+    });
+
+    it('forgets a tenant after the time to live without requests, and any request keeps it alive', async () => {
+      const store = await fresh();
+      const idle = await created(store, 'idle');
+      const busy = await created(store, 'busy');
+      await store.list('busy', T0 + 59_000); // a read counts as activity
+      expect(await store.get('idle', idle, T0 + 60_000)).toBeUndefined();
+      expect(await store.get('busy', busy, T0 + 60_000)).toBeDefined();
+      expect(await store.stats(T0 + 60_000)).toMatchObject({ tenants: 1, deployments: 1 });
+      // Its place is free again.
+      expect((await store.create('new', deployment(), T0 + 60_000)).ok).toBe(true);
+    });
+  });
+
+  describe(`${name}: bounds`, () => {
+    it('refuses a create beyond the deployments of a tenant', async () => {
+      const store = await fresh();
+      await created(store, 't');
+      await created(store, 't');
+      expect(await store.create('t', deployment(), T0)).toEqual({ ok: false, reason: 'tenant_deployments' });
+    });
+
+    it('refuses a create beyond the bytes of a tenant, and counts them back on delete', async () => {
+      const store = await fresh();
+      const big = JSON.stringify({ name: 'x'.repeat(600) });
+      const id = await created(store, 't', T0, deployment(big));
+      expect(await store.create('t', deployment(big), T0)).toEqual({ ok: false, reason: 'tenant_bytes' });
+      const del = TRANSITION_RULES.delete;
+      await store.transition('t', id, del.from, del.to, T0);
+      expect((await store.create('t', deployment(big), T0 + 1000)).ok).toBe(true);
+    });
+
+    it('refuses a create beyond the deployments held in all', async () => {
+      const store = await make(timings, { ...limits, maxDeploymentsPerTenant: 5, maxDeployments: 4 });
+      for (const t of ['a', 'a', 'b', 'b']) await created(store, t);
+      expect(await store.create('c', deployment(), T0)).toEqual({ ok: false, reason: 'total_deployments' });
+      expect(await store.stats(T0)).toMatchObject({ deployments: 4 });
+    });
+
+    it('refuses a create beyond the bytes held in all', async () => {
+      const store = await make(timings, { ...limits, maxTotalBytes: 1500 });
+      const big = JSON.stringify({ name: 'x'.repeat(600) });
+      await created(store, 'a', T0, deployment(big));
+      await created(store, 'b', T0, deployment(big));
+      expect(await store.create('c', deployment(big), T0)).toEqual({ ok: false, reason: 'total_bytes' });
+      expect((await store.stats(T0)).bytes).toBe(2 * big.length);
+    });
+
+    it('reset gives back what the tenant held', async () => {
+      const store = await fresh();
+      await created(store, 'a');
+      await created(store, 'a');
+      expect(await store.reset('a', T0)).toBe(2);
+      expect(await store.stats(T0)).toMatchObject({ deployments: 0, bytes: 0 });
+      expect(await store.list('a', T0)).toEqual([]);
+    });
+  });
+
+  describe(`${name}: sandbox keys`, () => {
+    const key = (n: string) => ({ name: n, hash: `hash-${n}`, prefix: 'sgi_sbx_abcd', createdAt: T0 });
+
+    it('creates, finds by hash, lists and revokes keys', async () => {
+      const store = await fresh();
+      expect(await store.createKey(key('acme'))).toBe('created');
+      expect(await store.createKey(key('acme'))).toBe('exists');
+      expect(await store.findKey('hash-acme')).toEqual(key('acme'));
+      expect(await store.listKeys()).toEqual([key('acme')]);
+      expect(await store.revokeKey('acme')).toBe(true);
+      expect(await store.findKey('hash-acme')).toBeUndefined();
+      expect(await store.revokeKey('acme')).toBe(false);
+    });
+
+    it('holds at most maxTenants keys', async () => {
+      const store = await fresh();
+      for (const n of ['a', 'b', 'c']) expect(await store.createKey(key(n))).toBe('created');
+      expect(await store.createKey(key('d'))).toBe('full');
+    });
+
+    it("revoking a key forgets its tenant's data", async () => {
+      const store = await fresh();
+      await store.createKey(key('acme'));
+      const id = await created(store, 'acme');
+      await store.revokeKey('acme');
+      expect(await store.get('acme', id, T0)).toBeUndefined();
+      expect((await store.stats(T0)).deployments).toBe(0);
+    });
+  });
+
+  describe(`${name}: rate limits`, () => {
+    it('allows `limit` requests per one-second window and then refuses, per tenant', async () => {
+      const store = await fresh();
+      const outcomes = [];
+      for (let i = 0; i < 4; i++) outcomes.push(await store.consumeRate('t', 3, T0 + 250));
+      expect(outcomes.map((o) => o.allowed)).toEqual([true, true, true, false]);
+      expect(outcomes.map((o) => o.remaining)).toEqual([2, 1, 0, 0]);
+      expect(outcomes[3]).toMatchObject({ limit: 3, resetMs: 750 });
+      expect((await store.consumeRate('other', 3, T0 + 250)).allowed).toBe(true);
+      expect((await store.consumeRate('t', 3, T0 + 1000)).allowed).toBe(true);
+    });
+
+    it('holds at most `max` concurrent slots per tenant', async () => {
+      const store = await fresh();
+      expect(await store.acquireSlot('t', 2)).toBe(true);
+      expect(await store.acquireSlot('t', 2)).toBe(true);
+      expect(await store.acquireSlot('t', 2)).toBe(false);
+      expect(await store.acquireSlot('u', 2)).toBe(true);
+      await store.releaseSlot('t');
+      expect(await store.acquireSlot('t', 2)).toBe(true);
+    });
+  });
+
+  describe(`${name}: request log`, () => {
+    it(`keeps the newest ${REQUEST_LOG_SIZE} entries of a tenant, newest first`, async () => {
+      const store = await fresh();
+      await created(store, 't');
+      for (let i = 0; i < REQUEST_LOG_SIZE + 20; i++) await store.appendRequestLog('t', entry(i), T0, false);
+      const log = await store.requestLog('t', T0);
+      expect(log).toHaveLength(REQUEST_LOG_SIZE);
+      expect(log[0]?.request_id).toBe(`req_${REQUEST_LOG_SIZE + 19}`);
+      expect(log.at(-1)?.request_id).toBe('req_20');
+      expect(await store.requestLog('other', T0)).toEqual([]);
+    });
+
+    it('an admitted tenant (of a sandbox key) has a log before it creates anything', async () => {
+      const store = await fresh();
+      await store.appendRequestLog('acme', entry(1), T0, true);
+      expect(await store.requestLog('acme', T0)).toEqual([entry(1)]);
+    });
+  });
+}

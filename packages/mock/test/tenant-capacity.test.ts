@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MockServer, startMockServer } from '../src/index.js';
+import { client, expectDocumented } from './support/http.js';
+
+const seedBody = JSON.parse(
+  readFileSync(new URL('./fixtures/seed-create-body.json', import.meta.url), 'utf8'),
+);
+let mock: MockServer;
+let call: ReturnType<typeof client>;
+
+beforeAll(async () => {
+  mock = await startMockServer({
+    mode: 'sandbox',
+    port: 0,
+    provisionDelayMs: 0,
+    deleteDelayMs: 0,
+    maxTenants: 5,
+  });
+  call = client(mock.url);
+});
+afterAll(() => mock.close());
+
+describe('sandbox: no caller can push out another tenant', () => {
+  it("reads with fresh tokens create no tenant and never touch a partner's deployments", async () => {
+    const id = (await call('POST', '/sg_inf/create', { body: seedBody, token: 'partner' })).body.message
+      .inf_id;
+    for (let i = 0; i < 40; i++) {
+      const list = await call('GET', '/sg_inf/list', { token: `flood-read-${i}` });
+      expect(list.body.message).toEqual([]);
+      await call('GET', `/sg_inf/${id}`, { token: `flood-get-${i}` });
+      await call('POST', '/__sandbox/reset', { token: `flood-reset-${i}` });
+    }
+    const got = await call('GET', `/sg_inf/${id}`, { token: 'partner' });
+    expect(got.status).toBe(200);
+    // Four more tenants fit: the reads above took no place.
+    for (let i = 0; i < 4; i++) {
+      expect((await call('POST', '/sg_inf/create', { body: seedBody, token: `writer-${i}` })).status).toBe(
+        200,
+      );
+    }
+  });
+
+  it('at capacity, a new tenant is refused with the documented 403 and no tenant is evicted', async () => {
+    const refused = await call('POST', '/sg_inf/create', { body: seedBody, token: 'one-too-many' });
+    expect(refused.status).toBe(403);
+    expectDocumented('POST', '/sg_inf/create', refused);
+    expect(refused.body.message).toMatch(/^The sandbox is at capacity: it holds 5 tenants/);
+    // Every tenant keeps its deployments, and an existing one can still create.
+    expect((await call('GET', '/sg_inf/list', { token: 'partner' })).body.message).toHaveLength(1);
+    expect((await call('POST', '/sg_inf/create', { body: seedBody, token: 'writer-0' })).status).toBe(200);
+    expect((await call('GET', '/sg_inf/list', { token: 'writer-0' })).body.message).toHaveLength(2);
+  });
+});
+
+describe('sandbox: inactive tenants expire', () => {
+  it('forgets a tenant that made no request for tenantTtlMs, and frees its place', async () => {
+    const short = await startMockServer({
+      mode: 'sandbox',
+      port: 0,
+      provisionDelayMs: 0,
+      deleteDelayMs: 0,
+      maxTenants: 1,
+      tenantTtlMs: 300,
+    });
+    try {
+      const shortCall = client(short.url);
+      const id = (await shortCall('POST', '/sg_inf/create', { body: seedBody, token: 'idle' })).body.message
+        .inf_id;
+      expect((await shortCall('POST', '/sg_inf/create', { body: seedBody, token: 'next' })).status).toBe(403);
+      await new Promise((resolve) => setTimeout(resolve, 700)); // no request meanwhile
+      expect((await shortCall('GET', `/sg_inf/${id}`, { token: 'idle' })).status).toBe(404);
+      expect((await shortCall('POST', '/sg_inf/create', { body: seedBody, token: 'next' })).status).toBe(200);
+    } finally {
+      await short.close();
+    }
+  });
+});
