@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { storeUrlProblem } from './sandbox/store/redis.js';
 import type { MockServerOptions } from './server.js';
 
 /** The `sgi-mock --help` text. */
@@ -15,6 +16,10 @@ Options:
   --delete-delay-ms <n>       sandbox: time from DELETING to gone (default: 1000)
   --chaos <share>             answer this share (0 to 1) of calls with 429 or 503 and Retry-After (default: 0)
   --max-body-bytes <n>        largest request body accepted (default: 1048576)
+  --store <memory|redis://host:port/db>
+                              sandbox: where its state lives: in this process (memory), or in Redis,
+                              shared by every replica given the same URL and kept across restarts
+                              (default: $SGI_MOCK_STORE, else memory)
   -h, --help                  show this help
 `;
 
@@ -32,8 +37,31 @@ function numberFlag(
   return n;
 }
 
-/** Turns command-line arguments into server options; throws with a clear message on bad input. */
-export function optionsFromArgs(args: string[]): MockServerOptions | 'help' {
+/** The environment variable that names the sandbox's store when `--store` is not given. */
+export const STORE_ENV = 'SGI_MOCK_STORE';
+
+/** Reads `--store` (or the environment's `SGI_MOCK_STORE`): `memory` or a Redis URL, never quoting a password. */
+function storeFlag(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  const value = flag ?? (env[STORE_ENV] || undefined);
+  if (value === undefined || value === 'memory') return value;
+  const problem = storeUrlProblem(value);
+  if (problem) {
+    const from = flag === undefined ? STORE_ENV : '--store';
+    throw new Error(
+      `${from} must be 'memory' or a Redis URL such as redis://127.0.0.1:6379/0: it ${problem}.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Turns command-line arguments into server options; throws with a clear message on bad input.
+ * `env` supplies the defaults that may come from the environment (`SGI_MOCK_STORE`).
+ */
+export function optionsFromArgs(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): MockServerOptions | 'help' {
   const { values } = parseArgs({
     args,
     strict: true,
@@ -46,6 +74,7 @@ export function optionsFromArgs(args: string[]): MockServerOptions | 'help' {
       'delete-delay-ms': { type: 'string' },
       chaos: { type: 'string' },
       'max-body-bytes': { type: 'string' },
+      store: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -64,5 +93,6 @@ export function optionsFromArgs(args: string[]): MockServerOptions | 'help' {
     deleteDelayMs: numberFlag('delete-delay-ms', values['delete-delay-ms'], 3_600_000),
     chaos: numberFlag('chaos', values.chaos, 1),
     maxBodyBytes: numberFlag('max-body-bytes', values['max-body-bytes'], 64 * 1024 * 1024),
+    storeUrl: storeFlag(values.store, env),
   };
 }

@@ -294,13 +294,10 @@ export class RedisStore implements SandboxStore {
   }
 
   async createKey(key: SandboxKey): Promise<'created' | 'exists' | 'full'> {
-    return (await this.#run(
-      'key-create',
-      key.name,
-      key.hash,
-      JSON.stringify(key),
-      this.limits.maxTenants,
-    )) as 'created' | 'exists' | 'full';
+    return (await this.#run('key-create', key.name, key.hash, JSON.stringify(key), this.limits.maxTenants)) as
+      | 'created'
+      | 'exists'
+      | 'full';
   }
 
   async findKey(hash: string): Promise<SandboxKey | undefined> {
