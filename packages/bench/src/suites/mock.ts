@@ -35,7 +35,7 @@ interface MockCandidate {
 }
 
 /** Figures of one autocannon run, latencies in ms from every response's own timing. */
-interface LoadRun {
+export interface LoadRun {
   reqPerSec: number;
   p50: number;
   p99: number;
@@ -103,27 +103,31 @@ function sgiMock(mode: 'static' | 'sandbox'): MockCandidate {
       return { child, origin: origin as string, readyMs };
     },
     async path(origin) {
-      if (mode === 'static') return `/sg_inf/${deploymentId}`;
-      const res = await fetch(`${origin}/sg_inf/create`, {
-        method: 'POST',
-        headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          name: 'bench-embeddings',
-          model: 'BAAI/bge-large-en-v1.5',
-          inf_type: 'embedding',
-          controller_cloud_config: { cloud_provider: 'SCALEGENAI', region: 'US' },
-        }),
-      });
-      const body = (await res.json()) as { message?: { inf_id?: string } };
-      const id = body.message?.inf_id;
-      if (!res.ok || !id) throw new Error(`sandbox create answered ${res.status}: ${JSON.stringify(body)}`);
-      return `/sg_inf/${id}`;
+      return mode === 'static' ? `/sg_inf/${deploymentId}` : createDeployment(origin);
     },
   };
 }
 
+/** Creates a deployment on the sandbox at `origin` (as `bench-token`); resolves with its path. */
+export async function createDeployment(origin: string): Promise<string> {
+  const res = await fetch(`${origin}/sg_inf/create`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'bench-embeddings',
+      model: 'BAAI/bge-large-en-v1.5',
+      inf_type: 'embedding',
+      controller_cloud_config: { cloud_provider: 'SCALEGENAI', region: 'US' },
+    }),
+  });
+  const body = (await res.json()) as { message?: { inf_id?: string } };
+  const id = body.message?.inf_id;
+  if (!res.ok || !id) throw new Error(`sandbox create answered ${res.status}: ${JSON.stringify(body)}`);
+  return `/sg_inf/${id}`;
+}
+
 /** Runs autocannon against `url` and times every response itself (autocannon's histogram keeps whole ms). */
-function load(url: string, connections: number, seconds: number): Promise<LoadRun> {
+export function load(url: string, connections: number, seconds: number): Promise<LoadRun> {
   return new Promise((resolve, reject) => {
     const times: number[] = [];
     const instance = autocannon({ url, connections, duration: seconds, headers: auth }, (error, result) => {

@@ -96,6 +96,48 @@ describe('Redis restarts under a running sandbox', () => {
   });
 });
 
+describe('a full Redis (maxmemory with noeviction)', () => {
+  let mock: MockServer;
+  afterAll(async () => {
+    await mock?.close();
+  });
+
+  it('refuses writes with 503 + Retry-After and keeps what it holds; nothing is evicted', async () => {
+    const prefix = `full-${randomUUID()}:`;
+    mock = await startMockServer({
+      mode: 'sandbox',
+      provisionDelayMs: 0,
+      storeUrl: redis.url,
+      storeKeyPrefix: prefix,
+    });
+    const call = client(mock.url, `full-${randomUUID()}`);
+    const first = await call('POST', '/sg_inf/create', { body });
+    expect(first.status).toBe(200);
+    const admin = new Redis(redis.url);
+    try {
+      const used = Number(/used_memory:(\d+)/.exec(await admin.info('memory'))?.[1]);
+      await admin.config('SET', 'maxmemory-policy', 'noeviction');
+      await admin.config('SET', 'maxmemory', String(used + 64 * 1024));
+      let refused: Awaited<ReturnType<typeof call>> | undefined;
+      const big = { ...body, name: 'x'.repeat(60) };
+      for (let n = 0; n < 2000 && !refused; n++) {
+        const answer = await call('POST', '/sg_inf/create', { body: big });
+        if (answer.status === 503) refused = answer;
+        else expect(answer.status).toBe(200);
+      }
+      expect(refused, 'a create was refused once Redis was full').toBeDefined();
+      expect(refused?.headers.get('retry-after')).toMatch(/^\d+$/);
+      expectDocumented('POST', '/sg_inf/create', refused as Awaited<ReturnType<typeof call>>);
+      // What it held is still there and readable.
+      const kept = await call('GET', `/sg_inf/${first.body.message.inf_id}`);
+      expect(kept.status).toBe(200);
+    } finally {
+      await admin.config('SET', 'maxmemory', '0');
+      admin.disconnect();
+    }
+  });
+});
+
 describe('tenant expiry through Redis key expiry', () => {
   let mock: MockServer;
   afterAll(async () => {
