@@ -13,6 +13,10 @@ const sandboxSuites = [
   'test/store-in-use.test.ts',
 ];
 
+/** A test's import of the package's entry point (`../src/index.js`, `../../src/index.js`). */
+const entry = /^(\.\.\/)+src\/index\.js$/;
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
   test: {
     globalSetup: ['@sgi/testing/network-guard/global'],
@@ -22,6 +26,9 @@ export default defineConfig({
     projects: [
       {
         extends: true,
+        // The server under test is the built package as it is published (dist/, with Prism bundled in
+        // dist/vendor/prism.cjs), not the sources: `pnpm test` builds it first.
+        resolve: { alias: [{ find: entry, replacement: here('./dist/index.js') }] },
         test: {
           name: 'memory',
           include: ['test/**/*.test.ts'],
@@ -30,18 +37,15 @@ export default defineConfig({
       },
       {
         extends: true,
+        // The same built package, with every sandbox a test starts on the run's Redis unless the test
+        // chose its store itself (see test/support/on-redis.ts).
+        resolve: { alias: [{ find: entry, replacement: here('./test/support/on-redis.ts') }] },
         test: {
-          // The same sandbox suites with every sandbox on the run's Redis (see test/support/on-redis.ts),
-          // and the suites of several replicas sharing one Redis.
+          // The sandbox suites again, with the same expectations, and the suites of several replicas
+          // sharing one Redis.
           name: 'redis',
           include: [...sandboxSuites, 'test/replicas/**/*.test.ts'],
           globalSetup: ['test/support/redis-setup.ts'],
-          alias: [
-            {
-              find: /^\.\.\/src\/index\.js$/,
-              replacement: fileURLToPath(new URL('test/support/on-redis.ts', import.meta.url)),
-            },
-          ],
           // Fewer fuzz requests than on the memory store (10,000): the same shapes, in less time.
           provide: { fuzzRuns: 3000 },
           testTimeout: 60_000,

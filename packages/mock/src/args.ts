@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { storeUrlProblem } from './sandbox/store/redis.js';
+import { storeUrlProblem } from './sandbox/store/url.js';
 import type { MockServerOptions } from './server.js';
 
 /** The `sgi-mock --help` text. */

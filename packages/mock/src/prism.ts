@@ -1,34 +1,28 @@
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { OpenApiDocument } from '@sgi/spec';
+import { type LoadedBundle, requireWithCodeCache } from './compile-cache.js';
+import type * as Vendor from './vendor/prism.js';
 
-/** What the Prism HTTP server object offers (the parts this package uses). */
-interface PrismServer {
-  listen(port: number, host: string): Promise<string>;
-  close(): Promise<void>;
-}
-
-interface PrismModules {
-  createServer(operations: unknown[], options: unknown): PrismServer;
-  getHttpOperationsFromSpec(document: string): Promise<unknown[]>;
-  createLogger(name: string, options: unknown): unknown;
-  configureExtensionsUserProvided(document: string, params: Record<string, unknown>): Promise<void>;
-}
-
-let modules: PrismModules | undefined;
+let prism: LoadedBundle<typeof Vendor> | undefined;
 
 /**
- * Loads Prism's own building blocks the way its CLI does (`@stoplight/prism-cli` 5.14.2 is this package's
- * dependency; its server, router and validator come with it), so the mock runs Prism in this process.
+ * Prism's server, router, validator and their dependencies: in the published package one bundled
+ * file (`dist/vendor/prism.cjs`) read with V8's code cache; run from source, the installed packages.
  */
-function prismModules(): PrismModules {
-  if (modules) return modules;
-  const fromCli = createRequire(createRequire(import.meta.url).resolve('@stoplight/prism-cli/package.json'));
-  modules = {
-    createServer: fromCli('@stoplight/prism-http-server').createServer,
-    getHttpOperationsFromSpec: fromCli('@stoplight/prism-http').getHttpOperationsFromSpec,
-    createLogger: fromCli('@stoplight/prism-core').createLogger,
-    configureExtensionsUserProvided: fromCli('./dist/extensions.js').configureExtensionsUserProvided,
-  };
-  return modules;
+function loadPrism(): LoadedBundle<typeof Vendor> {
+  if (prism) return prism;
+  const bundled = fileURLToPath(new URL('./vendor/prism.cjs', import.meta.url));
+  if (existsSync(bundled)) {
+    prism = requireWithCodeCache<typeof Vendor>(bundled);
+  } else {
+    const load = createRequire(import.meta.url);
+    const names = ['@stoplight/prism-core', '@stoplight/prism-http', '@stoplight/prism-http-server'];
+    const exports = Object.assign({}, ...names.map((name) => load(name))) as typeof Vendor;
+    prism = { exports, fromCache: false, saveCache: () => {} };
+  }
+  return prism;
 }
 
 /** How Prism runs: serving examples (`mock`) or validating a real upstream (`proxy`). */
@@ -40,14 +34,18 @@ export interface RunningPrism {
   close(): Promise<void>;
 }
 
+/** How long after a start the code V8 compiled for Prism is saved for the next start (first requests included). */
+const SAVE_COMPILED_AFTER_MS = 1000;
+
 /**
- * Starts Prism on `127.0.0.1` (a free port) for the bundled spec at `specPath`, with request validation,
- * security checks and, in proxy mode, response validation that turns any violation into an error (`--errors`).
+ * Starts Prism on `127.0.0.1` (a free port) for the bundled spec `document` (parsed JSON, which Prism
+ * dereferences in place: pass a copy), with request validation, security checks and, in proxy mode,
+ * response validation that turns any violation into an error (`--errors`).
  */
-export async function startPrism(specPath: string, mode: PrismMode): Promise<RunningPrism> {
-  const prism = prismModules();
-  const operations = await prism.getHttpOperationsFromSpec(specPath);
-  await prism.configureExtensionsUserProvided(specPath, {});
+export async function startPrism(document: OpenApiDocument, mode: PrismMode): Promise<RunningPrism> {
+  const loaded = loadPrism();
+  const { createLogger, createServer, getHttpOperationsFromSpec } = loaded.exports;
+  const operations = await getHttpOperationsFromSpec(document);
   const shared = {
     validateRequest: true,
     validateResponse: true,
@@ -58,10 +56,11 @@ export async function startPrism(specPath: string, mode: PrismMode): Promise<Run
   };
   const config =
     mode.kind === 'proxy'
-      ? { ...shared, isProxy: true, upstream: new URL(mode.upstream) }
-      : { ...shared, isProxy: false };
-  const logger = prism.createLogger('PRISM', { level: 'silent' });
-  const server = prism.createServer(operations, { cors: true, config, components: { logger } });
+      ? { ...shared, isProxy: true as const, upstream: new URL(mode.upstream) }
+      : { ...shared, isProxy: false as const };
+  const logger = createLogger('PRISM', { level: 'silent' });
+  const server = createServer(operations, { cors: true, config, components: { logger } });
   const url = await server.listen(0, '127.0.0.1');
+  setTimeout(() => loaded.saveCache(), SAVE_COMPILED_AFTER_MS).unref();
   return { url, close: () => server.close() };
 }

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { specYamlPath } from '@sgi/spec';
+import { loadSpec } from '@sgi/spec';
 import { envelope, sendJson } from './errors.js';
 import { type ContractViolation, frontHandler } from './front.js';
 import { type AuthMode, gate } from './gate.js';
@@ -10,7 +10,6 @@ import { type RunningPrism, startPrism } from './prism.js';
 import { type AlterResponse, sandboxBackend } from './sandbox/backend.js';
 import { StoreUnavailableError, storeUnavailable } from './sandbox/store/errors.js';
 import { MemoryStore } from './sandbox/store/memory.js';
-import { RedisStore } from './sandbox/store/redis.js';
 import type { SandboxStore } from './sandbox/store/types.js';
 import { TENANT_HEADER, tenantHeader } from './sandbox/tenant.js';
 import { specFacts } from './spec.js';
@@ -157,7 +156,8 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         options.store ??
         (storeUrl === 'memory'
           ? new MemoryStore(timings, limits)
-          : await RedisStore.connect(storeUrl, timings, limits, {
+          : // Loaded only for a Redis store: the memory store starts without the Redis client.
+            await (await import('./sandbox/store/redis.js')).RedisStore.connect(storeUrl, timings, limits, {
               ...(options.storeKeyPrefix ? { keyPrefix: options.storeKeyPrefix } : {}),
             }));
       const owned = store;
@@ -178,9 +178,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       });
       const backendPort = await listen(backend, 0, '127.0.0.1');
       cleanups.push(() => stop(backend));
-      prism = await startPrism(specYamlPath, { kind: 'proxy', upstream: `http://127.0.0.1:${backendPort}` });
+      prism = await startPrism(loadSpec(), { kind: 'proxy', upstream: `http://127.0.0.1:${backendPort}` });
     } else {
-      prism = await startPrism(specYamlPath, { kind: 'mock' });
+      prism = await startPrism(loadSpec(), { kind: 'mock' });
     }
     cleanups.push(() => prism.close());
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { optionsFromArgs } from '../../src/args.js';
-import { redactStoreUrl, storeUrlProblem } from '../../src/sandbox/store/redis.js';
+import { redactStoreUrl, storeUrlProblem } from '../../src/sandbox/store/url.js';
 
 describe('choosing the store', () => {
   it('is memory unless --store or SGI_MOCK_STORE names a Redis', () => {
