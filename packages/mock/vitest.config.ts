@@ -10,6 +10,8 @@ const sandboxSuites = [
   'test/limits.test.ts',
   'test/contract.test.ts',
   'test/fuzz.test.ts',
+  'test/hosting.test.ts',
+  'test/keys.test.ts',
   'test/store-in-use.test.ts',
 ];
 
@@ -22,7 +24,8 @@ export default defineConfig({
     globalSetup: ['@sgi/testing/network-guard/global'],
     setupFiles: ['@sgi/testing/network-guard'],
     testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Starting Prism takes about a second, and much longer on a machine busy with other work.
+    hookTimeout: 120_000,
     projects: [
       {
         extends: true,
@@ -49,7 +52,6 @@ export default defineConfig({
           // Fewer fuzz requests than on the memory store (10,000): the same shapes, in less time.
           provide: { fuzzRuns: 3000 },
           testTimeout: 60_000,
-          hookTimeout: 60_000,
         },
       },
     ],

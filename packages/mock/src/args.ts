@@ -1,9 +1,11 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_LIMITS } from './limits.js';
 import { storeUrlProblem } from './sandbox/store/url.js';
 import type { MockServerOptions } from './server.js';
 
 /** The `sgi-mock --help` text. */
 export const HELP = `Usage: sgi-mock [options]
+       sgi-mock keys <create <name> | list | revoke <name>> [--url <url>] [--admin-token <token>]
 
 Mock server of the ScaleGenAI Inference API.
 
@@ -16,10 +18,26 @@ Options:
   --delete-delay-ms <n>       sandbox: time from DELETING to gone (default: 1000)
   --chaos <share>             answer this share (0 to 1) of calls with 429 or 503 and Retry-After (default: 0)
   --max-body-bytes <n>        largest request body accepted (default: 1048576)
+
+Hosting (see "Hosting the sandbox" in the README):
+  --auth <open|keys>          open: any bearer token is a tenant (local use); keys: only sandbox keys
+                              issued with 'sgi-mock keys create' (default: open)
+  --admin-token <token>       enables the admin API for sandbox keys (or SGI_MOCK_ADMIN_TOKEN)
+  --rate-limit <n>            requests per second per tenant, then 429 (default: 0, no limit)
+  --max-concurrent <n>        requests in flight per tenant, then 429 (default: 0, no limit)
+  --max-tenants <n>           tenants held; a new one beyond is refused with 403 (default: ${DEFAULT_LIMITS.maxTenants})
+  --tenant-ttl-ms <n>         a tenant idle this long is forgotten (default: ${DEFAULT_LIMITS.tenantTtlMs}, 24 h)
+  --max-deployments-per-tenant <n>  (default: ${DEFAULT_LIMITS.maxDeploymentsPerTenant})
+  --max-tenant-bytes <n>      bytes of settings one tenant may store (default: ${DEFAULT_LIMITS.maxTenantBytes})
+  --max-deployments <n>       deployments held in all (default: ${DEFAULT_LIMITS.maxDeployments})
+  --max-total-bytes <n>       bytes of settings held in all (default: ${DEFAULT_LIMITS.maxTotalBytes})
+  --log                       one JSON line per request on stdout
+  --metrics-port <n>          Prometheus metrics at GET /metrics on this port (default: off)
+  --metrics-host <address>    interface of the metrics port (default: 127.0.0.1)
   --store <memory|redis://host:port/db>
-                              sandbox: where its state lives: in this process (memory), or in Redis,
+                              where the sandbox's state lives: in this process (memory), or in Redis,
                               shared by every replica given the same URL and kept across restarts
-                              (default: $SGI_MOCK_STORE, else memory)
+                              (default: $SGI_MOCK_STORE, else memory; see "Running several replicas")
   -h, --help                  show this help
 `;
 
@@ -41,7 +59,7 @@ function numberFlag(
 export const STORE_ENV = 'SGI_MOCK_STORE';
 
 /** Reads `--store` (or the environment's `SGI_MOCK_STORE`): `memory` or a Redis URL, never quoting a password. */
-function storeFlag(flag: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+function storeFlag(flag: string | undefined, env: Record<string, string | undefined>): string | undefined {
   const value = flag ?? (env[STORE_ENV] || undefined);
   if (value === undefined || value === 'memory') return value;
   const problem = storeUrlProblem(value);
@@ -54,13 +72,28 @@ function storeFlag(flag: string | undefined, env: NodeJS.ProcessEnv): string | u
   return value;
 }
 
+/** Reads a whole-number flag, or explains why it cannot. */
+function integerFlag(name: string, value: string | undefined, max: number, min = 0): number | undefined {
+  const n = numberFlag(name, value, max);
+  if (n !== undefined && (!Number.isInteger(n) || n < min)) {
+    throw new Error(`--${name} must be a whole number from ${min} to ${max} (got '${value}').`);
+  }
+  return n;
+}
+
+/** Keeps only the options that were given, so that the server's defaults apply to the rest. */
+function given<T extends object>(options: T): T {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as T;
+}
+
 /**
  * Turns command-line arguments into server options; throws with a clear message on bad input.
- * `env` supplies the defaults that may come from the environment (`SGI_MOCK_STORE`).
+ * `env` supplies `SGI_MOCK_ADMIN_TOKEN`, so that the admin token need not appear in a process list,
+ * and `SGI_MOCK_STORE`, the store when `--store` is not given.
  */
 export function optionsFromArgs(
   args: string[],
-  env: NodeJS.ProcessEnv = process.env,
+  env: Record<string, string | undefined> = process.env,
 ): MockServerOptions | 'help' {
   const { values } = parseArgs({
     args,
@@ -75,6 +108,19 @@ export function optionsFromArgs(
       chaos: { type: 'string' },
       'max-body-bytes': { type: 'string' },
       store: { type: 'string' },
+      auth: { type: 'string' },
+      'admin-token': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'max-concurrent': { type: 'string' },
+      'max-tenants': { type: 'string' },
+      'tenant-ttl-ms': { type: 'string' },
+      'max-deployments-per-tenant': { type: 'string' },
+      'max-tenant-bytes': { type: 'string' },
+      'max-deployments': { type: 'string' },
+      'max-total-bytes': { type: 'string' },
+      log: { type: 'boolean' },
+      'metrics-port': { type: 'string' },
+      'metrics-host': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -83,9 +129,18 @@ export function optionsFromArgs(
   if (mode !== 'static' && mode !== 'sandbox') {
     throw new Error(`--mode must be 'static' or 'sandbox' (got '${mode}').`);
   }
-  const port = numberFlag('port', values.port, 65535) ?? 4010;
-  if (!Number.isInteger(port)) throw new Error(`--port must be an integer (got '${values.port}').`);
-  return {
+  const auth = values.auth ?? 'open';
+  if (auth !== 'open' && auth !== 'keys') throw new Error(`--auth must be 'open' or 'keys' (got '${auth}').`);
+  if (auth === 'keys' && mode !== 'sandbox') throw new Error('--auth keys needs --mode sandbox.');
+  const adminToken = values['admin-token'] ?? env.SGI_MOCK_ADMIN_TOKEN;
+  if (adminToken !== undefined && adminToken.length < 16) {
+    throw new Error(
+      'The admin token (--admin-token or SGI_MOCK_ADMIN_TOKEN) must have at least 16 characters.',
+    );
+  }
+  const port = integerFlag('port', values.port, 65535) ?? 4010;
+  const big = 1_000_000_000;
+  return given({
     mode,
     port,
     host: values.host ?? '127.0.0.1',
@@ -94,5 +149,35 @@ export function optionsFromArgs(
     chaos: numberFlag('chaos', values.chaos, 1),
     maxBodyBytes: numberFlag('max-body-bytes', values['max-body-bytes'], 64 * 1024 * 1024),
     storeUrl: storeFlag(values.store, env),
-  };
+    auth,
+    adminToken,
+    rateLimit: integerFlag('rate-limit', values['rate-limit'], 1_000_000),
+    maxConcurrent: integerFlag('max-concurrent', values['max-concurrent'], 100_000),
+    maxTenants: integerFlag('max-tenants', values['max-tenants'], 10_000_000, 1),
+    tenantTtlMs: integerFlag('tenant-ttl-ms', values['tenant-ttl-ms'], 365 * 86_400_000, 1),
+    maxDeploymentsPerTenant: integerFlag(
+      'max-deployments-per-tenant',
+      values['max-deployments-per-tenant'],
+      big,
+      1,
+    ),
+    maxTenantBytes: integerFlag('max-tenant-bytes', values['max-tenant-bytes'], 64 * big, 1),
+    maxDeployments: integerFlag('max-deployments', values['max-deployments'], big, 1),
+    maxTotalBytes: integerFlag('max-total-bytes', values['max-total-bytes'], 64 * big, 1),
+    log: values.log === true,
+    metricsPort: integerFlag('metrics-port', values['metrics-port'], 65535),
+    metricsHost: values['metrics-host'],
+  } satisfies MockServerOptions);
+}
+
+/** Whether an interface is reachable only from this machine. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** The start-up warning for a sandbox in open mode that listens beyond loopback, if it does. */
+export function openModeWarning(options: MockServerOptions): string | undefined {
+  const host = options.host ?? '127.0.0.1';
+  if (options.mode === 'static' || options.auth === 'keys' || isLoopback(host)) return undefined;
+  return `open mode on ${host}, beyond loopback: any bearer token is a tenant, so anyone who can reach this port and guesses a token (such as the README's) sees that tenant's deployments. To host the sandbox for partners, use --auth keys (see "Hosting the sandbox" in the README).`;
 }

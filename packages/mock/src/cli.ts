@@ -1,8 +1,16 @@
 #!/usr/bin/env node
-import { HELP, optionsFromArgs } from './args.js';
+import { HELP, openModeWarning, optionsFromArgs } from './args.js';
+import { keysCommand } from './keys-command.js';
 import { type MockServerOptions, startMockServer } from './server.js';
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'keys') {
+    const result = await keysCommand(process.argv.slice(3));
+    process.stdout.write(result.out);
+    process.stderr.write(result.err);
+    process.exitCode = result.code;
+    return;
+  }
   let options: MockServerOptions | 'help';
   try {
     options = optionsFromArgs(process.argv.slice(2));
@@ -14,6 +22,8 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
+  const warning = openModeWarning(options);
+  if (warning) process.stderr.write(`sgi-mock: WARNING: ${warning}\n`);
   try {
     const server = await startMockServer(options);
     let stopping = false;
@@ -30,6 +40,7 @@ async function main(): Promise<void> {
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.stdout.write(`sgi-mock: ${server.mode} mode listening on ${server.url}\n`);
+    if (server.metricsUrl) process.stdout.write(`sgi-mock: metrics at ${server.metricsUrl}\n`);
   } catch (error) {
     process.stderr.write(`sgi-mock: ${(error as Error).message}\n`);
     process.exit(1);

@@ -71,7 +71,9 @@ export function gate(options: GateOptions) {
 
   function finish(req: IncomingMessage, res: ServerResponse, path: string, started: number, seen: Seen) {
     const duration = performance.now() - started;
-    const status = res.statusCode;
+    // A client that went away before its answer was sent: 499, as proxies log it.
+    const status = res.writableFinished ? res.statusCode : 499;
+    if (status === 499) seen.reason ??= 'client_closed';
     const requestId = String(res.getHeader('X-Request-Id'));
     const method = req.method ?? 'GET';
     const shortPath = path.slice(0, 200);

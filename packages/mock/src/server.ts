@@ -65,6 +65,8 @@ export interface MockServerOptions {
   storeKeyPrefix?: string;
   /** Sandbox: a state store of the caller's own (it takes the place of `storeUrl`; it is closed on close). */
   store?: SandboxStore;
+  /** The sandbox's clock, in ms since the epoch (default `Date.now`): tests move time by hand with it. */
+  clock?: () => number;
   /** Largest request body accepted, in bytes (default 1 MiB); a larger one gets 413. */
   maxBodyBytes?: number;
   /** Share (0 to 1) of calls answered 429 or 503 with `Retry-After: 1`. Default 0. */
@@ -136,7 +138,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   try {
     let prism: RunningPrism;
     let store: SandboxStore | undefined;
-    const clock = Date.now;
+    const clock = options.clock ?? Date.now;
     const signer = tenantHeader();
     if (mode === 'sandbox') {
       const timings = {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { optionsFromArgs } from '../src/args.js';
+import { openModeWarning, optionsFromArgs } from '../src/args.js';
 
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 
@@ -42,6 +42,42 @@ describe('sgi-mock command line', () => {
     [['--provision-delay-ms', 'soon'], '--provision-delay-ms must be a number'],
   ])('rejects %j with a clear message', (args, message) => {
     expect(() => optionsFromArgs(args)).toThrow(message);
+  });
+
+  it('reads the hosting flags, and the admin token from the environment', () => {
+    const options = optionsFromArgs(
+      ['--auth', 'keys', '--rate-limit', '20', '--max-concurrent', '4', '--max-tenants', '50', '--log'],
+      { SGI_MOCK_ADMIN_TOKEN: 'an-admin-token-of-32-characters!' },
+    );
+    expect(options).toMatchObject({
+      auth: 'keys',
+      adminToken: 'an-admin-token-of-32-characters!',
+      rateLimit: 20,
+      maxConcurrent: 4,
+      maxTenants: 50,
+      log: true,
+    });
+    expect(options).not.toHaveProperty('tenantTtlMs'); // the server's default applies
+    expect(() => optionsFromArgs(['--auth', 'magic'], {})).toThrow("--auth must be 'open' or 'keys'");
+    expect(() => optionsFromArgs(['--auth', 'keys', '--mode', 'static'], {})).toThrow(
+      '--auth keys needs --mode sandbox',
+    );
+    expect(() => optionsFromArgs(['--admin-token', 'short'], {})).toThrow('at least 16 characters');
+    expect(() => optionsFromArgs(['--rate-limit', '2.5'], {})).toThrow('--rate-limit must be a whole number');
+  });
+
+  it('warns when the open mode listens beyond loopback', () => {
+    expect(openModeWarning({ mode: 'sandbox', host: '0.0.0.0' })).toContain('--auth keys');
+    expect(openModeWarning({ mode: 'sandbox', host: '127.0.0.1' })).toBeUndefined();
+    expect(openModeWarning({ mode: 'sandbox', host: '::1' })).toBeUndefined();
+    expect(openModeWarning({ mode: 'sandbox', host: '0.0.0.0', auth: 'keys' })).toBeUndefined();
+    expect(openModeWarning({ mode: 'static', host: '0.0.0.0' })).toBeUndefined();
+  });
+
+  it('sgi-mock keys without an action prints its usage and exits 2', async () => {
+    const { code, err } = await run(['keys']);
+    expect(code).toBe(2);
+    expect(err).toContain('Usage: sgi-mock keys create <name>');
   });
 
   it('rejects an unknown flag', () => {

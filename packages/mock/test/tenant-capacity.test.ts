@@ -18,7 +18,7 @@ beforeAll(async () => {
     maxTenants: 5,
   });
   call = client(mock.url);
-});
+}, 120_000);
 afterAll(() => mock.close());
 
 describe('sandbox: no caller can push out another tenant', () => {

@@ -32,6 +32,8 @@ interface MockCandidate {
   ): Promise<{ child: Child; origin: string; readyMs: number }>;
   /** The path to load (the sandbox first creates the deployment it then reads). */
   path(origin: string): Promise<string>;
+  /** The headers of every request of the load (default: a bearer token). */
+  headers?: Record<string, string>;
 }
 
 /** Figures of one autocannon run, latencies in ms from every response's own timing. */
@@ -88,31 +90,56 @@ function barePrism(): MockCandidate {
   };
 }
 
-function sgiMock(mode: 'static' | 'sandbox'): MockCandidate {
-  return {
-    name: `sgi-mock --mode ${mode}`,
+/** The admin token of the hosted sandbox under load (it only lives as long as the benchmark's server). */
+const ADMIN_TOKEN = 'bench-admin-token-0123456789';
+
+/**
+ * `sgi-mock`: static, sandbox, or the sandbox as hosted for partners (`hosted`: sandbox keys, per-tenant
+ * rate and concurrency limits high enough never to refuse the load, and one JSON log line per request).
+ */
+function sgiMock(mode: 'static' | 'sandbox', hosted = false): MockCandidate {
+  const candidate: MockCandidate = {
+    name: hosted ? 'sgi-mock --mode sandbox, hosted (keys, limits, log)' : `sgi-mock --mode ${mode}`,
     async start(spawned, nodeFlags = []) {
       const cli = `${packageDir('@sgi/mock')}/dist/cli.js`;
       const since = performance.now();
       const args = [...nodeFlags, cli, '--mode', mode, '--port', '0'];
       if (mode === 'sandbox') args.push('--provision-delay-ms', '0');
-      const child = start(process.execPath, args);
+      if (hosted) {
+        args.push('--auth', 'keys', '--rate-limit', '100000', '--max-concurrent', '1000', '--log');
+      }
+      const child = start(process.execPath, args, hosted ? { SGI_MOCK_ADMIN_TOKEN: ADMIN_TOKEN } : {});
       spawned(child);
       const [, origin] = await waitForOutput(child, /listening on (http:\/\/\S+)/);
       const readyMs = await waitForAnswer(`${origin}/sg_inf/list`, child, since, { headers: auth });
       return { child, origin: origin as string, readyMs };
     },
     async path(origin) {
-      return mode === 'static' ? `/sg_inf/${deploymentId}` : createDeployment(origin);
+      if (mode === 'static') return `/sg_inf/${deploymentId}`;
+      if (hosted) {
+        const issued = await fetch(`${origin}/__sandbox/admin/keys`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'bench' }),
+        });
+        const key = ((await issued.json()) as { message?: { key?: string } }).message?.key;
+        if (!issued.ok || !key) throw new Error(`the admin API answered ${issued.status} to a new key`);
+        candidate.headers = { authorization: `Bearer ${key}` };
+      }
+      return createDeployment(origin, candidate.headers ?? auth);
     },
   };
+  return candidate;
 }
 
-/** Creates a deployment on the sandbox at `origin` (as `bench-token`); resolves with its path. */
-export async function createDeployment(origin: string): Promise<string> {
+/** Creates a deployment on the sandbox at `origin` (as `bench-token` unless told); resolves with its path. */
+export async function createDeployment(
+  origin: string,
+  headers: Record<string, string> = auth,
+): Promise<string> {
   const res = await fetch(`${origin}/sg_inf/create`, {
     method: 'POST',
-    headers: { ...auth, 'content-type': 'application/json' },
+    headers: { ...headers, 'content-type': 'application/json' },
     body: JSON.stringify({
       name: 'bench-embeddings',
       model: 'BAAI/bge-large-en-v1.5',
@@ -127,10 +154,15 @@ export async function createDeployment(origin: string): Promise<string> {
 }
 
 /** Runs autocannon against `url` and times every response itself (autocannon's histogram keeps whole ms). */
-export function load(url: string, connections: number, seconds: number): Promise<LoadRun> {
+export function load(
+  url: string,
+  connections: number,
+  seconds: number,
+  headers: Record<string, string> = auth,
+): Promise<LoadRun> {
   return new Promise((resolve, reject) => {
     const times: number[] = [];
-    const instance = autocannon({ url, connections, duration: seconds, headers: auth }, (error, result) => {
+    const instance = autocannon({ url, connections, duration: seconds, headers }, (error, result) => {
       if (error) return reject(error);
       resolve({
         reqPerSec: result.requests.total / (result.duration || seconds),
@@ -163,9 +195,9 @@ async function profileServer(c: MockCandidate, seconds: number): Promise<Profile
     let from = 0;
     if (seconds > 0) {
       const url = started.origin + (await c.path(started.origin));
-      await load(url, 10, 1); // warm-up, left out of the summary
+      await load(url, 10, 1, c.headers); // warm-up, left out of the summary
       from = Number(process.hrtime.bigint() / 1000n);
-      await load(url, 10, seconds);
+      await load(url, 10, seconds, c.headers);
     }
     await child?.stop();
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
@@ -186,7 +218,13 @@ function oneLine(error: unknown, child: Child | undefined): string {
 
 /** Runs benchmark 4. */
 export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
-  const candidates = [jsonServer(), barePrism(), sgiMock('static'), sgiMock('sandbox')];
+  const candidates = [
+    jsonServer(),
+    barePrism(),
+    sgiMock('static'),
+    sgiMock('sandbox'),
+    sgiMock('sandbox', true),
+  ];
   const options = ctx.quick
     ? { rounds: 1, warmupSec: 0.5, seconds: 0.5, connections: [1, 10] }
     : { rounds: 5, warmupSec: 0.5, seconds: 1.5, connections: [1, 10] };
@@ -209,9 +247,9 @@ export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
         });
         ready.get(c.name)?.push(started.readyMs);
         const url = started.origin + (await c.path(started.origin));
-        await load(url, 10, options.warmupSec);
+        await load(url, 10, options.warmupSec, c.headers);
         for (const connections of levels)
-          runs.get(c.name)?.[connections]?.push(await load(url, connections, options.seconds));
+          runs.get(c.name)?.[connections]?.push(await load(url, connections, options.seconds, c.headers));
       } catch (error) {
         failed.set(c.name, oneLine(error, child));
       } finally {
@@ -222,7 +260,7 @@ export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
 
   const ok = candidates.filter((c) => !failed.has(c.name));
   const profiles: Record<string, ProfileSummary> = {};
-  for (const c of ok.filter((x) => x.name.startsWith('sgi-mock'))) {
+  for (const c of ok.filter((x) => x.name.startsWith('sgi-mock') && !x.name.includes('hosted'))) {
     for (const [what, seconds] of [
       ['start-up (spawn to first answer)', 0],
       ['10 connections', options.seconds],
@@ -270,18 +308,18 @@ export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
         fig(level.p99, 'ms'),
         String(r.reduce((sum, x) => sum + x.errors, 0)),
       ]);
-      if (c.name === 'sgi-mock --mode sandbox' && p50Ratio) {
+      if (c.name.startsWith('sgi-mock --mode sandbox') && p50Ratio) {
         goals.push({
-          name: `sandbox p50 / bare Prism p50, ${connections} connection(s)`,
+          name: `${c.name.replace('sgi-mock --mode ', '')} p50 / bare Prism p50, ${connections} connection(s)`,
           kind: 'max',
           limit: 2,
           unit: 'x',
           figure: p50Ratio,
         });
       }
-      if (c.name === 'sgi-mock --mode sandbox') {
+      if (c.name.startsWith('sgi-mock --mode sandbox')) {
         goals.push({
-          name: `sandbox errors, ${connections} connection(s)`,
+          name: `${c.name.replace('sgi-mock --mode ', '')} errors, ${connections} connection(s)`,
           kind: 'max',
           limit: 0,
           unit: 'errors',

@@ -9,6 +9,7 @@ export interface AccessEntry {
   method: string;
   /** Without the query string, cut at 200 characters. */
   path: string;
+  /** The answer's status; 499 when the client went away before it was sent. */
   status: number;
   duration_ms: number;
   /** Why the request was refused before it reached the API (`rate_limit`, `unauthorized`, ...). */

@@ -3,7 +3,6 @@ import { Redis } from 'ioredis';
 import { applyTransition, settle } from '../lifecycle.js';
 import { StoreUnavailableError } from './errors.js';
 import { STORE_SCRIPT } from './redis-script.js';
-import { redactStoreUrl, storeUrlProblem } from './url.js';
 import {
   type CreateOutcome,
   type CreateRefusal,
@@ -20,6 +19,7 @@ import {
   type StoreStats,
   type TransitionOutcome,
 } from './types.js';
+import { redactStoreUrl, storeUrlProblem } from './url.js';
 
 /** How to reach and use Redis. */
 export interface RedisStoreOptions {
