@@ -4,7 +4,7 @@ import { redactStoreUrl, storeUrlProblem } from '../../src/sandbox/store/url.js'
 
 describe('choosing the store', () => {
   it('is memory unless --store or SGI_MOCK_STORE names a Redis', () => {
-    expect(optionsFromArgs([], {})).toMatchObject({ storeUrl: undefined });
+    expect((optionsFromArgs([], {}) as { storeUrl?: string }).storeUrl).toBeUndefined();
     expect(optionsFromArgs(['--store', 'memory'], {})).toMatchObject({ storeUrl: 'memory' });
     expect(optionsFromArgs(['--store', 'redis://10.0.0.5:6379/2'], {})).toMatchObject({
       storeUrl: 'redis://10.0.0.5:6379/2',

@@ -15,7 +15,7 @@
  * - `P t:T:gone`             sorted set: id of a `DELETING` deployment -> when it is gone (ms)
  * - `P t:T:log`              list: the request log, newest first, at most 100
  * - `P keys`, `P keyhash`    hashes: sandbox key name -> key (JSON); secret's SHA-256 -> name
- * - `P rate:T:<second>`      counter of one tenant's requests in one second (expires after 2 s)
+ * - `P rate:T`               hash: the tenant's current one-second window and its requests (expires after 10 s idle)
  * - `P slots:T`              sorted set: requests in flight -> when they started (leases)
  *
  * The `t:T:*` keys expire `tenantTtlMs` after the tenant's last request (Redis key expiry, no sweeper);
@@ -215,10 +215,20 @@ if op == 'key-revoke' then
   return 1
 end
 
+-- One counter per tenant, for the current one-second window (a call from an earlier window, from a
+-- replica whose clock is behind, counts against the current one). It outlives its window by far, so
+-- that it never resets within one; an idle tenant's counter expires after 10 s.
 if op == 'rate' then
-  local key = P .. 'rate:' .. ARGV[3] .. ':' .. ARGV[4]
-  local used = redis.call('INCR', key)
-  if used == 1 then redis.call('PEXPIRE', key, 2000) end
+  local key, window = P .. 'rate:' .. ARGV[3], tonumber(ARGV[4])
+  local current = tonumber(redis.call('HGET', key, 'w'))
+  local used
+  if current == nil or window > current then
+    redis.call('HSET', key, 'w', window, 'n', 1)
+    used = 1
+  else
+    used = redis.call('HINCRBY', key, 'n', 1)
+  end
+  redis.call('PEXPIRE', key, 10000)
   return used
 end
 
