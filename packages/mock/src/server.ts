@@ -4,8 +4,7 @@ import { envelope, sendJson } from './errors.js';
 import { type ContractViolation, frontHandler } from './front.js';
 import { type AuthMode, gate } from './gate.js';
 import { DEFAULT_LIMITS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH } from './limits.js';
-import { accessLog, type LogDestination } from './operator/log.js';
-import { mockMetrics, serveMetrics } from './operator/metrics.js';
+import type { LogDestination } from './operator/log.js';
 import { type RunningPrism, startPrism } from './prism.js';
 import { type AlterResponse, sandboxBackend } from './sandbox/backend.js';
 import { StoreUnavailableError, storeUnavailable } from './sandbox/store/errors.js';
@@ -201,13 +200,15 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     });
     cleanups.push(() => front.close());
 
-    const log = accessLog(options.log ?? false);
+    // The logger and the metrics are loaded only when asked for: a plain sandbox starts without them.
+    const log = options.log ? (await import('./operator/log.js')).accessLog(options.log) : undefined;
     if (log) cleanups.push(() => log.flush());
-    const metrics = options.metricsPort === undefined ? undefined : mockMetrics(store, clock);
+    const operator = options.metricsPort === undefined ? undefined : await import('./operator/metrics.js');
+    const metrics = operator?.mockMetrics(store, clock);
     let metricsUrl: string | undefined;
-    if (metrics && options.metricsPort !== undefined) {
+    if (operator && metrics && options.metricsPort !== undefined) {
       const metricsHost = options.metricsHost ?? '127.0.0.1';
-      const metricsServer = await serveMetrics(metrics, options.metricsPort, metricsHost);
+      const metricsServer = await operator.serveMetrics(metrics, options.metricsPort, metricsHost);
       cleanups.push(() => stop(metricsServer));
       const metricsPort = (metricsServer.address() as { port: number }).port;
       metricsUrl = `http://${metricsHost.includes(':') ? `[${metricsHost}]` : metricsHost}:${metricsPort}/metrics`;
