@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { OpenApiDocument } from '@sgi/spec';
@@ -19,14 +20,103 @@ function loadPrism(): LoadedBundle<typeof Vendor> {
   } else {
     const load = createRequire(import.meta.url);
     const names = ['@stoplight/prism-core', '@stoplight/prism-http', '@stoplight/prism-http-server'];
-    const exports = Object.assign({}, ...names.map((name) => load(name))) as typeof Vendor;
+    const exports = Object.assign({}, ...names.map((name) => load(name)), {
+      forward: load('@stoplight/prism-http/dist/forwarder/index.js').default,
+      inject: load('light-my-request').inject,
+    }) as typeof Vendor;
     prism = { exports, fromCache: false, saveCache: () => {} };
   }
   return prism;
 }
 
-/** How Prism runs: serving examples (`mock`) or validating a real upstream (`proxy`). */
-export type PrismMode = { kind: 'mock' } | { kind: 'proxy'; upstream: string };
+/** A request handler that Prism's proxy calls in process (the sandbox's backend). */
+export type InProcessHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * How Prism runs: serving examples (`mock`), validating a real upstream over HTTP (`proxy`), or
+ * validating a handler of this process (`sandbox`), called without any socket in between.
+ */
+export type PrismMode =
+  | { kind: 'mock' }
+  | { kind: 'proxy'; upstream: string }
+  | { kind: 'sandbox'; handler: InProcessHandler };
+
+type Forward = typeof Vendor.forward;
+/** Prism's forward steps: the request (with its failed validations), then the logger, then the call. */
+type ForwardResult = Awaited<ReturnType<ReturnType<ReturnType<Forward>>>>;
+
+/** Hop-by-hop headers, which Prism's forwarder leaves out of an upstream's answer too. */
+const HOP_BY_HOP = new Set([
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailers',
+  'upgrade',
+  'content-encoding',
+  'content-length',
+]);
+const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
+
+/**
+ * Prism's forwarding component with the upstream in this process: Prism still validates the request
+ * before and the answer after (and answers 401/422 itself when the request fails, through its own
+ * forwarder, which then calls nothing), but the request reaches `handler` as a call instead of an
+ * HTTP request over loopback.
+ */
+function inProcessForward(vendor: typeof Vendor, handler: InProcessHandler): Forward {
+  return (params, baseUrl, upstreamProxy, resource) => {
+    const input = params.data;
+    const method = input.method.toUpperCase();
+    const hasBody = input.body !== undefined && input.body !== null;
+    if (params.validations.length > 0 || ((method === 'GET' || method === 'HEAD') && hasBody)) {
+      return vendor.forward(params, baseUrl, upstreamProxy, resource);
+    }
+    return () => async (): Promise<ForwardResult> => {
+      try {
+        const query = new URLSearchParams();
+        for (const [name, value] of Object.entries(input.url.query ?? {})) {
+          for (const v of Array.isArray(value) ? value : [value]) query.append(name, String(v));
+        }
+        const search = query.toString();
+        const headers = { ...input.headers };
+        delete headers.host;
+        delete headers['content-length'];
+        const answer = await vendor.inject(handler, {
+          method: method as 'GET',
+          url: `${input.url.path}${search ? `?${search}` : ''}`,
+          headers,
+          ...(hasBody
+            ? { payload: typeof input.body === 'string' ? input.body : JSON.stringify(input.body) }
+            : {}),
+        });
+        const type = String(answer.headers['content-type'] ?? '');
+        const body =
+          answer.statusCode !== 204 && JSON_TYPE.test(type) && answer.payload
+            ? JSON.parse(answer.payload)
+            : answer.payload;
+        const out: Record<string, string> = {};
+        for (const [name, value] of Object.entries(answer.headers)) {
+          if (value !== undefined && !HOP_BY_HOP.has(name)) {
+            out[name] = Array.isArray(value) ? value.join(',') : String(value);
+          }
+        }
+        if (resource?.deprecated && !out.deprecation) out.deprecation = 'true';
+        return {
+          _tag: 'Right',
+          right: { statusCode: answer.statusCode, headers: out, body },
+        } as ForwardResult;
+      } catch (error) {
+        return {
+          _tag: 'Left',
+          left: error instanceof Error ? error : new Error(String(error)),
+        } as ForwardResult;
+      }
+    };
+  };
+}
 
 /** A running Prism on a loopback port. */
 export interface RunningPrism {
@@ -39,8 +129,8 @@ const SAVE_COMPILED_AFTER_MS = 1000;
 
 /**
  * Starts Prism on `127.0.0.1` (a free port) for the bundled spec `document` (parsed JSON, which Prism
- * dereferences in place: pass a copy), with request validation, security checks and, in proxy mode,
- * response validation that turns any violation into an error (`--errors`).
+ * dereferences in place: pass a copy), with request validation, security checks and, in proxy and
+ * sandbox modes, response validation that turns any violation into an error (`--errors`).
  */
 export async function startPrism(document: OpenApiDocument, mode: PrismMode): Promise<RunningPrism> {
   const loaded = loadPrism();
@@ -50,16 +140,25 @@ export async function startPrism(document: OpenApiDocument, mode: PrismMode): Pr
     validateRequest: true,
     validateResponse: true,
     checkSecurity: true,
-    errors: mode.kind === 'proxy',
+    errors: mode.kind !== 'mock',
     upstreamProxy: undefined,
     mock: { dynamic: false },
   };
   const config =
-    mode.kind === 'proxy'
-      ? { ...shared, isProxy: true as const, upstream: new URL(mode.upstream) }
-      : { ...shared, isProxy: false as const };
+    mode.kind === 'mock'
+      ? { ...shared, isProxy: false as const }
+      : {
+          ...shared,
+          isProxy: true as const,
+          // In sandbox mode nothing is sent to this address: the forwarder below calls the handler.
+          upstream: new URL(mode.kind === 'proxy' ? mode.upstream : 'http://sandbox.invalid'),
+        };
   const logger = createLogger('PRISM', { level: 'silent' });
-  const server = createServer(operations, { cors: true, config, components: { logger } });
+  const components =
+    mode.kind === 'sandbox'
+      ? { logger, forward: inProcessForward(loaded.exports, mode.handler) }
+      : { logger };
+  const server = createServer(operations, { cors: true, config, components });
   const url = await server.listen(0, '127.0.0.1');
   setTimeout(() => loaded.saveCache(), SAVE_COMPILED_AFTER_MS).unref();
   return { url, close: () => server.close() };

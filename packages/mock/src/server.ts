@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { loadSpec } from '@sgi/spec';
 import { envelope, sendJson } from './errors.js';
 import { type ContractViolation, frontHandler } from './front.js';
@@ -170,16 +170,15 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         clock,
         options.alterSandboxResponse,
       );
-      const backend = createServer((req, res) => {
+      // Prism's validating proxy calls the backend in process: no second HTTP hop per request.
+      const handler = (req: IncomingMessage, res: ServerResponse) => {
         backendHandler(req, res).catch((error: unknown) => {
           if (error instanceof StoreUnavailableError) return storeUnavailable(res);
           process.stderr.write(`sgi-mock: sandbox failed on ${req.method} ${req.url}: ${String(error)}\n`);
           sendJson(res, 500, envelope('The sandbox failed while answering this request.'));
         });
-      });
-      const backendPort = await listen(backend, 0, '127.0.0.1');
-      cleanups.push(() => stop(backend));
-      prism = await startPrism(loadSpec(), { kind: 'proxy', upstream: `http://127.0.0.1:${backendPort}` });
+      };
+      prism = await startPrism(loadSpec(), { kind: 'sandbox', handler });
     } else {
       prism = await startPrism(loadSpec(), { kind: 'mock' });
     }
