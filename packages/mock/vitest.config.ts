@@ -1,23 +1,59 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+/** The sandbox's own suites: run once with each store, with the same expectations. */
+const sandboxSuites = [
+  'test/sandbox-lifecycle.test.ts',
+  'test/sandbox-settings.test.ts',
+  'test/tenants.test.ts',
+  'test/tenant-capacity.test.ts',
+  'test/limits.test.ts',
+  'test/contract.test.ts',
+  'test/fuzz.test.ts',
+  'test/hosting.test.ts',
+  'test/keys.test.ts',
+  'test/store-in-use.test.ts',
+];
+
+/** A test's import of the package's entry point (`../src/index.js`, `../../src/index.js`). */
+const entry = /^(\.\.\/)+src\/index\.js$/;
+const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+
 export default defineConfig({
-  resolve: {
-    // The server under test is the built package as it is published (dist/, with Prism bundled in
-    // dist/vendor/prism.cjs), not the sources: `pnpm test` builds it first.
-    alias: [
-      {
-        find: /^\.\.\/src\/index\.js$/,
-        replacement: fileURLToPath(new URL('./dist/index.js', import.meta.url)),
-      },
-    ],
-  },
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['@sgi/testing/network-guard/global'],
     setupFiles: ['@sgi/testing/network-guard'],
     testTimeout: 30_000,
     // Starting Prism takes about a second, and much longer on a machine busy with other work.
     hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        // The server under test is the built package as it is published (dist/, with Prism bundled in
+        // dist/vendor/prism.cjs), not the sources: `pnpm test` builds it first.
+        resolve: { alias: [{ find: entry, replacement: here('./dist/index.js') }] },
+        test: {
+          name: 'memory',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/replicas/**'],
+        },
+      },
+      {
+        extends: true,
+        // The same built package, with every sandbox a test starts on the run's Redis unless the test
+        // chose its store itself (see test/support/on-redis.ts).
+        resolve: { alias: [{ find: entry, replacement: here('./test/support/on-redis.ts') }] },
+        test: {
+          // The sandbox suites again, with the same expectations, and the suites of several replicas
+          // sharing one Redis.
+          name: 'redis',
+          include: [...sandboxSuites, 'test/replicas/**/*.test.ts'],
+          globalSetup: ['test/support/redis-setup.ts'],
+          // Fewer fuzz requests than on the memory store (10,000): the same shapes, in less time.
+          provide: { fuzzRuns: 3000 },
+          testTimeout: 60_000,
+        },
+      },
+    ],
   },
 });

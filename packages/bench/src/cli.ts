@@ -18,6 +18,7 @@ import { clientStub } from './suites/client-stub.js';
 import { devloop } from './suites/devloop.js';
 import { docs } from './suites/docs.js';
 import { mock } from './suites/mock.js';
+import { mockRedis } from './suites/mock-redis.js';
 
 /** Every suite by id, in report order. */
 const suites: Record<string, (ctx: SuiteContext) => Promise<SuiteResult>> = {
@@ -29,6 +30,7 @@ const suites: Record<string, (ctx: SuiteContext) => Promise<SuiteResult>> = {
   'client-loopback': clientLoopback,
   bundle,
   mock,
+  'mock-redis': mockRedis,
   docs,
   devloop,
 };

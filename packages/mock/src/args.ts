@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_LIMITS } from './limits.js';
+import { storeUrlProblem } from './sandbox/store/url.js';
 import type { MockServerOptions } from './server.js';
 
 /** The `sgi-mock --help` text. */
@@ -47,6 +48,10 @@ Hosting (see "Hosting the sandbox" in the README):
   --log                       one JSON line per request on stdout
   --metrics-port <n>          Prometheus metrics at GET /metrics on this port (default: off)
   --metrics-host <address>    interface of the metrics port (default: 127.0.0.1)
+  --store <memory|redis://host:port/db>
+                              where the sandbox's state lives: in this process (memory), or in Redis,
+                              shared by every replica given the same URL and kept across restarts
+                              (default: $SGI_MOCK_STORE, else memory; see "Running several replicas")
   -h, --help                  show this help
 `;
 
@@ -99,6 +104,23 @@ function corsOrigins(values: string[] | undefined): string[] | undefined {
   return origins;
 }
 
+/** The environment variable that names the sandbox's store when `--store` is not given. */
+export const STORE_ENV = 'SGI_MOCK_STORE';
+
+/** Reads `--store` (or the environment's `SGI_MOCK_STORE`): `memory` or a Redis URL, never quoting a password. */
+function storeFlag(flag: string | undefined, env: Record<string, string | undefined>): string | undefined {
+  const value = flag ?? (env[STORE_ENV] || undefined);
+  if (value === undefined || value === 'memory') return value;
+  const problem = storeUrlProblem(value);
+  if (problem) {
+    const from = flag === undefined ? STORE_ENV : '--store';
+    throw new Error(
+      `${from} must be 'memory' or a Redis URL such as redis://127.0.0.1:6379/0: it ${problem}.`,
+    );
+  }
+  return value;
+}
+
 /** Reads a whole-number flag, or explains why it cannot. */
 function integerFlag(name: string, value: string | undefined, max: number, min = 0): number | undefined {
   const n = numberFlag(name, value, max);
@@ -115,7 +137,8 @@ function given<T extends object>(options: T): T {
 
 /**
  * Turns command-line arguments into server options; throws with a clear message on bad input.
- * `env` supplies `SGI_MOCK_ADMIN_TOKEN`, so that the admin token need not appear in a process list.
+ * `env` supplies `SGI_MOCK_ADMIN_TOKEN`, so that the admin token need not appear in a process list,
+ * and `SGI_MOCK_STORE`, the store when `--store` is not given.
  */
 export function optionsFromArgs(
   args: string[],
@@ -144,6 +167,7 @@ export function optionsFromArgs(
       'max-concurrent-per-client': { type: 'string' },
       'drain-timeout-ms': { type: 'string' },
       'follow-parent': { type: 'boolean', default: true },
+      store: { type: 'string' },
       auth: { type: 'string' },
       'admin-token': { type: 'string' },
       'rate-limit': { type: 'string' },
@@ -213,6 +237,7 @@ export function optionsFromArgs(
       1,
     ),
     drainTimeoutMs: numberFlag('drain-timeout-ms', values['drain-timeout-ms'], 600_000),
+    storeUrl: storeFlag(values.store, env),
     auth,
     adminToken,
     rateLimit: integerFlag('rate-limit', values['rate-limit'], 1_000_000),

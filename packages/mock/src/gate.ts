@@ -2,8 +2,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answeredErrors, envelope, sendJson, UNAUTHORIZED } from './errors.js';
 import { newRequestId } from './front.js';
 import type { AccessLog } from './operator/log.js';
-import { type MockMetrics, routeOf } from './operator/metrics.js';
+import type { MockMetrics } from './operator/metrics.js';
+import { routeOf } from './operator/route.js';
 import { ADMIN_PREFIX, adminApi } from './sandbox/keys.js';
+import { StoreUnavailableError, storeUnavailable } from './sandbox/store/errors.js';
 import type { RequestLogEntry, SandboxStore } from './sandbox/store/types.js';
 import { bearerToken, sha256, TENANT_HEADER, type Tenant, tenantOfToken } from './sandbox/tenant.js';
 
@@ -107,7 +109,11 @@ export function gate(options: GateOptions) {
       };
       store
         .appendRequestLog(seen.tenant.key, entry, options.clock(), seen.tenant.admitted)
-        .catch((error: unknown) => process.stderr.write(`sgi-mock: request log failed: ${String(error)}\n`));
+        .catch((error: unknown) => {
+          // The store's outage is reported once by the store, not once per request.
+          if (!(error instanceof StoreUnavailableError))
+            process.stderr.write(`sgi-mock: request log failed: ${String(error)}\n`);
+        });
     }
   }
 
@@ -229,11 +235,10 @@ export function gate(options: GateOptions) {
         return false;
       }
       res.once('close', () => {
-        store
-          .releaseSlot(tenant.key)
-          .catch((error: unknown) =>
-            process.stderr.write(`sgi-mock: slot release failed: ${String(error)}\n`),
-          );
+        store.releaseSlot(tenant.key).catch((error: unknown) => {
+          if (!(error instanceof StoreUnavailableError))
+            process.stderr.write(`sgi-mock: slot release failed: ${String(error)}\n`);
+        });
       });
     }
     return true;
@@ -246,6 +251,10 @@ export function gate(options: GateOptions) {
     const seen: Seen = {};
     res.once('close', () => finish(req, res, path, started, seen));
     handle(req, res, path, seen).catch((error: unknown) => {
+      if (error instanceof StoreUnavailableError) {
+        seen.reason = 'store_unavailable';
+        return storeUnavailable(res, String(res.getHeader('X-Request-Id')));
+      }
       process.stderr.write(
         `sgi-mock: internal error on ${req.method} ${path.slice(0, 200)}: ${String(error)}\n`,
       );

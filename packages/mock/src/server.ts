@@ -9,6 +9,7 @@ import { accessLog, type LogDestination } from './operator/log.js';
 import { mockMetrics, serveMetrics } from './operator/metrics.js';
 import { type RunningPrism, startPrism } from './prism.js';
 import { type AlterResponse, sandboxBackend } from './sandbox/backend.js';
+import { StoreUnavailableError, storeUnavailable } from './sandbox/store/errors.js';
 import { MemoryStore } from './sandbox/store/memory.js';
 import type { SandboxStore } from './sandbox/store/types.js';
 import { TENANT_HEADER, tenantHeader } from './sandbox/tenant.js';
@@ -55,7 +56,15 @@ export interface MockServerOptions {
   metricsPort?: number;
   /** Interface of the metrics port (default `127.0.0.1`). */
   metricsHost?: string;
-  /** Sandbox: the state store (default: a new in-memory store with the limits above). */
+  /**
+   * Sandbox: where its state lives. `memory` (the default): in this process, gone when it stops.
+   * `redis://[user:password@]host:port/db` (or `rediss://` for TLS): in Redis, shared by every sandbox
+   * process given the same URL (and key prefix), kept across restarts.
+   */
+  storeUrl?: string;
+  /** Sandbox with a Redis store: the prefix of its keys (default `sgi-mock:`); replicas must share it. */
+  storeKeyPrefix?: string;
+  /** Sandbox: a state store of the caller's own (it takes the place of `storeUrl`; it is closed on close). */
   store?: SandboxStore;
   /** The sandbox's clock, in ms since the epoch (default `Date.now`): tests move time by hand with it. */
   clock?: () => number;
@@ -152,23 +161,27 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const clock = options.clock ?? Date.now;
     const signer = tenantHeader();
     if (mode === 'sandbox') {
+      const timings = {
+        provisionDelayMs: options.provisionDelayMs ?? 2000,
+        deleteDelayMs: options.deleteDelayMs ?? 1000,
+      };
+      const limits = {
+        maxTenants: options.maxTenants ?? DEFAULT_LIMITS.maxTenants,
+        maxDeploymentsPerTenant: options.maxDeploymentsPerTenant ?? DEFAULT_LIMITS.maxDeploymentsPerTenant,
+        maxTenantBytes: options.maxTenantBytes ?? DEFAULT_LIMITS.maxTenantBytes,
+        maxDeployments: options.maxDeployments ?? DEFAULT_LIMITS.maxDeployments,
+        maxTotalBytes: options.maxTotalBytes ?? DEFAULT_LIMITS.maxTotalBytes,
+        tenantTtlMs: options.tenantTtlMs ?? DEFAULT_LIMITS.tenantTtlMs,
+      };
+      const storeUrl = options.storeUrl ?? 'memory';
       store =
         options.store ??
-        new MemoryStore(
-          {
-            provisionDelayMs: options.provisionDelayMs ?? 2000,
-            deleteDelayMs: options.deleteDelayMs ?? 1000,
-          },
-          {
-            maxTenants: options.maxTenants ?? DEFAULT_LIMITS.maxTenants,
-            maxDeploymentsPerTenant:
-              options.maxDeploymentsPerTenant ?? DEFAULT_LIMITS.maxDeploymentsPerTenant,
-            maxTenantBytes: options.maxTenantBytes ?? DEFAULT_LIMITS.maxTenantBytes,
-            maxDeployments: options.maxDeployments ?? DEFAULT_LIMITS.maxDeployments,
-            maxTotalBytes: options.maxTotalBytes ?? DEFAULT_LIMITS.maxTotalBytes,
-            tenantTtlMs: options.tenantTtlMs ?? DEFAULT_LIMITS.tenantTtlMs,
-          },
-        );
+        (storeUrl === 'memory'
+          ? new MemoryStore(timings, limits)
+          : // Loaded only for a Redis store: the memory store starts without the Redis client.
+            await (await import('./sandbox/store/redis.js')).RedisStore.connect(storeUrl, timings, limits, {
+              ...(options.storeKeyPrefix ? { keyPrefix: options.storeKeyPrefix } : {}),
+            }));
       const owned = store;
       cleanups.push(() => owned.close());
       const backendHandler = sandboxBackend(
@@ -181,6 +194,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       // Prism's validating proxy calls the backend in process: no second HTTP hop per request.
       const handler = (req: IncomingMessage, res: ServerResponse) => {
         backendHandler(req, res).catch((error: unknown) => {
+          if (error instanceof StoreUnavailableError) return storeUnavailable(res);
           process.stderr.write(`sgi-mock: sandbox failed on ${req.method} ${req.url}: ${String(error)}\n`);
           sendJson(res, 500, envelope('The sandbox failed while answering this request.'));
         });
@@ -207,6 +221,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     });
     cleanups.push(() => front.close());
 
+    // pino and prom-client are loaded only when asked for: a plain sandbox starts without them.
     const log = await accessLog(options.log ?? false);
     if (log) cleanups.push(() => log.flush());
     const metrics = options.metricsPort === undefined ? undefined : await mockMetrics(store, clock);

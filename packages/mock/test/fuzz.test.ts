@@ -2,12 +2,12 @@ import { Agent, request } from 'node:http';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type ContractViolation, type MockServer, startMockServer } from '../src/index.js';
 import { fromSchema, mutation } from './support/arbitrary.js';
 import { spec } from './support/contract.js';
 
-const RUNS = 10_000;
+const RUNS = inject('fuzzRuns') ?? 10_000;
 const SEED = 20261125;
 
 setFlagsFromString('--expose-gc');

@@ -21,10 +21,11 @@ describe('the built package', () => {
     expect(readFileSync(join(pkgDir, pkg.bin['sgi-mock']), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
   });
 
-  it('reads the spec from @sgi/spec and runs Prism from its bundle; faker, pino and prom-client aside', () => {
+  it('reads the spec from @sgi/spec and runs Prism from its bundle; faker (dynamic examples), pino, prom-client and ioredis (a Redis store) aside', () => {
     expect(pkg.dependencies).toEqual({
       '@faker-js/faker': '6.3.1',
       '@sgi/spec': 'workspace:*',
+      ioredis: '6.0.0',
       pino: '10.4.0',
       'prom-client': '15.1.3',
     });

@@ -9,3 +9,10 @@ export {
   networkGuardLogEnv,
   takeBlockedConnections,
 } from './guard.js';
+export {
+  RedisServerMissingError,
+  redisServerPath,
+  type StartRedisOptions,
+  startRedis,
+  type TestRedis,
+} from './redis.js';

@@ -37,7 +37,7 @@ interface MockCandidate {
 }
 
 /** Figures of one autocannon run, latencies in ms from every response's own timing. */
-interface LoadRun {
+export interface LoadRun {
   reqPerSec: number;
   p50: number;
   p99: number;
@@ -126,27 +126,35 @@ function sgiMock(mode: 'static' | 'sandbox', hosted = false): MockCandidate {
         if (!issued.ok || !key) throw new Error(`the admin API answered ${issued.status} to a new key`);
         candidate.headers = { authorization: `Bearer ${key}` };
       }
-      const res = await fetch(`${origin}/sg_inf/create`, {
-        method: 'POST',
-        headers: { ...(candidate.headers ?? auth), 'content-type': 'application/json' },
-        body: JSON.stringify({
-          name: 'bench-embeddings',
-          model: 'BAAI/bge-large-en-v1.5',
-          inf_type: 'embedding',
-          controller_cloud_config: { cloud_provider: 'SCALEGENAI', region: 'US' },
-        }),
-      });
-      const body = (await res.json()) as { message?: { inf_id?: string } };
-      const id = body.message?.inf_id;
-      if (!res.ok || !id) throw new Error(`sandbox create answered ${res.status}: ${JSON.stringify(body)}`);
-      return `/sg_inf/${id}`;
+      return createDeployment(origin, candidate.headers ?? auth);
     },
   };
   return candidate;
 }
 
+/** Creates a deployment on the sandbox at `origin` (as `bench-token` unless told); resolves with its path. */
+export async function createDeployment(
+  origin: string,
+  headers: Record<string, string> = auth,
+): Promise<string> {
+  const res = await fetch(`${origin}/sg_inf/create`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      name: 'bench-embeddings',
+      model: 'BAAI/bge-large-en-v1.5',
+      inf_type: 'embedding',
+      controller_cloud_config: { cloud_provider: 'SCALEGENAI', region: 'US' },
+    }),
+  });
+  const body = (await res.json()) as { message?: { inf_id?: string } };
+  const id = body.message?.inf_id;
+  if (!res.ok || !id) throw new Error(`sandbox create answered ${res.status}: ${JSON.stringify(body)}`);
+  return `/sg_inf/${id}`;
+}
+
 /** Runs autocannon against `url` and times every response itself (autocannon's histogram keeps whole ms). */
-function load(
+export function load(
   url: string,
   connections: number,
   seconds: number,

@@ -1,0 +1,26 @@
+import type { ServerResponse } from 'node:http';
+import { envelope, sendJson } from '../../errors.js';
+
+/**
+ * The store cannot be reached (a shared store's database is down, restarting or refusing writes): the
+ * request was not processed. The server answers `503` with `Retry-After`, and reports not ready.
+ */
+export class StoreUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`The sandbox's store is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
+/** Seconds a caller is told to wait (`Retry-After`) while the store is unavailable. */
+export const STORE_RETRY_AFTER_S = 1;
+
+/** Answers the documented `503` for a request the store could not serve (it was not processed: safe to retry). */
+export function storeUnavailable(res: ServerResponse, requestId?: string): void {
+  const body = envelope(
+    `The sandbox's state store is unavailable: the request was not processed. Retry after ${STORE_RETRY_AFTER_S} second.`,
+  );
+  sendJson(res, 503, requestId ? { ...body, request_id: requestId } : body, {
+    'Retry-After': String(STORE_RETRY_AFTER_S),
+  });
+}
