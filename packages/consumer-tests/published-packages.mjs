@@ -8,8 +8,18 @@ import { fileURLToPath } from 'node:url';
 /** The repository's root folder. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** What the consumer project installs next to the tarballs. */
-export const extraDependencies = { '@types/node': '20.19.9' };
+/**
+ * What the consumer project installs next to the tarballs: Node's types, and what the mock's README
+ * recipes use (jest with ts-jest, vitest), at versions that run on Node 20.
+ */
+export const extraDependencies = {
+  '@types/node': '20.19.9',
+  '@types/jest': '30.0.0',
+  jest: '30.5.2',
+  'ts-jest': '29.4.15',
+  typescript: '5.9.3',
+  vitest: '4.1.12',
+};
 
 /** The published packages (the workspace's non-private ones), found by their folders. */
 export function publishedPackages() {
