@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Agent, type IncomingMessage, request, type ServerResponse } from 'node:http';
+import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import { pathProblem, sandboxHeaderErrors, unknownFieldErrors } from './checks.js';
 import { CORS_RESPONSE_HEADERS, corsPolicy } from './cors.js';
 import {
@@ -14,6 +14,7 @@ import {
 import { DEFAULT_MAX_JSON_VALUES, jsonShapeProblem } from './limits.js';
 import type { SpecFacts } from './spec.js';
 import { readSwitches, type Switches } from './switches.js';
+import { type Answer, sendUpstream } from './upstream.js';
 import { fieldErrors, type PrismViolation, parseViolationHeader } from './violations.js';
 
 /** A response that breaks the spec, caught by Prism's validating proxy before it reached the caller. */
@@ -209,14 +210,6 @@ export function frontHandler(options: FrontOptions) {
     res.end(out);
   }
 
-  interface Answer {
-    status: number;
-    headers: Record<string, string | string[] | undefined>;
-    body: Buffer;
-  }
-  /** The answer of a request whose client went away before Prism answered. */
-  const GONE: Answer = { status: 499, headers: {}, body: Buffer.alloc(0) };
-
   /** Sends the request on to Prism; stops (and Prism's answer is dropped) as soon as the client goes away. */
   function forward(
     req: IncomingMessage,
@@ -237,45 +230,16 @@ export function frontHandler(options: FrontOptions) {
       headers['content-length'] = String(body.length);
       headers['content-type'] = 'application/json'; // the front has read it as UTF-8 JSON
     }
-    return new Promise((resolve, reject) => {
-      const out = request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          method: req.method,
-          path: switches.url,
-          headers,
-          agent,
-        },
-        (answer) => {
-          const chunks: Buffer[] = [];
-          answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-          answer.on('end', () =>
-            resolve({
-              status: answer.statusCode ?? 502,
-              headers: answer.headers,
-              body: Buffer.concat(chunks),
-            }),
-          );
-          const lost = (error: Error) => (res.destroyed ? resolve(GONE) : reject(error));
-          answer.on('error', lost);
-          answer.on('close', () => {
-            if (!answer.complete)
-              lost(new Error('Prism closed the connection before its answer was complete'));
-          });
-        },
-      );
-      out.on('error', (error) => (res.destroyed ? resolve(GONE) : reject(error)));
-      // The client closed its connection before its answer: stop the work done for it.
-      const onGone = () => {
-        if (!res.writableFinished) out.destroy();
-      };
-      res.once('close', onGone);
-      out.once('close', () => res.off('close', onGone));
-      out.setTimeout(FORWARD_TIMEOUT_MS, () =>
-        out.destroy(new Error(`Prism did not answer within ${FORWARD_TIMEOUT_MS} ms`)),
-      );
-      out.end(body.length > 0 ? body : undefined);
+    return sendUpstream({
+      upstream,
+      method: req.method,
+      path: switches.url,
+      headers,
+      body,
+      agent,
+      timeoutMs: FORWARD_TIMEOUT_MS,
+      name: 'Prism',
+      client: res,
     });
   }
 

@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { loadSpec } from '@sgi/spec';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, guardedServer } from './connections.js';
 import { envelope, sendJson } from './errors.js';

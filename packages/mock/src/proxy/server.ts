@@ -1,15 +1,9 @@
-import {
-  Agent,
-  createServer,
-  type IncomingMessage,
-  request,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { loadSpec } from '@sgi/spec';
 import { envelope, invalidFieldsMessage, sendJson } from '../errors.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../limits.js';
 import { type RunningPrism, startPrism } from '../prism.js';
+import { type Answer, sendUpstream } from '../upstream.js';
 import { fieldErrors, type PrismViolation, parseViolationHeader } from '../violations.js';
 import { operationMatcher } from './operations.js';
 import { describeViolation, ProxySummary, type ProxyViolation, redact } from './report.js';
@@ -60,12 +54,6 @@ function hfTokens(value: unknown, out: string[] = [], depth = 0): string[] {
     else hfTokens(child, out, depth + 1);
   }
   return out;
-}
-
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -126,25 +114,15 @@ export async function startValidatingProxy(options: ProxyOptions): Promise<Valid
     const headers = { ...req.headers };
     for (const name of HOP_BY_HOP) delete headers[name];
     if (body.length > 0) headers['content-length'] = String(body.length);
-    return new Promise((resolve, reject) => {
-      const out = request(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent },
-        (answer) => {
-          const chunks: Buffer[] = [];
-          answer.on('data', (c: Buffer) => chunks.push(c));
-          answer.on('end', () =>
-            resolve({
-              status: answer.statusCode ?? 502,
-              headers: answer.headers,
-              body: Buffer.concat(chunks),
-            }),
-          );
-          answer.on('error', reject);
-        },
-      );
-      out.on('error', reject);
-      out.setTimeout(timeoutMs, () => out.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      out.end(body.length > 0 ? body : undefined);
+    return sendUpstream({
+      upstream: target,
+      method: req.method,
+      path: req.url,
+      headers,
+      body,
+      agent,
+      timeoutMs,
+      name: 'the upstream',
     });
   }
 
