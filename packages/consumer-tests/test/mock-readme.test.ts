@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { freePort } from '@sgi/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { consumerDir, startBin } from './support/run.js';
 
@@ -82,17 +82,6 @@ function curlCalls(code: string): string[] {
 function write(dir: string, name: string, text: string): void {
   mkdirSync(dirname(join(dir, name)), { recursive: true });
   writeFileSync(join(dir, name), text);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The environment for a recipe: nothing of this test run's own `npm_*` or NODE_OPTIONS settings. */

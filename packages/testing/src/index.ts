@@ -9,6 +9,7 @@ export {
   networkGuardLogEnv,
   takeBlockedConnections,
 } from './guard.js';
+export { freePort } from './ports.js';
 export {
   RedisServerMissingError,
   redisServerPath,

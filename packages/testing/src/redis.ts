@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { freePort } from './ports.js';
 
 /** Thrown when no `redis-server` can be found: the message says how to install it. */
 export class RedisServerMissingError extends Error {
@@ -69,18 +70,6 @@ export interface TestRedis {
   restart(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   /** Stops it and removes its folder. */
   close(): Promise<void>;
-}
-
-/** A free TCP port on 127.0.0.1 (free when asked; Redis takes it right after). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Sends `PING` over plain RESP; resolves true on `+PONG`, false on anything else (loading, refused). */
