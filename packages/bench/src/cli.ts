@@ -126,7 +126,26 @@ async function main(): Promise<void> {
   log(`wrote ${join(out, 'BENCHMARKS.md')} and benchmarks.json in ${run.durationSec.toFixed(0)} s`);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+/**
+ * The run ends once the report is written, whatever failed: every suite releases what it started, and
+ * should one still hold a server, a socket or a child process, it is named here and the process exits
+ * anyway (with 1), instead of waiting forever.
+ */
+function endSoon(): void {
+  setTimeout(() => {
+    const open = process.getActiveResourcesInfo().filter((r) => r !== 'Timeout' && r !== 'TTYWrap');
+    process.stderr.write(
+      `bench: still open after the report: ${open.join(', ') || 'nothing known'}; exiting\n`,
+    );
+    process.exit(1);
+  }, 5000).unref();
+}
+
+main()
+  .catch((error: unknown) => {
+    process.stderr.write(
+      `bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exitCode = 1;
+  })
+  .finally(endSoon);

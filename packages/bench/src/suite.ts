@@ -8,4 +8,6 @@ export interface SuiteContext {
   quick: boolean;
   /** Progress lines go here (stderr), so the report stays on disk only. */
   log: (line: string) => void;
+  /** The Chromium binary the docs benchmark launches (default: `@sgi/testing`'s, `CHROMIUM_PATH`). */
+  chromiumPath?: string;
 }

@@ -168,8 +168,13 @@ export async function docs(ctx: SuiteContext): Promise<SuiteResult> {
   }
   const summaries = operationSummaries();
   const server = await serveStatic(dist, { '/__floor.html': floorPage(summaries) });
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: [...chromiumArgs] });
+  let browser: Browser | undefined;
   try {
+    // Launched inside the `try`: a browser that fails to start must not leave the server open.
+    browser = await chromium.launch({
+      executablePath: ctx.chromiumPath ?? chromiumPath,
+      args: [...chromiumArgs],
+    });
     const pages = [
       { name: 'floor: bare HTML list of the operations', url: `${server.origin}/__floor.html` },
       { name: `docs/dist/index.html${operationsRoute()}`, url: `${server.origin}/${operationsRoute()}` },
@@ -268,7 +273,10 @@ export async function docs(ctx: SuiteContext): Promise<SuiteResult> {
       },
     };
   } finally {
-    await browser.close();
-    await server.close();
+    try {
+      await browser?.close();
+    } finally {
+      await server.close();
+    }
   }
 }
