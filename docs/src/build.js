@@ -21,8 +21,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { loadSpec, specJsonPath, specYamlPath } from '@sgi/spec';
-import { guidePage, guides, referencePage } from './guides.js';
-import { guideDocument, siteCss, siteHeader, siteName } from './layout.js';
+import { consolePage, guidePage, guides, notFoundPage, referencePage } from './guides.js';
+import { consoleDocument, guideDocument, notFoundDocument, siteCss, siteHeader, siteName } from './layout.js';
 import { renderGuide } from './markdown.js';
 import { defaultSandboxUrl, referenceSpec } from './reference.js';
 import { guideEntries, referenceEntries } from './search.js';
@@ -42,8 +42,32 @@ const sandboxUrl = process.env.SGI_SANDBOX_URL || defaultSandboxUrl;
 function writeHashed(name, content) {
   const hash = createHash('sha256').update(content).digest('hex').slice(0, 10);
   const hashed = name.replace(/(\.[a-z]+)$/, `.${hash}$1`);
+  mkdirSync(dirname(join(outDir, hashed)), { recursive: true });
   writeFileSync(join(outDir, hashed), content);
   return hashed;
+}
+
+/**
+ * The console page: Stoplight Elements (its prebuilt, self-contained web component and styles, served
+ * from the site) over a copy of the spec whose only server is the sandbox.
+ * @param {string} script the site script's name
+ */
+function buildConsole(script) {
+  const elements = dirname(
+    createRequire(import.meta.url).resolve('@stoplight/elements/web-components.min.js'),
+  );
+  const spec = referenceSpec(loadSpec(), {});
+  spec.servers = [{ url: sandboxUrl, description: 'Sandbox' }];
+  mkdirSync(join(outDir, 'console'), { recursive: true });
+  writeFileSync(join(outDir, 'console/openapi.json'), JSON.stringify(spec));
+  const html = consoleDocument({
+    sandboxUrl,
+    script,
+    consoleScript: writeHashed('console/console.js', readFileSync(join(docsDir, 'assets/console.js'))),
+    elementsScript: writeHashed('console/elements.js', readFileSync(join(elements, 'web-components.min.js'))),
+    elementsCss: writeHashed('console/elements.css', readFileSync(join(elements, 'styles.min.css'))),
+  });
+  writeFileSync(join(outDir, consolePage), html);
 }
 
 /**
@@ -66,7 +90,7 @@ function buildReference(script) {
   const output = join(outDir, referencePage);
   const work = mkdtempSync(join(tmpdir(), 'sgi-docs-'));
   const input = join(work, 'openapi.json');
-  writeFileSync(input, JSON.stringify(referenceSpec(loadSpec(), { sandboxUrl })));
+  writeFileSync(input, JSON.stringify(referenceSpec(loadSpec(), { sandboxUrl, consolePage })));
   const args = [
     cli,
     'build-docs',
@@ -187,6 +211,8 @@ const script = writeHashed('site.js', readFileSync(join(docsDir, 'assets/site.js
 const bytes = buildReference(script);
 const searchEntries = [...buildGuides(script), ...referenceEntries(loadSpec(), referencePage)];
 writeFileSync(join(outDir, 'search-index.json'), JSON.stringify(searchEntries));
+buildConsole(script);
+writeFileSync(join(outDir, notFoundPage), notFoundDocument({ script }));
 copyFileSync(join(docsDir, 'assets/favicon.svg'), join(outDir, 'favicon.svg'));
 copyFileSync(specYamlPath, join(outDir, 'openapi.yaml'));
 copyFileSync(specJsonPath, join(outDir, 'openapi.json'));

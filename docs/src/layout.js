@@ -1,5 +1,5 @@
 // @ts-check
-import { guidePage, guides, referencePage } from './guides.js';
+import { consolePage, guidePage, guides, notFoundPage, referencePage } from './guides.js';
 
 /** The site's name, shown in every page's header and title. */
 export const siteName = 'ScaleGenAI Inference API';
@@ -99,6 +99,16 @@ html.dark .guide blockquote { background: #1e293b; }
 .hljs-comment { color: #a1a1aa; font-style: italic; }
 .hljs-attr, .hljs-property, .hljs-variable, .hljs-params { color: #93c5fd; }
 .hljs-title, .hljs-title.function_ { color: #fde68a; }
+/* Redoc's light colours for methods and links are too faint for WCAG AA (4.5:1): darker ones. */
+html:not(.dark) .tag-get > div { color: #166534 !important; }
+html:not(.dark) .tag-post > div { color: #1d4ed8 !important; }
+html:not(.dark) .tag-delete > div { color: #b91c1c !important; }
+html:not(.dark) :is(p, li, td) > a, html:not(.dark) a[href^='https://scalegen.ai'] { color: #1d4ed8 !important; }
+html:not(.dark) body { --code-block-tokens-function-color: #1d4ed8; --code-block-tokens-string-color: #166534;
+  --code-block-tokens-keyword-color: #9d174d; --code-block-tokens-number-color: #9a3412; --code-block-tokens-boolean-color: #9a3412;
+  --code-block-tokens-comment-color: #52525b; --code-block-tokens-property-color: #1e3a8a; --code-block-tokens-operator-color: #3f3f46;
+  --code-block-tokens-punctuation-color: #3f3f46; --code-block-tokens-builtin-color: #6b21a8; --code-block-tokens-constant-color: #9a3412;
+  --code-block-tokens-variable-color: #1e3a8a; --code-block-tokens-class-name-color: #6b21a8; --code-block-tokens-default-color: #18181b; }
 /* One search for the whole site: the header's, which covers the guides too; Redoc's own is hidden. */
 .menu-content > div:has(> [data-testid='search-trigger']) { display: none !important; }
 /* Redoc's "API docs by" badge loads its logo from a CDN: the build points it at nothing, and it is hidden. */
@@ -116,10 +126,11 @@ export function siteHeader({ root, current }) {
     `<a href="${root}${href}"${href === current ? ' aria-current="page"' : ''}>${escapeHtml(text)}</a>`;
   const links = [
     link(referencePage, 'API reference'),
+    link(consolePage, 'Console'),
     ...guides.map((g) => link(guidePage(g.slug), g.title)),
   ];
   const theme =
-    current === referencePage
+    current === referencePage || current === consolePage
       ? ''
       : '<button type="button" class="site-theme" aria-pressed="false" aria-label="Dark mode">&#9790;</button>';
   return [
@@ -177,4 +188,84 @@ const guideCsp =
 /** Escapes text for HTML content and attribute values. */
 export function escapeHtml(/** @type {string} */ text) {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * The console page: the site's header over Stoplight Elements, which shows each operation with a form
+ * that sends it to the sandbox. `assets/console.js` runs first (it keeps the token in the tab, shows
+ * response headers, carries the last created id); Elements' script and styles are served from the site.
+ * @param {{ sandboxUrl: string, script: string, consoleScript: string, elementsScript: string, elementsCss: string }} page
+ *   asset names are paths inside the site folder
+ */
+export function consoleDocument({ sandboxUrl, script, consoleScript, elementsScript, elementsCss }) {
+  const origin = new URL(sandboxUrl).origin;
+  const csp = [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'", // Elements sets inline styles
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    `connect-src 'self' ${origin}`, // the spec, and the sandbox: never production
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+  return `<!DOCTYPE html>
+<html lang="en" class="console-page">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="sgi-sandbox-url" content="${escapeHtml(sandboxUrl.replace(/\/$/, ''))}" data-spec="console/openapi.json">
+<title>Console | ${escapeHtml(siteName)}</title>
+<link rel="icon" href="favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="${elementsCss}">
+<style>${siteCss}${consoleCss}</style>
+<script src="${script}"></script>
+<script src="${consoleScript}"></script>
+<script src="${elementsScript}" defer></script>
+</head>
+<body>
+${siteHeader({ root: '', current: consolePage })}
+<main class="console">
+<p class="console-note">Requests go to the sandbox at <code>${escapeHtml(sandboxUrl)}</code>: no GPUs, no costs. Your token stays in this tab.</p>
+<elements-api router="hash" layout="responsive" hideSchemas="true" hideExport="true" logo="favicon.svg"></elements-api>
+</main>
+</body>
+</html>
+`;
+}
+
+const consoleCss = `
+.console { display: flex; flex-direction: column; height: calc(100vh - var(--site-header-height)); }
+.console-note { margin: 0; padding: 6px 20px; font: 13px/1.5 var(--site-font); color: #3f3f46; background: #eff6ff; border-bottom: 1px solid #dbeafe; }
+.console elements-api { display: block; flex: 1; min-height: 0; }
+.sgi-response-headers { margin-top: 12px; font: 13px/1.5 var(--site-mono); }
+.sgi-response-headers summary { cursor: pointer; font-family: var(--site-font); font-weight: 600; }
+.sgi-response-headers table { border-collapse: collapse; width: 100%; }
+.sgi-response-headers caption { text-align: left; font-family: var(--site-font); }
+.sgi-response-headers th, .sgi-response-headers td { text-align: left; padding: 2px 8px 2px 0; vertical-align: top; overflow-wrap: anywhere; }
+`;
+
+/** The page a server sends with a 404: the header, and the way back. */
+export function notFoundDocument(/** @type {{ script: string }} */ { script }) {
+  return `<!DOCTYPE html>
+<html lang="en" class="guide-page">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${guideCsp}">
+<title>Page not found | ${escapeHtml(siteName)}</title>
+<style>${siteCss}</style>
+<script src="/${script}"></script>
+</head>
+<body>
+${siteHeader({ root: '/', current: notFoundPage })}
+<main class="guide">
+<h1>Page not found</h1>
+<p>There is no page at this address. Start from the <a href="/${referencePage}">API reference</a> or the
+<a href="/${guidePage(guides[0]?.slug ?? '')}">${escapeHtml(guides[0]?.title ?? '')}</a> guide.</p>
+</main>
+</body>
+</html>
+`;
 }
