@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // These tests run pnpm and changesets in temp folders: seconds each on a busy two-core machine.
-    testTimeout: 60_000,
+    testTimeout: 300_000,
     globalSetup: ['@sgi/testing/network-guard/global'],
     setupFiles: ['@sgi/testing/network-guard'],
   },

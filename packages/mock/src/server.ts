@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { specYamlPath } from '@sgi/spec';
+import { loadSpec } from '@sgi/spec';
 import { envelope, sendJson, UNAUTHORIZED } from './errors.js';
 import { type ContractViolation, frontHandler } from './front.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH } from './limits.js';
@@ -129,17 +129,16 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         },
       );
       const backendHandler = sandboxBackend(store, facts, options.alterSandboxResponse);
-      const backend = createServer((req, res) => {
+      // Prism's validating proxy calls the backend in process: no second HTTP hop per request.
+      const handler = (req: IncomingMessage, res: ServerResponse) => {
         backendHandler(req, res).catch((error: unknown) => {
           process.stderr.write(`sgi-mock: sandbox failed on ${req.method} ${req.url}: ${String(error)}\n`);
           sendJson(res, 500, envelope('The sandbox failed while answering this request.'));
         });
-      });
-      const backendPort = await listen(backend, 0, '127.0.0.1');
-      cleanups.push(() => stop(backend));
-      prism = await startPrism(specYamlPath, { kind: 'proxy', upstream: `http://127.0.0.1:${backendPort}` });
+      };
+      prism = await startPrism(loadSpec(), { kind: 'sandbox', handler });
     } else {
-      prism = await startPrism(specYamlPath, { kind: 'mock' });
+      prism = await startPrism(loadSpec(), { kind: 'mock' });
     }
     cleanups.push(() => prism.close());
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -21,8 +21,31 @@ describe('the built package', () => {
     expect(readFileSync(join(pkgDir, pkg.bin['sgi-mock']), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
   });
 
-  it('reads the spec from @sgi/spec and runs Prism from its pinned CLI, nothing else at run time', () => {
-    expect(pkg.dependencies).toEqual({ '@sgi/spec': 'workspace:*', '@stoplight/prism-cli': '5.14.2' });
+  it('reads the spec from @sgi/spec and runs Prism from its bundle, faker (dynamic examples) aside', () => {
+    expect(pkg.dependencies).toEqual({ '@faker-js/faker': '6.3.1', '@sgi/spec': 'workspace:*' });
     expect(pkg.engines.node).toMatch(/^>=20/);
+    expect(pkg.files).toEqual(['dist']);
+    expect(existsSync(join(pkgDir, 'dist/vendor/prism.cjs'))).toBe(true);
   });
+
+  it('starts without loading a module from node_modules but @sgi/spec (faker waits until it is used)', async () => {
+    const script = [
+      "import { createRequire } from 'node:module';",
+      "const { startMockServer } = await import('./dist/index.js');",
+      "const mock = await startMockServer({ mode: 'static' });",
+      "const res = await fetch(mock.url + '/sg_inf/list', { headers: { authorization: 'Bearer t' } });",
+      'await mock.close();',
+      'const loaded = Object.keys(createRequire(import.meta.url).cache);',
+      'console.log(JSON.stringify({ status: res.status, loaded }));',
+    ].join('\n');
+    // As installed by npm: without the NODE_PATH that pnpm sets for scripts, through which optional
+    // probes of bundled packages (js-yaml looks for esprima) would find pnpm's hoisted packages.
+    const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: pkgDir,
+      env: { ...process.env, NODE_PATH: '' },
+    });
+    const out = JSON.parse(stdout) as { status: number; loaded: string[] };
+    expect(out.status).toBe(200);
+    expect(out.loaded.filter((file) => file.includes('node_modules'))).toEqual([]);
+  }, 60_000);
 });

@@ -173,6 +173,20 @@ async function profileServer(c: MockCandidate, seconds: number): Promise<Profile
   }
 }
 
+/** How long a server sits idle after its first answer before its resident memory is read. */
+const IDLE_MS = 1000;
+
+/** A child's resident memory in MB (Linux's `/proc`), or undefined where it cannot be read. */
+function residentMb(child: Child): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${child.proc.pid}/status`, 'utf8');
+    const kb = /VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Why a server could not be measured, in one line: the error and the last thing the server printed. */
 function oneLine(error: unknown, child: Child | undefined): string {
   const first = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
@@ -192,6 +206,7 @@ export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
     candidates.map((c) => [c.name, Object.fromEntries(levels.map((l) => [l, []]))]),
   );
   const ready = new Map<string, number[]>(candidates.map((c) => [c.name, []]));
+  const idleRss = new Map<string, number[]>(candidates.map((c) => [c.name, []]));
   const failed = new Map<string, string>();
   ctx.log(`mock: ${options.rounds} rounds x ${candidates.length} servers x ${levels.length} loads`);
   for (let round = 0; round < options.rounds; round++) {
@@ -204,6 +219,9 @@ export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
           child = spawned;
         });
         ready.get(c.name)?.push(started.readyMs);
+        await new Promise((r) => setTimeout(r, IDLE_MS));
+        const rss = residentMb(started.child);
+        if (rss !== undefined) idleRss.get(c.name)?.push(rss);
         const url = started.origin + (await c.path(started.origin));
         await load(url, 10, options.warmupSec);
         for (const connections of levels)
@@ -237,7 +255,11 @@ export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
   const goals: Goal[] = [];
   for (const c of ok) {
     const perLevel = runs.get(c.name) as PerLevel;
-    const out: Record<string, unknown> = { readyMs: summarize(ready.get(c.name) as number[]) };
+    const rssRounds = idleRss.get(c.name) as number[];
+    const out: Record<string, unknown> = {
+      readyMs: summarize(ready.get(c.name) as number[]),
+      ...(rssRounds.length > 0 ? { idleRssMb: summarize(rssRounds) } : {}),
+    };
     for (const connections of levels) {
       const r = perLevel[connections] as LoadRun[];
       const base = failed.has(bare) ? undefined : (runs.get(bare) as PerLevel)[connections];
@@ -270,7 +292,7 @@ export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
         goals.push({
           name: `sandbox p50 / bare Prism p50, ${connections} connection(s)`,
           kind: 'max',
-          limit: 2,
+          limit: 1.2,
           unit: 'x',
           figure: p50Ratio,
         });
@@ -285,14 +307,24 @@ export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
         });
       }
     }
-    if (c.name === 'sgi-mock --mode sandbox') {
+    if (c.name.startsWith('sgi-mock')) {
+      const mode = c.name.replace('sgi-mock --mode ', '');
       goals.push({
-        name: 'sandbox ready (start to first answer)',
+        name: `${mode} ready (spawn to first answer)`,
         kind: 'max',
-        limit: 1000,
+        limit: 500,
         unit: 'ms',
         figure: out.readyMs as Figure,
       });
+      if (out.idleRssMb) {
+        goals.push({
+          name: `${mode} resident memory, idle after start`,
+          kind: 'max',
+          limit: 100,
+          unit: 'MB',
+          figure: out.idleRssMb as Figure,
+        });
+      }
     }
     figures[c.name] = out;
   }
@@ -304,10 +336,17 @@ export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
     caption:
       'Time from spawning the process to its first answer (the floor is a bare `node:http` server: what ' +
       'starting any Node process costs on this machine at the time):',
-    columns: ['server', 'ready', 'x floor', 'x bare Prism'],
+    columns: ['server', 'ready', 'x floor', 'x bare Prism', `RSS idle ${IDLE_MS / 1000} s after`],
     rows: ok.map((c) => {
       const r = ready.get(c.name) as number[];
-      return [c.name, fig(summarize(r), 'ms'), against(r, floorReady), against(r, prismReady)];
+      const rss = idleRss.get(c.name) as number[];
+      return [
+        c.name,
+        fig(summarize(r), 'ms'),
+        against(r, floorReady),
+        against(r, prismReady),
+        rss.length > 0 ? fig(summarize(rss), 'MB') : '–',
+      ];
     }),
   };
   return {
@@ -315,7 +354,7 @@ export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
     title: 'Mock server under load',
     method:
       'Each server runs in its own process on 127.0.0.1 and is started afresh in every round (the order rotates), ' +
-      `which gives its ready time: from spawn to the first answer, polled every 5 ms. After ${options.warmupSec} s ` +
+      `which gives its ready time: from spawn to the first answer, polled every 5 ms; ${IDLE_MS / 1000} s later, idle, its resident memory (RSS) is read. After ${options.warmupSec} s ` +
       `of warm-up load, autocannon (in the benchmark's process) sends GETs of one deployment for ${options.seconds} s ` +
       `at each of ${levels.join(' and ')} connection(s); the sandbox reads a deployment it was just asked to create. ` +
       `Latencies are every 2xx response's own time (autocannon's histogram keeps whole milliseconds only). ` +
