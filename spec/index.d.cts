@@ -2,6 +2,8 @@
 export declare const specYamlPath: string;
 /** Absolute path of the bundled spec as JSON (one file, no external `$ref`s). */
 export declare const specJsonPath: string;
+/** Absolute path of the reviewed list of production's known differences from the spec (YAML). */
+export declare const knownDriftPath: string;
 /** Reads and parses the bundled spec (an OpenAPI 3.1 document). Each call returns a fresh object. */
 export declare function loadSpec(): OpenApiDocument;
 

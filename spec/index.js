@@ -7,6 +7,9 @@ export const specYamlPath = fileURLToPath(new URL('./dist/openapi.yaml', import.
 /** Absolute path of the bundled spec as JSON (one file, no external `$ref`s). */
 export const specJsonPath = fileURLToPath(new URL('./dist/openapi.json', import.meta.url));
 
+/** Absolute path of the reviewed list of production's known differences from the spec (YAML). */
+export const knownDriftPath = fileURLToPath(new URL('./known-drift.yaml', import.meta.url));
+
 /** Reads and parses the bundled spec. Each call returns a fresh object that the caller may change. */
 export function loadSpec() {
   return JSON.parse(readFileSync(specJsonPath, 'utf8'));

@@ -6,6 +6,7 @@ export const guides = [
   { slug: 'lifecycle', title: 'Lifecycle and statuses' },
   { slug: 'errors-and-retries', title: 'Errors and retries' },
   { slug: 'testing', title: 'Testing against the mock' },
+  { slug: 'production', title: 'Production and the contract' },
   { slug: 'changelog', title: 'Changelog' },
 ];
 

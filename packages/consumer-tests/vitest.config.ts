@@ -7,7 +7,8 @@ export default defineConfig({
     // --offline, from the cache that scripts/bootstrap filled (warm-npm-cache.mjs).
     globalSetup: ['test/support/consumer-project.ts', '@sgi/testing/network-guard/global'],
     setupFiles: ['@sgi/testing/network-guard'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // npm installs and tsc runs take minutes on a busy machine; a timeout only bounds a hang.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
   },
 });

@@ -25,6 +25,33 @@ describe('create request: what is accepted', () => {
     expect(errorsOf(validate, seedFirstExample)).toEqual([]);
   });
 
+  it.each([
+    [
+      'a region in any provider naming',
+      (b: Body) => Object.assign(b.controller_cloud_config, { region: 'europe-west4' }),
+    ],
+    [
+      'a GCP network path as vpc_id',
+      (b: Body) =>
+        Object.assign(b.controller_cloud_config, { vpc_id: 'projects/p-1/global/networks/default' }),
+    ],
+    [
+      'an Azure virtual network id as vpc_id',
+      (b: Body) =>
+        Object.assign(b.controller_cloud_config, {
+          vpc_id: '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet',
+        }),
+    ],
+    [
+      'a LoRA name with a slash',
+      (b: Body) => (b.llm_loras = [{ name: 'my-org/sql', hf_repo: 'org/sql-lora' }]),
+    ],
+  ])('accepts %s', (_label, mutate) => {
+    const body = clone();
+    mutate(body);
+    expect(errorsOf(validate, body)).toEqual([]);
+  });
+
   it('accepts only the required fields and a controller', () => {
     const body = { name: 'x', model: 'org/model', controller_on_prem_config: {} };
     expect(errorsOf(validate, body)).toEqual([]);
@@ -142,6 +169,28 @@ describe('create request: what is rejected, naming the field', () => {
     const nested = clone();
     nested.autoscaling_config.scale_to_zero_timout_sec = 60;
     expect(rejectedFields(nested)).toContain('autoscaling_config.scale_to_zero_timout_sec');
+  });
+
+  it.each([
+    ['initial_worker_config', (b: Body) => Object.assign(b.initial_worker_config, { min_worker: 1 })],
+    ['cloud_providers.0', (b: Body) => Object.assign(b.cloud_providers[0], { region: 'US' })],
+    ['controller_cloud_config', (b: Body) => Object.assign(b.controller_cloud_config, { zone: 'a' })],
+    [
+      'controller_cloud_config.api_gateway_data',
+      (b: Body) => {
+        b.controller_cloud_config.api_gateway_data = { provider: 'AWS', apiid: 'x' };
+      },
+    ],
+  ])('an unknown field inside %s', (where, mutate) => {
+    const body = clone();
+    mutate(body);
+    const fields = rejectedFields(body);
+    expect(fields.some((f) => f.startsWith(`${where}.`))).toBe(true);
+  });
+
+  it('an unknown field inside the on-premise controller', () => {
+    const body = { name: 'x', model: 'org/model', controller_on_prem_config: { use_tls: true } };
+    expect(rejectedFields(body)).toContain('controller_on_prem_config.use_tls');
   });
 
   it('both min_throughput_rate style fields keep their bounds', () => {

@@ -1,5 +1,6 @@
 import { merge } from 'allof-merge';
 import { apiDiff, type Diff } from 'api-smart-diff';
+import { patternWidened } from './patterns.js';
 
 /** One change between two API descriptions that breaks a client written against the older one. */
 export interface BreakingChange {
@@ -16,6 +17,7 @@ export interface BreakingChange {
     | 'removed-field'
     | 'required-parameter'
     | 'response-field-optional'
+    | 'type-changed'
     | 'removed-schema';
 }
 
@@ -52,11 +54,15 @@ function resolve(doc: Json, node: unknown): unknown {
  * - a property removed from a request (this API rejects unknown fields: old requests now fail) or from a
  *   response (clients read it);
  * - a response property that is no longer required (clients rely on it being there);
- * - a `parameters` list added to an operation that had none, with a required parameter in it.
+ * - a `parameters` list added to an operation that had none, with a required parameter in it;
+ * - a type changed, in a request or a response (api-smart-diff reads some changes of a response's type
+ *   as widening).
  */
 function stricterRule(diff: Diff, after: Json): BreakingChange['rule'] | undefined {
   const { path, action } = diff;
   const parent = path[path.length - 2];
+  if (action === 'replace' && path[path.length - 1] === 'type' && parent !== 'properties')
+    return 'type-changed';
   if (action === 'remove' && parent === 'properties') return 'removed-field';
   if (action === 'remove' && parent === 'required' && isResponsePath(path)) return 'response-field-optional';
   if (action === 'add' && path[path.length - 1] === 'parameters' && Array.isArray(diff.after)) {
@@ -68,14 +74,90 @@ function stricterRule(diff: Diff, after: Json): BreakingChange['rule'] | undefin
   return undefined;
 }
 
+/** Keywords that only constrain a value (they never change its type or which fields it has). */
+const CONSTRAINTS = new Set([
+  'format',
+  'pattern',
+  'maxLength',
+  'minLength',
+  'maximum',
+  'minimum',
+  'exclusiveMaximum',
+  'exclusiveMinimum',
+  'multipleOf',
+  'maxItems',
+  'minItems',
+  'maxProperties',
+  'minProperties',
+]);
+
 /**
- * The document with every `allOf` merged (and `anyOf`/`oneOf` siblings distributed), by allof-merge, the
- * library api-smart-diff itself builds on: two equivalent ways of writing a schema then compare as equal
- * (api-smart-diff alone reports moving an `anyOf` into an `allOf` member as removed branches).
+ * Where api-smart-diff is stricter than this project's definition of breaking (`RELEASING.md`), a
+ * change it calls breaking is not:
+ * - in a response, a constraint changed (a format, pattern or limit): only what the client sends is
+ *   held to constraints; generated types do not change, and clients read answers as they come;
+ * - in a response, `additionalProperties: false` removed: the answer may carry fields added later,
+ *   which clients must tolerate (new response fields are additions);
+ * - in a response, a new enum value (a new GPU type or status): clients must tolerate values they do
+ *   not know;
+ * - in a request, a pattern replaced by one that accepts every value the old one accepted.
+ */
+function lenientRule(diff: Diff): boolean {
+  const key = String(diff.path[diff.path.length - 1]);
+  if (isResponsePath(diff.path)) {
+    if (CONSTRAINTS.has(key)) return true;
+    if (diff.path[diff.path.length - 2] === 'enum' && diff.action === 'add') return true;
+    if (key === 'additionalProperties' && diff.action === 'remove' && diff.before === false) return true;
+    return false;
+  }
+  return (
+    key === 'pattern' &&
+    diff.action === 'replace' &&
+    typeof diff.before === 'string' &&
+    typeof diff.after === 'string' &&
+    patternWidened(diff.before, diff.after)
+  );
+}
+
+/**
+ * Every in-document `$ref` under `paths` replaced by a copy of its target (a `$ref` with siblings
+ * becomes an `allOf` of the target and the siblings; a reference cycle is left as it is). allof-merge
+ * writes a schema it meets twice as a `$ref` into the first place it met it, and api-smart-diff pairs
+ * `anyOf` branches by content: with references left in, one restructured branch can make it pair the
+ * wrong branches and report noise. Plain trees compare branch by branch.
+ */
+function inlined(doc: Json): Json {
+  const target = (ref: string): unknown =>
+    ref
+      .slice(2)
+      .split('/')
+      .map((p) => p.replaceAll('~1', '/').replaceAll('~0', '~'))
+      .reduce<unknown>((n, key) => (n && typeof n === 'object' ? (n as Json)[key] : undefined), doc);
+  const walk = (node: unknown, refs: readonly string[]): unknown => {
+    if (Array.isArray(node)) return node.map((n) => walk(n, refs));
+    if (!node || typeof node !== 'object') return node;
+    const { $ref, ...rest } = node as Json;
+    if (typeof $ref === 'string' && $ref.startsWith('#/') && !refs.includes($ref)) {
+      const resolved = walk(target($ref), [...refs, $ref]);
+      return Object.keys(rest).length > 0 ? { allOf: [resolved], ...(walk(rest, refs) as Json) } : resolved;
+    }
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, refs)]));
+  };
+  return { ...doc, paths: walk(doc.paths, []) };
+}
+
+/**
+ * The document with every reference under `paths` inlined and every `allOf` merged (and `anyOf`/`oneOf`
+ * siblings distributed), by allof-merge, the library api-smart-diff itself builds on: two equivalent
+ * ways of writing a schema then compare as equal (api-smart-diff alone reports moving an `anyOf` into
+ * an `allOf` member as removed branches).
  */
 function normalized(doc: unknown): Json {
   if (!doc || typeof doc !== 'object') throw new Error('An OpenAPI document must be an object');
-  return merge(structuredClone(doc), { mergeRefSibling: true, mergeCombinarySibling: true }) as Json;
+  return merge(inlined(structuredClone(doc) as Json), {
+    mergeRefSibling: true,
+    mergeCombinarySibling: true,
+  }) as Json;
 }
 
 // The released document is the same in every comparison of a run: normalise it once (keyed by content,
@@ -97,7 +179,8 @@ function schemaNames(doc: unknown): string[] {
  * break a client of the older one: removed operations, fields or status codes, narrowed types, enums or
  * limits, new required inputs... Uses api-smart-diff's classification of each operation (as clients call
  * it: references resolved, `allOf`s merged), made stricter where it is more lenient than this project
- * (see `RELEASING.md`), and reports a removed schema type. Neither argument is changed.
+ * and more lenient where it is stricter (see `RELEASING.md`), and reports a removed schema type.
+ * Neither argument is changed.
  */
 export function findBreakingChanges(before: unknown, after: unknown): BreakingChange[] {
   const a = normalizedOnce(before);
@@ -118,7 +201,9 @@ export function findBreakingChanges(before: unknown, after: unknown): BreakingCh
     // Changes under `components` repeat those of the operations that use them, and api-smart-diff reads
     // `components/responses` with the rules of a status-code map; the operations are what clients call.
     if (diff.path[0] === 'components') continue;
-    const rule = diff.type === 'breaking' ? 'api-smart-diff' : stricterRule(diff, b);
+    const rule =
+      stricterRule(diff, b) ??
+      (diff.type === 'breaking' && !lenientRule(diff) ? ('api-smart-diff' as const) : undefined);
     if (!rule) continue;
     const pointer = pointerOf(diff.path);
     if (seen.has(pointer)) continue;

@@ -1,7 +1,19 @@
-import { clientCredentials, DEFAULT_AUDIENCE, DEFAULT_TOKEN_URL, type TokenProvider } from './core/auth.js';
+import {
+  type Credentials,
+  clientCredentials,
+  DEFAULT_AUDIENCE,
+  DEFAULT_TOKEN_URL,
+  staticToken,
+  type TokenProvider,
+  tokenProvider,
+} from './core/auth.js';
 import { ScaleGenError } from './core/errors.js';
-import { createTransport, type Logger, type LogLevel } from './core/request.js';
+import { applyHeaders, type HeaderLayer, type HeadersInput, headerLayer } from './core/headers.js';
+import { createLog, type Logger, type LogLevel } from './core/log.js';
+import type { Fetch, FetchOptions } from './core/options.js';
 import type { BackoffOptions } from './core/retry.js';
+import { untilAborted } from './core/signal.js';
+import { createTransport } from './core/transport.js';
 import { Inference } from './resources/inference.js';
 
 export type { TokenProvider } from './core/auth.js';
@@ -22,8 +34,10 @@ export {
   UnprocessableEntityError,
   WaitTimeoutError,
 } from './core/errors.js';
-export type { Logger, LogLevel, RequestOptions, WithResponse } from './core/request.js';
-export { type BackoffOptions, parseRetryAfter, retryDelay } from './core/retry.js';
+export type { HeadersInput } from './core/headers.js';
+export type { Logger, LogLevel } from './core/log.js';
+export type { Fetch, FetchOptions, RequestOptions, WithResponse } from './core/options.js';
+export type { BackoffOptions } from './core/retry.js';
 export type { components, operations, paths } from './generated/schema.js';
 export { rawClient } from './raw.js';
 export type { ForceParams, Inference, Result, WaitOptions } from './resources/inference.js';
@@ -32,10 +46,33 @@ export type * from './types.js';
 /** The production API, from the spec's `servers`. */
 export const DEFAULT_BASE_URL = 'https://prod-api.scalegen.ai';
 
-/** Settings of {@link createClient}; every one is optional. */
-export interface ClientOptions {
+/** Settings a derived client ({@link ScaleGenClient.withOptions}) may change. */
+export interface ClientSettings {
   /** The API's base URL (default `SCALEGEN_BASE_URL`, else `https://prod-api.scalegen.ai`). */
   baseUrl?: string;
+  /** Time limit of each attempt (the token exchange included), in ms (default 60000; `0` or `Infinity`: none). */
+  timeout?: number;
+  /** Retries after a failed attempt, where the retry policy allows one (default 2). */
+  maxRetries?: number;
+  /** Delays between attempts. */
+  backoff?: BackoffOptions;
+  /** The `fetch` to use (default the global one); always called as `fetch(url, init)`. */
+  fetch?: Fetch;
+  /** Extra `fetch` settings for every request (`keepalive`, a `dispatcher`, ...). */
+  fetchOptions?: FetchOptions;
+  /**
+   * Headers sent with every request. Names match whatever their case; they win over the client's
+   * own (`authorization`, `content-type`), and `null` removes one.
+   */
+  headers?: HeadersInput;
+  /** Where log lines go (default `console`). */
+  logger?: Logger;
+  /** How much to log (default `SCALEGEN_LOG`, else `warn`). */
+  logLevel?: LogLevel;
+}
+
+/** Settings of {@link createClient}; every one is optional. */
+export interface ClientOptions extends ClientSettings {
   /**
    * A bearer token, or a function that returns one (called before each request, and with
    * `{ refresh: true }` after a 401). Default: `SCALEGEN_ACCESS_TOKEN`.
@@ -49,20 +86,11 @@ export interface ClientOptions {
   tokenUrl?: string;
   /** `audience` of the client-credentials exchange (default `api.scaletorch.ai`). */
   audience?: string;
-  /** Time limit of each attempt, in ms (default 60000; `0` or `Infinity`: none). */
-  timeout?: number;
-  /** Retries after a failed attempt, where the retry policy allows one (default 2). */
-  maxRetries?: number;
-  /** Delays between attempts. */
-  backoff?: BackoffOptions;
-  /** The `fetch` to use (default the global one); called as `fetch(url, init)`. */
-  fetch?: typeof fetch;
-  /** Headers sent with every request. */
-  headers?: Record<string, string>;
-  /** Where log lines go (default `console`). */
-  logger?: Logger;
-  /** How much to log (default `SCALEGEN_LOG`, else `warn`). */
-  logLevel?: LogLevel;
+  /**
+   * Lets a key pair run in a browser, where every visitor could read the secret. Off by default:
+   * in a browser, use a bearer token (or a token function backed by your server).
+   */
+  dangerouslyAllowBrowser?: boolean;
 }
 
 /** The client: one property per API resource. */
@@ -72,16 +100,29 @@ export interface ScaleGenClient {
   /** The base URL every request goes to (no trailing slash). */
   readonly baseUrl: string;
   /**
-   * Sends a `Request` with the client's credentials and headers, once (no retries, no timeout):
-   * the way out for anything the methods do not cover; {@link rawClient} builds on it.
+   * Sends a `Request` with the client's credentials and headers (the request's own headers win),
+   * once: no retries, no timeout. The way out for anything the methods do not cover;
+   * {@link rawClient} builds on it.
    */
   fetch(request: Request): Promise<Response>;
+  /**
+   * A client with some settings changed (`timeout`, `maxRetries`, `headers`, ...), sharing this
+   * one's credentials and token cache. Its `headers` are added to this client's.
+   */
+  withOptions(settings: ClientSettings): ScaleGenClient;
+}
+
+/** Whether this runs in a browser page, where a secret in the code is a secret for everyone. */
+function inBrowser(): boolean {
+  const g = globalThis as { window?: { document?: unknown }; navigator?: unknown };
+  return typeof g.window?.document !== 'undefined' && typeof g.navigator !== 'undefined';
 }
 
 /**
  * Creates a client. Options not given come from the environment (`SCALEGEN_ACCESS_TOKEN`,
  * `SCALEGEN_ACCESS_KEY_ID` + `SCALEGEN_ACCESS_KEY_SECRET`, `SCALEGEN_BASE_URL`, `SCALEGEN_LOG`)
- * when there is one, then from the defaults. Throws when no credentials are found.
+ * when there is one, then from the defaults. Throws when no credentials are found, and for a key
+ * pair in a browser unless `dangerouslyAllowBrowser` is set.
  */
 export function createClient(options: ClientOptions = {}): ScaleGenClient {
   const env: Record<string, string | undefined> =
@@ -90,47 +131,81 @@ export function createClient(options: ClientOptions = {}): ScaleGenClient {
     options.token !== undefined || options.keyId !== undefined || options.keySecret !== undefined;
   const keyId = options.keyId ?? (explicit ? undefined : env.SCALEGEN_ACCESS_KEY_ID);
   const keySecret = options.keySecret ?? (explicit ? undefined : env.SCALEGEN_ACCESS_KEY_SECRET);
-  const timeout = options.timeout ?? 60_000;
-  const custom = options.fetch;
-  const fetchImpl = () => custom ?? fetch;
-  let token = options.token ?? (explicit ? undefined : env.SCALEGEN_ACCESS_TOKEN);
-  if (token === undefined && keyId && keySecret)
-    token = clientCredentials(
+  const token = options.token ?? (explicit ? undefined : env.SCALEGEN_ACCESS_TOKEN);
+  const headers = headerLayer(options.headers);
+  let credentials: Credentials;
+  if (typeof token === 'function') credentials = tokenProvider(token);
+  else if (token === undefined && keyId && keySecret) {
+    if (inBrowser() && !options.dangerouslyAllowBrowser)
+      throw new ScaleGenError(
+        'createClient: a key pair (keyId + keySecret) in a browser would show the secret to every visitor: ' +
+          'use a bearer token (or a token function backed by your server), or set dangerouslyAllowBrowser: true',
+      );
+    credentials = clientCredentials({
       keyId,
       keySecret,
-      options.tokenUrl ?? DEFAULT_TOKEN_URL,
-      options.audience ?? DEFAULT_AUDIENCE,
-      fetchImpl,
-      timeout || 60_000,
-    );
-  if (!token && !Object.keys(options.headers ?? {}).some((h) => h.toLowerCase() === 'authorization'))
+      tokenUrl: options.tokenUrl ?? DEFAULT_TOKEN_URL,
+      audience: options.audience ?? DEFAULT_AUDIENCE,
+      fetch: () => options.fetch ?? fetch,
+    });
+  } else credentials = staticToken(token);
+  if (!token && !(keyId && keySecret) && !(headers && 'authorization' in headers))
     throw new ScaleGenError(
       'createClient: no credentials: pass `token` or `keyId` + `keySecret`, or set SCALEGEN_ACCESS_TOKEN',
     );
-  const baseUrl = (options.baseUrl ?? env.SCALEGEN_BASE_URL ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
-  const logLevel = options.logLevel ?? (env.SCALEGEN_LOG as LogLevel | undefined) ?? 'warn';
   const secrets = [typeof token === 'string' ? token : '', keySecret ?? ''].filter(Boolean);
+  return build(
+    {
+      ...options,
+      baseUrl: options.baseUrl ?? env.SCALEGEN_BASE_URL ?? DEFAULT_BASE_URL,
+      logLevel: options.logLevel ?? (env.SCALEGEN_LOG as LogLevel | undefined) ?? 'warn',
+    },
+    headers,
+    credentials,
+    secrets,
+  );
+}
+
+/** A client on resolved settings; `withOptions` builds another on the same credentials. */
+function build(
+  settings: ClientSettings,
+  headers: HeaderLayer | undefined,
+  credentials: Credentials,
+  secrets: readonly string[],
+): ScaleGenClient {
+  const baseUrl = (settings.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   const send = createTransport({
     baseUrl,
-    token,
-    timeout,
-    maxRetries: options.maxRetries ?? 2,
-    backoff: options.backoff,
-    fetch: custom,
-    headers: options.headers,
-    logger: options.logger ?? console,
-    logLevel,
+    credentials,
+    timeout: settings.timeout ?? 60_000,
+    maxRetries: settings.maxRetries ?? 2,
+    backoff: settings.backoff,
+    fetch: settings.fetch,
+    fetchOptions: settings.fetchOptions,
+    headers,
+    log: createLog(settings.logger ?? console, settings.logLevel ?? 'warn'),
     secrets,
   });
   return {
     inference: new Inference(send, false),
     baseUrl,
     async fetch(request) {
-      const t = typeof token === 'function' ? await token({ refresh: false }) : token;
-      for (const [k, v] of Object.entries(options.headers ?? {}))
-        if (!request.headers.has(k)) request.headers.set(k, v);
-      if (t) request.headers.set('authorization', `Bearer ${t}`);
-      return fetchImpl()(request);
+      const pending = credentials.token(request.signal);
+      const t = typeof pending === 'object' ? await untilAborted(pending, request.signal) : pending;
+      const h: Record<string, string> = t ? { authorization: `Bearer ${t}` } : {};
+      applyHeaders(h, headers, headerLayer(request.headers));
+      const body = request.body ? await request.arrayBuffer() : undefined;
+      return (settings.fetch ?? fetch)(request.url, {
+        ...settings.fetchOptions,
+        method: request.method,
+        headers: h,
+        body,
+        signal: request.signal,
+      });
+    },
+    withOptions(o) {
+      const layer = o.headers ? { ...headers, ...headerLayer(o.headers) } : headers;
+      return build({ ...settings, ...o }, layer, credentials, secrets);
     },
   };
 }

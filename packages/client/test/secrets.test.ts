@@ -141,7 +141,9 @@ describe('secrets', () => {
     });
     const err = (await client.inference.list().catch((e: unknown) => e)) as Error;
     expect(err.name).toBe('AuthenticationError');
-    expect(err.message).toBe('token exchange failed with HTTP 401: Unknown secret [***]');
+    expect(err.message).toBe(
+      'token exchange at http://auth.test/oauth/token failed with HTTP 401: Unknown secret [***]',
+    );
     expect(JSON.stringify(err)).not.toContain(keySecret);
   });
 });

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { parseRetryAfter, retryDelay } from '../src/core/retry.js';
 import {
   APIConnectionTimeoutError,
   APIError,
   APIUserAbortError,
   createClient,
   NotFoundError,
-  parseRetryAfter,
   rawClient,
-  retryDelay,
   ScaleGenError,
 } from '../src/index.js';
 import { DEPLOYMENT } from './support/fault-server.js';
@@ -204,10 +203,12 @@ describe('logging', () => {
     await b.client.inference.list();
     expect(lines).toEqual([
       'debug GET http://api.test/sg_inf/list',
+      expect.stringMatching(/^debug GET \/sg_inf\/list -> 500 in \d+ ms \(attempt 1\)$/),
       expect.stringMatching(
         /^info inference\.list: inference\.list failed with HTTP 500: Boom\.; retry 1 of 2 in \d+ ms$/,
       ),
       'debug GET http://api.test/sg_inf/list (retry 1)',
+      expect.stringMatching(/^debug GET \/sg_inf\/list -> 200 in \d+ ms \(attempt 2\)$/),
     ]);
     lines.length = 0;
     const c = clientWith(answer, { logger, logLevel: 'off' });
@@ -281,21 +282,17 @@ describe('waitUntilReady', () => {
 });
 
 describe('rawClient', () => {
-  it('sends the client credentials and headers; per-call headers win', async () => {
-    const seen: Headers[] = [];
-    const client = createClient({
-      baseUrl: 'http://api.test',
-      token: 'token-12345678',
+  it('sends the client credentials and headers as fetch(url, init); per-call headers win', async () => {
+    const { client, calls } = clientWith(() => json(200, { success: true, message: [] }), {
       headers: { 'x-team': 'a', 'x-env': 'prod' },
-      fetch: (async (request: Request) => {
-        seen.push(request.headers);
-        return json(200, { success: true, message: [] });
-      }) as typeof fetch,
     });
-    const { data } = await rawClient(client).GET('/sg_inf/list', { headers: { 'x-team': 'b' } });
+    const { data } = await rawClient(client).GET('/sg_inf/list', { headers: { 'X-Team': 'b' } });
     expect(data?.message).toEqual([]);
-    expect(seen[0]?.get('authorization')).toBe('Bearer token-12345678');
-    expect(seen[0]?.get('x-team')).toBe('b');
-    expect(seen[0]?.get('x-env')).toBe('prod');
+    expect(calls[0]?.url).toBe('http://api.test/sg_inf/list');
+    expect(calls[0]?.headers).toMatchObject({
+      authorization: 'Bearer token-12345678',
+      'x-team': 'b',
+      'x-env': 'prod',
+    });
   });
 });

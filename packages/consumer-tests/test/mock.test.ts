@@ -25,7 +25,7 @@ describe('@sgi/mock, installed from its tarball', () => {
       (e: { code: number; stderr: string }) => e,
     );
     expect(failure).toMatchObject({ code: 2 });
-    expect((failure as { stderr: string }).stderr).toContain("--mode must be 'static' or 'sandbox'");
+    expect((failure as { stderr: string }).stderr).toContain("--mode must be 'static', 'sandbox' or 'proxy'");
   });
 
   it('starts through its API (static), answers, and closes', async () => {

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-import { HELP, optionsFromArgs } from './args.js';
+import { HELP, optionsFromArgs, type ProxyCliOptions } from './args.js';
+import { runProxyCli } from './proxy/cli.js';
 import { type MockServerOptions, startMockServer } from './server.js';
 
 async function main(): Promise<void> {
-  let options: MockServerOptions | 'help';
+  let options: MockServerOptions | ProxyCliOptions | 'help';
   try {
     options = optionsFromArgs(process.argv.slice(2));
   } catch (error) {
@@ -14,6 +15,7 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
+  if (options.mode === 'proxy') return runProxyCli(options);
   try {
     const server = await startMockServer(options);
     let stopping = false;

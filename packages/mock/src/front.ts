@@ -136,11 +136,9 @@ export function frontHandler(options: FrontOptions) {
         return fail(400, envelope(`The request body is nested deeper than ${options.maxDepth} levels.`));
       }
       if (method === 'POST' && pathname === '/sg_inf/create' && parsed && typeof parsed === 'object') {
-        const unknown = Array.isArray(parsed)
-          ? []
-          : Object.keys(parsed).filter((key) => !options.facts.createFields.has(key));
+        const unknown = Array.isArray(parsed) ? [] : options.facts.unknownCreateFields(parsed);
         if (unknown.length > 0) {
-          const errors = unknown.slice(0, 100).map((field) => ({
+          const errors = unknown.map((field) => ({
             field: field.replace(/\s/g, '_'),
             message: 'is not a known field',
             code: 'unknown_field',

@@ -34,11 +34,14 @@ export type InProcessHandler = (req: IncomingMessage, res: ServerResponse) => vo
 
 /**
  * How Prism runs: serving examples (`mock`), validating a real upstream over HTTP (`proxy`), or
- * validating a handler of this process (`sandbox`), called without any socket in between.
+ * validating a handler of this process (`sandbox`), called without any socket in between. A proxy
+ * turns a response that breaks the spec into an error, unless `passThrough`: then it forwards every
+ * request and answer as they are (no CORS headers added) and only reports violations in its
+ * `sl-violations` header.
  */
 export type PrismMode =
   | { kind: 'mock' }
-  | { kind: 'proxy'; upstream: string }
+  | { kind: 'proxy'; upstream: string; passThrough?: boolean }
   | { kind: 'sandbox'; handler: InProcessHandler };
 
 type Forward = typeof Vendor.forward;
@@ -140,7 +143,7 @@ export async function startPrism(document: OpenApiDocument, mode: PrismMode): Pr
     validateRequest: true,
     validateResponse: true,
     checkSecurity: true,
-    errors: mode.kind !== 'mock',
+    errors: mode.kind !== 'mock' && !(mode.kind === 'proxy' && mode.passThrough),
     upstreamProxy: undefined,
     mock: { dynamic: false },
   };
@@ -158,7 +161,8 @@ export async function startPrism(document: OpenApiDocument, mode: PrismMode): Pr
     mode.kind === 'sandbox'
       ? { logger, forward: inProcessForward(loaded.exports, mode.handler) }
       : { logger };
-  const server = createServer(operations, { cors: true, config, components });
+  const cors = !(mode.kind === 'proxy' && mode.passThrough);
+  const server = createServer(operations, { cors, config, components });
   const url = await server.listen(0, '127.0.0.1');
   setTimeout(() => loaded.saveCache(), SAVE_COMPILED_AFTER_MS).unref();
   return { url, close: () => server.close() };

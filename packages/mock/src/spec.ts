@@ -24,6 +24,12 @@ export interface SpecFacts {
   createSchema: Schema;
   /** Every property a create body may carry at its top level (Prism does not enforce `unevaluatedProperties`). */
   createFields: Set<string>;
+  /**
+   * The fields of a create body that its schema does not know, as dotted paths (`autoscaling_config.typo`),
+   * wherever the schema is closed (`unevaluatedProperties` or `additionalProperties` false), at the top
+   * and nested: Prism does not enforce `unevaluatedProperties`, with which the spec closes request objects.
+   */
+  unknownCreateFields(body: unknown): string[];
   /** The top-level fields of which exactly one must be set (the `anyOf` branches that each require one). */
   exclusiveFields: string[];
 }
@@ -62,5 +68,54 @@ export function specFacts(document: OpenApiDocument = loadSpec()): SpecFacts {
     for (const part of s.allOf ?? []) findExclusive(part);
   };
   findExclusive(createSchema);
-  return { document, deref, createSchema, createFields, exclusiveFields };
+  return {
+    document,
+    deref,
+    createSchema,
+    createFields,
+    exclusiveFields,
+    unknownCreateFields: (body) => unknownFields([createSchema], body, '', deref),
+  };
+}
+
+/** How many unknown fields one call reports, and how deep it looks (the front bounds depth too). */
+const MAX_UNKNOWN = 100;
+const MAX_DEPTH = 32;
+
+/** The schema, its `allOf` parts and its `anyOf`/`oneOf` branches, references followed, flattened. */
+function expand(schema: Schema, deref: (s: Schema) => Schema, depth = 0): Schema[] {
+  const s = deref(schema);
+  if (depth > MAX_DEPTH) return [s];
+  const parts = [...(s.allOf ?? []), ...(s.anyOf ?? []), ...(s.oneOf ?? [])];
+  return [s, ...parts.flatMap((part) => expand(part, deref, depth + 1))];
+}
+
+function unknownFields(
+  schemas: Schema[],
+  value: unknown,
+  path: string,
+  deref: (s: Schema) => Schema,
+  depth = 0,
+): string[] {
+  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return [];
+  const flat = schemas.flatMap((schema) => expand(schema, deref));
+  const out: string[] = [];
+  if (Array.isArray(value)) {
+    const items = flat.map((s) => s.items).filter((s): s is Schema => s !== undefined);
+    for (let i = 0; i < value.length && out.length < MAX_UNKNOWN; i++) {
+      out.push(...unknownFields(items, value[i], `${path}${i}.`, deref, depth + 1));
+    }
+    return out.slice(0, MAX_UNKNOWN);
+  }
+  const closed = flat.some((s) => s.unevaluatedProperties === false || s.additionalProperties === false);
+  for (const [key, child] of Object.entries(value)) {
+    if (out.length >= MAX_UNKNOWN) break;
+    const own = flat.map((s) => s.properties?.[key]).filter((s): s is Schema => s !== undefined);
+    if (own.length === 0) {
+      if (closed) out.push(`${path}${key}`);
+    } else {
+      out.push(...unknownFields(own, child, `${path}${key}.`, deref, depth + 1));
+    }
+  }
+  return out.slice(0, MAX_UNKNOWN);
 }

@@ -36,7 +36,9 @@ describe('sgi-mock command line', () => {
   });
 
   it.each([
-    [['--mode', 'live'], "--mode must be 'static' or 'sandbox' (got 'live')."],
+    [['--mode', 'live'], "--mode must be 'static', 'sandbox' or 'proxy' (got 'live')."],
+    [['--mode', 'proxy'], '--mode proxy needs --upstream <url>'],
+    [['--strict'], '--strict only applies to --mode proxy.'],
     [['--port', '70000'], '--port must be a number from 0 to 65535'],
     [['--chaos', '2'], '--chaos must be a number from 0 to 1'],
     [['--provision-delay-ms', 'soon'], '--provision-delay-ms must be a number'],

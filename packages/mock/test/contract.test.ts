@@ -23,6 +23,18 @@ beforeAll(async () => {
         return { ...b, message: { ...b.message, status: 'RUNNING' } };
       }
       if (path.endsWith('/scale/zero')) return { success: true, message: { stopped: true } };
+      // Fields added after the spec: allowed in answers, and served untouched.
+      if (path === '/sg_inf/list' && Array.isArray(b.message)) {
+        return {
+          ...b,
+          served_by: 'replica-2',
+          message: b.message.map((d: Record<string, unknown>) => ({
+            ...d,
+            region_label: 'eu-1',
+            autoscaling_config: { ...(d.autoscaling_config as object), burst_workers: 2 },
+          })),
+        };
+      }
       return body;
     },
   });
@@ -53,6 +65,20 @@ describe('sandbox: a response that breaks the spec is never served', () => {
     expect(answer.body.errors).toContainEqual(
       expect.objectContaining({ field: 'response.body.message', code: 'type' }),
     );
+  });
+
+  it('serves an answer with fields the spec does not know, untouched', async () => {
+    const before = caught.length;
+    await call('POST', '/sg_inf/create', { body: seedBody });
+    const list = await call('GET', '/sg_inf/list');
+    expect(list.status, JSON.stringify(caught.at(-1))).toBe(200);
+    expect(list.body.served_by).toBe('replica-2');
+    expect(list.body.message.length).toBeGreaterThan(0);
+    for (const d of list.body.message) {
+      expect(d.region_label).toBe('eu-1');
+      expect(d.autoscaling_config.burst_workers).toBe(2);
+    }
+    expect(caught.length).toBe(before);
   });
 
   it('lets answers that keep to the spec through', async () => {

@@ -121,6 +121,22 @@ describe('static mode: invalid requests name each field', () => {
     ]);
   });
 
+  it('names unknown fields in objects the spec closes with unevaluatedProperties, which Prism lets through', async () => {
+    const body = structuredClone(seedBody);
+    body.autoscaling_config.scale_to_zero_timout_sec = 60;
+    body.cloud_providers[0].zone = 'b';
+    const res = await call('POST', '/sg_inf/create', { body });
+    expect(res.status).toBe(422);
+    expect(res.body.errors).toEqual([
+      { field: 'cloud_providers.0.zone', message: 'is not a known field', code: 'unknown_field' },
+      {
+        field: 'autoscaling_config.scale_to_zero_timout_sec',
+        message: 'is not a known field',
+        code: 'unknown_field',
+      },
+    ]);
+  });
+
   it('rejects an unknown top-level field, which Prism alone lets through', async () => {
     const res = await call('POST', '/sg_inf/create', { body: { ...seedBody, nmae: 'typo' } });
     expect(res.status).toBe(422);

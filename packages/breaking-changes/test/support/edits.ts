@@ -81,6 +81,16 @@ export const breakingEdits = {
     s.paths = inline(s.paths);
     s.components = inline(s.components);
   },
+  'narrowed request pattern (Region: capitals only)': (s) => {
+    at(schemas(s), 'Region').pattern = '^[A-Z]+$';
+  },
+  'response field type changed (cost number -> string)': (s) => {
+    const cost = at(deploymentFields(s), 'properties', 'cost');
+    cost.type = 'string';
+    delete cost.format;
+    delete cost.minimum;
+    delete cost.maximum;
+  },
   'removed error status (delete 409)': (s) => {
     delete at(s, 'paths', '/sg_inf/{inference_id}', 'delete', 'responses')['409'];
   },
@@ -125,6 +135,27 @@ export const additiveEdits = {
     if (!create.anyOf) throw new Error('InferenceDeploymentCreate has no top-level anyOf any more');
     create.allOf.push({ anyOf: create.anyOf });
     delete create.anyOf;
+  },
+  'opened response object (AutoscalingConfig accepts unknown fields)': (s) => {
+    const config = at(schemas(s), 'AutoscalingConfig');
+    if (config.additionalProperties !== false) throw new Error('AutoscalingConfig is already open');
+    delete config.additionalProperties;
+  },
+  'wider request pattern (Region: any non-blank text)': (s) => {
+    at(schemas(s), 'Region').pattern = '\\S';
+  },
+  'wider request pattern (LoraName with /)': (s) => {
+    at(schemas(s), 'LoraName').pattern = '^[A-Za-z0-9][A-Za-z0-9._/-]*$';
+  },
+  'wider request limit and pattern (vpc_id: GCP and Azure network paths)': (s) => {
+    const vpc = at(schemas(s), 'ControllerCloudConfig', 'properties', 'vpc_id');
+    vpc.anyOf = [{ type: 'string', minLength: 1, maxLength: 1024, pattern: '^\\S+$' }, { type: 'null' }];
+  },
+  'looser response format (timestamps without a UTC offset)': (s) => {
+    const timestamp = at(schemas(s), 'Timestamp');
+    if (timestamp.format !== 'date-time') throw new Error('Timestamp is no longer a date-time');
+    delete timestamp.format;
+    timestamp.pattern = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?(Z|[+-]\\d{2}:\\d{2})?$';
   },
   'documentation only (descriptions, deprecation)': (s) => {
     s.info.description += '\n\nMore words.';

@@ -134,6 +134,8 @@ export function makeAPIError(
   text: string,
   headers: Headers | undefined,
   secrets: readonly string[],
+  /** The message's first part instead of `<op> failed with HTTP <status>: <what the server said>`. */
+  summary?: string,
 ): APIError {
   const json =
     body && typeof body === 'object' && !Array.isArray(body)
@@ -151,13 +153,15 @@ export function makeAPIError(
     detail = `${headers?.get('content-type')?.split(';')[0] || 'non-JSON'} response${line ? `: ${line}` : ''}`;
   }
   const Cls = byStatus[status] ?? (status >= 500 ? InternalServerError : APIError);
-  const err = new Cls(status, '', json ?? (text ? safeText : undefined), headers);
-  const id = err.requestId && redact(err.requestId, secrets);
-  (err as { requestId: string | undefined }).requestId = id;
-  err.message = redact(
-    `${op} failed with HTTP ${status}: ${detail.replace(/\s+/g, ' ').slice(0, 1000)}${id ? ` [request ${id}]` : ''}`,
+  const rawId =
+    headers?.get('x-request-id') ?? (typeof json?.request_id === 'string' ? json.request_id : undefined);
+  const id = rawId && redact(rawId, secrets);
+  const message = redact(
+    `${summary ?? `${op} failed with HTTP ${status}: ${detail.replace(/\s+/g, ' ').slice(0, 1000)}`}${id ? ` [request ${id}]` : ''}`,
     secrets,
   );
+  const err = new Cls(status, message, json ?? (text ? safeText : undefined), headers);
+  (err as { requestId: string | undefined }).requestId = id;
   return err;
 }
 

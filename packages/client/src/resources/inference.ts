@@ -1,6 +1,8 @@
 import { DeploymentFailedError, WaitTimeoutError } from '../core/errors.js';
-import type { Operation, RequestOptions, Send, WithResponse } from '../core/request.js';
+import { type Operation, operation } from '../core/operation.js';
+import type { RequestOptions, WithResponse } from '../core/options.js';
 import { sleep } from '../core/retry.js';
+import type { Call, Send } from '../core/transport.js';
 import type {
   CreatedDeployment,
   DeploymentStatus,
@@ -8,43 +10,23 @@ import type {
   InferenceDeploymentCreate,
 } from '../types.js';
 
-const CREATE: Operation = { name: 'inference.create', method: 'POST', path: '/sg_inf/create', safe: false };
-const LIST: Operation = {
-  name: 'inference.list',
-  method: 'GET',
-  path: '/sg_inf/list',
-  safe: true,
-  empty: 'list',
-};
-const GET: Operation = {
-  name: 'inference.get',
-  method: 'GET',
-  path: '/sg_inf/',
-  safe: true,
-  empty: 'notFound',
-};
-const DELETE: Operation = {
-  name: 'inference.delete',
-  method: 'DELETE',
-  path: '/sg_inf/',
-  safe: false,
-  empty: 'notFound',
-};
-const START: Operation = {
-  name: 'inference.start',
-  method: 'POST',
-  path: '/sg_inf/',
-  suffix: '/scale/up',
-  safe: false,
-  empty: 'notFound',
-};
-const STOP: Operation = {
-  name: 'inference.stop',
-  method: 'POST',
-  path: '/sg_inf/',
-  suffix: '/scale/zero',
-  safe: false,
-  empty: 'notFound',
+/** The operations of this resource, each checked against the spec's generated `paths`. */
+export const operations = {
+  create: operation('inference.create', '/sg_inf/create', 'post', { safe: false }),
+  list: operation('inference.list', '/sg_inf/list', 'get', { safe: true, empty: 'list' }),
+  get: operation('inference.get', '/sg_inf/{inference_id}', 'get', { safe: true, empty: 'notFound' }),
+  delete: operation('inference.delete', '/sg_inf/{inference_id}', 'delete', {
+    safe: false,
+    empty: 'notFound',
+  }),
+  start: operation('inference.start', '/sg_inf/{inference_id}/scale/up', 'post', {
+    safe: false,
+    empty: 'notFound',
+  }),
+  stop: operation('inference.stop', '/sg_inf/{inference_id}/scale/zero', 'post', {
+    safe: false,
+    empty: 'notFound',
+  }),
 };
 
 /** What a method resolves with: the result, or with `withResponse` the result and its `Response`. */
@@ -56,12 +38,13 @@ export interface ForceParams {
   force?: boolean;
 }
 
-/** Options of {@link Inference.waitUntilReady}. */
-export interface WaitOptions {
-  /** Give up after this many ms, with `WaitTimeoutError` (default 20 minutes). */
+/**
+ * Options of {@link Inference.waitUntilReady}. `signal`, `headers`, `maxRetries` and `fetchOptions`
+ * apply to each poll as to any call; `timeout` is the deadline of the whole wait.
+ */
+export interface WaitOptions extends Omit<RequestOptions, 'timeout'> {
+  /** The deadline of the whole wait, in ms: then it rejects with `WaitTimeoutError` (default 20 minutes). */
   timeout?: number;
-  /** Stops waiting at once, with `APIUserAbortError`. */
-  signal?: AbortSignal;
   /** Called with each status seen, when it differs from the previous one. */
   onStatus?: (status: DeploymentStatus, deployment: InferenceDeployment) => void;
   /** First delay between two polls, in ms (default 2000); it grows by half each time, up to `maxInterval`. */
@@ -89,52 +72,62 @@ export class Inference<Full extends boolean = false> {
     this.withResponse = _full ? (this as Inference<true>) : new Inference(_send, true);
   }
 
+  private _call<T>(op: Operation<T>, call: Omit<Call<T>, 'op' | 'withResponse'>): Result<Full, T> {
+    return this._send({ ...call, op: op as Operation<unknown>, withResponse: this._full }) as Result<Full, T>;
+  }
+
   /**
    * Creates a deployment (it starts `PROVISIONING`) and resolves with `{ inf_id }`. Starts paid GPUs:
    * retried only when the API cannot have processed the request (see the README's retry policy).
    */
   create(body: InferenceDeploymentCreate, options?: RequestOptions): Result<Full, CreatedDeployment> {
-    return this._send(CREATE, undefined, '', body, options, this._full);
+    return this._call<CreatedDeployment>(operations.create, { body, options });
   }
 
   /** Lists all of your deployments but the deleted ones, newest first (empty when there are none). */
   list(options?: RequestOptions): Result<Full, InferenceDeployment[]> {
-    return this._send(LIST, undefined, '', undefined, options, this._full);
+    return this._call<InferenceDeployment[]>(operations.list, { options });
   }
 
   /** Reads one deployment; rejects with `NotFoundError` when there is none with this id. */
   get(id: string, options?: RequestOptions): Result<Full, InferenceDeployment> {
-    return this._send(GET, id, '', undefined, options, this._full);
+    return this._call<InferenceDeployment>(operations.get, { id, options });
   }
 
   /** Deletes a deployment (it becomes `DELETING`, then is gone); resolves with the API's message. */
   delete(id: string, params?: ForceParams, options?: RequestOptions): Result<Full, string> {
-    return this._send(DELETE, id, force(params), undefined, options, this._full);
+    return this._call<string>(operations.delete, { id, query: force(params), options });
   }
 
   /** Starts an `INACTIVE` deployment again (it becomes `PROVISIONING`); resolves with the API's message. */
   start(id: string, options?: RequestOptions): Result<Full, string> {
-    return this._send(START, id, '', undefined, options, this._full);
+    return this._call<string>(operations.start, { id, options });
   }
 
   /** Stops a deployment: scales it to zero workers (`INACTIVE`), so no GPU is billed. */
   stop(id: string, params?: ForceParams, options?: RequestOptions): Result<Full, string> {
-    return this._send(STOP, id, force(params), undefined, options, this._full);
+    return this._call<string>(operations.stop, { id, query: force(params), options });
   }
 
   /**
    * Polls `get` with a growing interval until the deployment is `ACTIVE` and resolves with it.
    * Rejects with `DeploymentFailedError` when it is `FAILED`, `DELETING` or `DELETED`, with
    * `WaitTimeoutError` at the deadline (checked between polls), and with `APIUserAbortError` when
-   * `signal` aborts. Each poll is a `get`, with the client's timeout and retries.
+   * `signal` aborts. Each poll is a `get`, with the client's per-attempt timeout and the retries
+   * of `maxRetries`; `timeout` is the deadline of the whole wait.
    */
   async waitUntilReady(id: string, options: WaitOptions = {}): Promise<InferenceDeployment> {
-    const { timeout = 1_200_000, signal, onStatus, maxInterval = 15_000 } = options;
+    const { timeout = 1_200_000, signal, onStatus, maxInterval = 15_000, interval: first, ...poll } = options;
+    const pollOptions: RequestOptions = { ...poll, signal };
     const deadline = Date.now() + timeout;
-    let interval = options.interval ?? 2000;
+    let interval = first ?? 2000;
     let last: InferenceDeployment | undefined;
     for (;;) {
-      const d: InferenceDeployment = await this._send(GET, id, '', undefined, { signal }, false);
+      const d = (await this._send({
+        op: operations.get as Operation<unknown>,
+        id,
+        options: pollOptions,
+      })) as InferenceDeployment;
       if (d.status !== last?.status) onStatus?.(d.status, d);
       last = d;
       if (d.status === 'ACTIVE') return d;

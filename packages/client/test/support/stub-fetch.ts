@@ -2,8 +2,10 @@
 export interface StubCall {
   url: string;
   method: string;
+  /** The headers as a server receives them: lower-case names, repeated names joined with `, `. */
   headers: Record<string, string>;
   body: string | undefined;
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -16,8 +18,9 @@ export function stubFetch(handler: (call: StubCall, index: number) => Response |
     const call: StubCall = {
       url: String(url),
       method: init.method ?? 'GET',
-      headers: { ...(init.headers as Record<string, string>) },
+      headers: Object.fromEntries(new Headers(init.headers)),
       body: init.body as string | undefined,
+      signal: init.signal ?? undefined,
     };
     calls.push(call);
     return handler(call, calls.length - 1);
@@ -28,3 +31,23 @@ export function stubFetch(handler: (call: StubCall, index: number) => Response |
 /** A JSON response. */
 export const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
+
+/** A promise with its resolve function, for answers a test releases when it chooses. */
+export function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/** Rejects like `fetch` does when `signal` aborts, else waits for `answer`. */
+export function abortable<T>(answer: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+    answer.then(resolve, reject);
+  });
+}

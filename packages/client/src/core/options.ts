@@ -1,0 +1,42 @@
+import type { HeadersInput } from './headers.js';
+
+/**
+ * Any fetch-compatible function. The client always calls it as `fetch(url, init)`, with a string
+ * URL and a plain `init` object.
+ */
+export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
+
+/**
+ * Extra `fetch` settings of a call, passed through as they are (for example `keepalive`, or
+ * undici's `dispatcher` for a proxy). The client sets `method`, `headers`, `body` and `signal` itself.
+ */
+export type FetchOptions = Omit<RequestInit, 'method' | 'headers' | 'body' | 'signal'> & {
+  [option: string]: unknown;
+};
+
+/** Options every method takes as its last argument; each one overrides the client's setting for this call. */
+export interface RequestOptions {
+  /** Aborts the call, including any wait for a token or between retries: the promise rejects with `APIUserAbortError`. */
+  signal?: AbortSignal;
+  /** Time limit of each attempt (the token exchange included), in ms (`0` or `Infinity`: none). */
+  timeout?: number;
+  /** How many times to retry a failed attempt, where the retry policy allows it. */
+  maxRetries?: number;
+  /**
+   * Headers for this call. Names match whatever their case; these win over the client's headers,
+   * and `null` removes one.
+   */
+  headers?: HeadersInput;
+  /** Extra `fetch` settings for this call (`keepalive`, a `dispatcher`, ...). */
+  fetchOptions?: FetchOptions;
+}
+
+/** A result together with the HTTP response it came from (the body is already read). */
+export interface WithResponse<T> {
+  /** The unwrapped result, as the method returns it. */
+  data: T;
+  /** The HTTP response. */
+  response: Response;
+  /** The request id (`X-Request-Id`), to quote to support. */
+  requestId: string | undefined;
+}
