@@ -9,15 +9,22 @@ const sandboxSuites = [
   'test/tenant-capacity.test.ts',
   'test/limits.test.ts',
   'test/contract.test.ts',
-  'test/fuzz.test.ts',
   'test/hosting.test.ts',
   'test/keys.test.ts',
   'test/store-in-use.test.ts',
 ];
+/** The suites that load the machine on purpose: they run after the others, one at a time. */
+const heavy = ['test/fuzz.test.ts', 'test/hostile-load.test.ts'];
 
 /** A test's import of the package's entry point (`../src/index.js`, `../../src/index.js`). */
 const entry = /^(\.\.\/)+src\/index\.js$/;
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+// The server under test is the built package as it is published (dist/, with Prism bundled in
+// dist/vendor/prism.cjs), not the sources: `pnpm test` builds it first.
+const onMemory = { alias: [{ find: entry, replacement: here('./dist/index.js') }] };
+// The same built package, with every sandbox a test starts on the run's Redis unless the test chose
+// its store itself (see test/support/on-redis.ts).
+const onRedis = { alias: [{ find: entry, replacement: here('./test/support/on-redis.ts') }] };
 
 export default defineConfig({
   test: {
@@ -29,29 +36,39 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        // The server under test is the built package as it is published (dist/, with Prism bundled in
-        // dist/vendor/prism.cjs), not the sources: `pnpm test` builds it first.
-        resolve: { alias: [{ find: entry, replacement: here('./dist/index.js') }] },
-        test: {
-          name: 'memory',
-          include: ['test/**/*.test.ts'],
-          exclude: ['test/replicas/**'],
-        },
+        resolve: onMemory,
+        test: { name: 'memory', include: ['test/**/*.test.ts'], exclude: ['test/replicas/**', ...heavy] },
       },
       {
         extends: true,
-        // The same built package, with every sandbox a test starts on the run's Redis unless the test
-        // chose its store itself (see test/support/on-redis.ts).
-        resolve: { alias: [{ find: entry, replacement: here('./test/support/on-redis.ts') }] },
+        resolve: onRedis,
         test: {
           // The sandbox suites again, with the same expectations, and the suites of several replicas
           // sharing one Redis.
           name: 'redis',
           include: [...sandboxSuites, 'test/replicas/**/*.test.ts'],
           globalSetup: ['test/support/redis-setup.ts'],
+          testTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        resolve: onMemory,
+        // The fuzz and the hostile load once the rest is done, so that neither starves the others of
+        // the machine's cores.
+        test: { name: 'load', include: heavy, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+      {
+        extends: true,
+        resolve: onRedis,
+        test: {
+          name: 'load-redis',
+          include: ['test/fuzz.test.ts'],
+          globalSetup: ['test/support/redis-setup.ts'],
           // Fewer fuzz requests than on the memory store (10,000): the same shapes, in less time.
           provide: { fuzzRuns: 3000 },
           testTimeout: 60_000,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

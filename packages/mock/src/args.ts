@@ -21,6 +21,8 @@ Options:
   --host <address>            interface to listen on (default: 127.0.0.1)
   --provision-delay-ms <n>    sandbox: time from PROVISIONING to ACTIVE (default: 2000)
   --delete-delay-ms <n>       sandbox: time from DELETING to gone (default: 1000)
+  --production-quirks         answer as production does today for each of its known drifts (bare
+                              get and list bodies, 204 for a missing deployment or an empty list)
   --chaos <share>             answer this share (0 to 1) of calls with 429 or 503 and Retry-After (default: 0)
   --max-body-bytes <n>        largest request body accepted (default: 1048576)
   --cors-origin <origin>      only this origin may call from a browser; repeat it or give a comma list
@@ -156,6 +158,7 @@ export function optionsFromArgs(
       'provision-delay-ms': { type: 'string' },
       'delete-delay-ms': { type: 'string' },
       chaos: { type: 'string' },
+      'production-quirks': { type: 'boolean' },
       'max-body-bytes': { type: 'string' },
       upstream: { type: 'string' },
       strict: { type: 'boolean' },
@@ -225,6 +228,7 @@ export function optionsFromArgs(
     provisionDelayMs: numberFlag('provision-delay-ms', values['provision-delay-ms'], 3_600_000),
     deleteDelayMs: numberFlag('delete-delay-ms', values['delete-delay-ms'], 3_600_000),
     chaos: numberFlag('chaos', values.chaos, 1),
+    productionQuirks: values['production-quirks'] === true ? true : undefined,
     maxBodyBytes: numberFlag('max-body-bytes', values['max-body-bytes'], 64 * 1024 * 1024),
     corsOrigins: corsOrigins(values['cors-origin']),
     headersTimeoutMs: integerFlag('headers-timeout-ms', values['headers-timeout-ms'], 600_000, 1),

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FieldError } from './errors.js';
+import { QUIRK_MODES } from './quirks.js';
 import type { SpecFacts } from './spec.js';
 
 /**
@@ -25,9 +26,9 @@ const first = (value: string | string[] | undefined) => (Array.isArray(value) ? 
 export const OUTCOMES = ['succeed', 'fail'] as const;
 
 /**
- * Checks the sandbox's own request headers: `X-Sandbox-Chaos` (a share from 0 to 1) and
- * `X-Sandbox-Outcome` (`succeed` or `fail`). A value that means nothing answers 400, never silently
- * ignored.
+ * Checks the sandbox's own request headers: `X-Sandbox-Chaos` (a share from 0 to 1),
+ * `X-Sandbox-Outcome` (`succeed` or `fail`) and `X-Sandbox-Quirks` (`production` or `none`). A value
+ * that means nothing answers 400, never silently ignored.
  */
 export function sandboxHeaderErrors(headers: IncomingHttpHeaders): FieldError[] {
   const errors: FieldError[] = [];
@@ -47,6 +48,14 @@ export function sandboxHeaderErrors(headers: IncomingHttpHeaders): FieldError[] 
     errors.push({
       field: 'X-Sandbox-Outcome',
       message: `must be one of ${OUTCOMES.join(', ')} (got '${outcome.slice(0, 40)}')`,
+      code: 'enum',
+    });
+  }
+  const quirks = first(headers['x-sandbox-quirks']);
+  if (quirks !== undefined && !(QUIRK_MODES as readonly string[]).includes(quirks.trim().toLowerCase())) {
+    errors.push({
+      field: 'X-Sandbox-Quirks',
+      message: `must be one of ${QUIRK_MODES.join(', ')} (got '${quirks.slice(0, 40)}')`,
       code: 'enum',
     });
   }

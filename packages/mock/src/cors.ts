@@ -1,7 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** The request headers a browser may send: the API's, Prism's switches and the sandbox's own. */
-const ALLOWED_HEADERS = ['Authorization', 'Content-Type', 'Prefer', 'X-Sandbox-Chaos', 'X-Sandbox-Outcome'];
+const ALLOWED_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'Prefer',
+  'X-Sandbox-Chaos',
+  'X-Sandbox-Outcome',
+  'X-Sandbox-Quirks',
+];
 /** The response headers a browser application may read. */
 const EXPOSED_HEADERS = [
   'X-Request-Id',

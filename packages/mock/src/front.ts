@@ -12,6 +12,7 @@ import {
   UNAUTHORIZED,
 } from './errors.js';
 import { DEFAULT_MAX_JSON_VALUES, jsonShapeProblem } from './limits.js';
+import { productionAnswer } from './quirks.js';
 import type { SpecFacts } from './spec.js';
 import { readSwitches, type Switches } from './switches.js';
 import { type Answer, sendUpstream } from './upstream.js';
@@ -42,6 +43,8 @@ export interface FrontOptions {
   onContractViolation: (violation: ContractViolation) => void;
   /** Origins allowed to call from a browser; empty (the default) for any, with `*`. */
   corsOrigins?: readonly string[];
+  /** Answer as production does today for each of its known drifts (`X-Sandbox-Quirks` overrides it per call). */
+  productionQuirks?: boolean;
 }
 
 /** A new request id (`req_` and 32 hex digits). */
@@ -205,6 +208,21 @@ export function frontHandler(options: FrontOptions) {
     for (const name of ['x-request-id', 'content-length', 'transfer-encoding', 'connection', 'keep-alive'])
       delete headers[name];
     for (const name of CORS_RESPONSE_HEADERS) delete headers[name];
+    const quirk = quirksWanted(req.headers['x-sandbox-quirks'], options.productionQuirks)
+      ? productionAnswerOf(method, pathname, answer)
+      : undefined;
+    if (quirk) {
+      if (quirk.body === undefined) {
+        delete headers['content-type'];
+        res.writeHead(quirk.status, headers);
+        res.end();
+        return;
+      }
+      const out = Buffer.from(JSON.stringify(quirk.body));
+      res.writeHead(quirk.status, { ...headers, 'Content-Length': String(out.length) });
+      res.end(out);
+      return;
+    }
     const out = withRequestId(answer, requestId);
     res.writeHead(answer.status, { ...headers, 'Content-Length': String(out.length) });
     res.end(out);
@@ -241,6 +259,19 @@ export function frontHandler(options: FrontOptions) {
       name: 'Prism',
       client: res,
     });
+  }
+
+  /** Production's answer in place of this contract answer, when one of its known drifts applies to it. */
+  function productionAnswerOf(method: string, pathname: string, answer: Answer) {
+    const operation = options.facts.operationOf(method, pathname);
+    if (!operation || !String(answer.headers['content-type'] ?? '').includes('json')) return undefined;
+    let body: unknown;
+    try {
+      body = JSON.parse(answer.body.toString('utf8'));
+    } catch {
+      return undefined;
+    }
+    return productionAnswer(operation.operationId, { status: answer.status, body });
   }
 
   /** Prism's own error shapes, rewritten as the spec's envelope; undefined to pass the answer on as it is. */
@@ -357,6 +388,12 @@ function withRequestId(
   } catch {
     return answer.body;
   }
+}
+
+/** Whether one call plays production's drifts back: `X-Sandbox-Quirks` when given (valid: checked before), else the server's flag. */
+function quirksWanted(header: string | string[] | undefined, fallback = false): boolean {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim().toLowerCase();
+  return value === undefined ? fallback : value === 'production';
 }
 
 /** The chaos share for one call: the `X-Sandbox-Chaos` header (0 to 1) when valid, else the server's. */

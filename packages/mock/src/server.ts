@@ -82,6 +82,12 @@ export interface MockServerOptions {
   maxConcurrentPerClient?: number;
   /** On `close()`, how long requests in flight may take to finish, in ms (default 10,000). */
   drainTimeoutMs?: number;
+  /**
+   * Answer as production does today for each entry of `@sgi/spec`'s `known-drift.yaml` (a bare object
+   * from get, a bare array from list, 204 for a missing deployment or an empty list). Default false;
+   * `X-Sandbox-Quirks: production` or `none` chooses per call.
+   */
+  productionQuirks?: boolean;
   /** Share (0 to 1) of calls answered 429 or 503 with `Retry-After: 1`. Default 0. */
   chaos?: number;
   /** Called for each response that broke the spec and was replaced by a 500 (default: a line on stderr). */
@@ -212,6 +218,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       maxDepth: DEFAULT_MAX_DEPTH,
       chaos: options.chaos ?? 0,
       ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
+      ...(options.productionQuirks ? { productionQuirks: true } : {}),
       onContractViolation:
         options.onContractViolation ??
         ((v) =>

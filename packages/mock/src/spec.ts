@@ -17,6 +17,8 @@ export type Schema = {
 
 /** One operation of the spec, as the mock needs it. */
 export interface Operation {
+  /** The spec's `operationId`. */
+  operationId: string;
   method: string;
   /** The path template, e.g. `/sg_inf/{inference_id}`. */
   template: string;
@@ -60,7 +62,8 @@ function operationsOf(
         .join('[^/]+')}$`,
     );
     for (const [method, op] of Object.entries(item as Record<string, unknown>)) {
-      const responses = (op as { responses?: Record<string, Schema> } | undefined)?.responses;
+      const { responses, operationId } =
+        (op as { responses?: Record<string, Schema>; operationId?: string } | undefined) ?? {};
       if (!responses) continue;
       const byStatus = new Map<number, string[]>();
       for (const [status, response] of Object.entries(responses)) {
@@ -68,7 +71,13 @@ function operationsOf(
         const names = Object.values(content).flatMap((media) => Object.keys(media.examples ?? {}));
         byStatus.set(Number(status), [...new Set(names)]);
       }
-      operations.push({ method: method.toUpperCase(), template, pattern, responses: byStatus });
+      operations.push({
+        operationId: operationId ?? `${method} ${template}`,
+        method: method.toUpperCase(),
+        template,
+        pattern,
+        responses: byStatus,
+      });
     }
   }
   return operations;
