@@ -215,6 +215,25 @@ it('reaches the sandbox the set-up started', async () => {
     expect(listening, 'the mock still listens after the recipe killed it').toBe(false);
   });
 
+  it('holds what "CommonJS and older TypeScript settings" says: require() works', async () => {
+    expect(section('### CommonJS and older TypeScript settings')).toContain("require('@sgi/mock')");
+    const dir = join(consumerDir(), 'recipes', 'commonjs');
+    write(dir, 'package.json', '{ "private": true }\n');
+    write(
+      dir,
+      'main.cjs',
+      `const { startMockServer } = require('@sgi/mock');
+startMockServer({ port: 0, provisionDelayMs: 0 }).then(async (mock) => {
+  const res = await fetch(\`\${mock.url}/sg_inf/list\`, { headers: { Authorization: 'Bearer cjs' } });
+  console.log(JSON.stringify(await res.json()));
+  await mock.close();
+});
+`,
+    );
+    const { stdout } = await exec(process.execPath, ['main.cjs'], { cwd: dir, env: recipeEnv() });
+    expect(JSON.parse(stdout)).toEqual({ success: true, message: [] });
+  });
+
   it('answers every curl call of the README as the README says', async () => {
     const mock = await startBin(
       'sgi-mock',
