@@ -258,6 +258,7 @@ export function frontHandler(options: FrontOptions) {
       timeoutMs: FORWARD_TIMEOUT_MS,
       name: 'Prism',
       client: res,
+      retryReusedSocket: true,
     });
   }
 
@@ -360,10 +361,18 @@ export function frontHandler(options: FrontOptions) {
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error: unknown) => {
       // A client that went away mid-request is not a failure of the mock: nothing to log or answer.
-      if (res.destroyed || req.destroyed) return;
+      // (Not `req.destroyed`: a request whose body was read to its end is destroyed, its client still waits.)
+      if (res.destroyed || req.socket.destroyed) return;
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
       // A failure of the mock itself: loud, and still an answer in the spec's shape.
       process.stderr.write(`sgi-mock: internal error on ${req.method} ${req.url}: ${String(error)}\n`);
-      sendJson(res, 500, envelope('The mock server failed while answering this request.'));
+      sendJson(res, 500, {
+        ...envelope('The mock server failed while answering this request.'),
+        request_id: String(res.getHeader('X-Request-Id')),
+      });
     });
   };
   return { handler, close: () => agent.destroy() };

@@ -25,6 +25,12 @@ export interface UpstreamRequest {
   name: string;
   /** The caller's response: once its client goes away, the upstream request is dropped and resolves {@link GONE}. */
   client?: ServerResponse;
+  /**
+   * Send again, once, when a kept-alive connection turns out to have been closed by the upstream as the
+   * request went out (`ECONNRESET` on a reused socket: the upstream never read it). Node's documented
+   * remedy for the keep-alive race; for an upstream of our own, where a reset means exactly that.
+   */
+  retryReusedSocket?: boolean;
 }
 
 /**
@@ -32,9 +38,22 @@ export interface UpstreamRequest {
  * as the caller's client goes away (the answer is then {@link GONE}), so no work is done for nobody.
  */
 export function sendUpstream(call: UpstreamRequest): Promise<Answer> {
+  return sendOnce(call).catch((error: NodeJS.ErrnoException & { reusedSocket?: boolean }) => {
+    if (call.retryReusedSocket && error.reusedSocket && error.code === 'ECONNRESET') return sendOnce(call);
+    throw error;
+  });
+}
+
+function sendOnce(call: UpstreamRequest): Promise<Answer> {
   const { client } = call;
   return new Promise((resolve, reject) => {
-    const lost = (error: Error) => (client?.destroyed ? resolve(GONE) : reject(error));
+    let answered = false;
+    const lost = (error: NodeJS.ErrnoException & { reusedSocket?: boolean }) => {
+      if (client?.destroyed) return resolve(GONE);
+      // Whether the upstream can have read the request: a reset of a reused socket before any answer.
+      error.reusedSocket = out.reusedSocket && !answered;
+      reject(error);
+    };
     const out = request(
       {
         host: call.upstream.hostname,
@@ -45,6 +64,7 @@ export function sendUpstream(call: UpstreamRequest): Promise<Answer> {
         agent: call.agent,
       },
       (answer) => {
+        answered = true;
         const chunks: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
         answer.on('end', () =>
