@@ -141,8 +141,7 @@ export function createClient(options: ClientOptions = {}): ScaleGenClient {
   else if (token === undefined && keyId && keySecret) {
     if (inBrowser() && !options.dangerouslyAllowBrowser)
       throw new ScaleGenError(
-        'createClient: a key pair (keyId + keySecret) in a browser would show the secret to every visitor: ' +
-          'use a bearer token (or a token function backed by your server), or set dangerouslyAllowBrowser: true',
+        'createClient: a key pair in a browser shows its secret to every visitor: use a bearer token, or set dangerouslyAllowBrowser: true',
       );
     credentials = clientCredentials({
       keyId,

@@ -1,4 +1,4 @@
-import { DeploymentFailedError, WaitTimeoutError } from '../core/errors.js';
+import { APIUserAbortError, DeploymentFailedError, WaitTimeoutError } from '../core/errors.js';
 import { type Operation, operation } from '../core/operation.js';
 import type { RequestOptions, WithResponse } from '../core/options.js';
 import { sleep } from '../core/retry.js';
@@ -125,34 +125,34 @@ export class Inference<Full extends boolean = false> {
   async waitUntilReady(id: string, options: WaitOptions = {}): Promise<InferenceDeployment> {
     const { timeout = 1_200_000, signal, onStatus, maxInterval = 15_000, interval: first, ...poll } = options;
     const name = 'inference.waitUntilReady';
-    // One signal for the caller's abort and the deadline; a poll or a pause cut short by the
+    // One signal for the caller's abort and the deadline: a poll or a pause cut short by the
     // deadline is a WaitTimeoutError, by the caller an APIUserAbortError.
     const deadline = attemptSignal(signal, timeout);
     const pollOptions: RequestOptions = { ...poll, signal: deadline.signal };
     let interval = first ?? 2000;
     let last: InferenceDeployment | undefined;
-    const late = (e: unknown) =>
-      deadline.signal?.reason === TIMEOUT && !signal?.aborted
-        ? new WaitTimeoutError(
-            `${name}: deployment ${id} was ${last ? `still ${last.status}` : 'not read once'} after ${timeout} ms`,
-            last,
-          )
-        : e;
     try {
       for (;;) {
         const d = (await this._send({
           op: operations.get as Operation<unknown>,
           id,
           options: pollOptions,
-        }).catch((e) => Promise.reject(late(e)))) as InferenceDeployment;
+        })) as InferenceDeployment;
         if (d.status !== last?.status) onStatus?.(d.status, d);
         last = d;
         if (d.status === 'ACTIVE') return d;
         if (d.status === 'FAILED' || d.status === 'DELETING' || d.status === 'DELETED')
           throw new DeploymentFailedError(`${name}: deployment ${id} is ${d.status}`, d);
-        await sleep(interval, deadline.signal, name).catch((e) => Promise.reject(late(e)));
+        await sleep(interval, deadline.signal, name);
         interval = Math.min(interval * 1.5, maxInterval);
       }
+    } catch (e) {
+      throw e instanceof APIUserAbortError && deadline.signal?.reason === TIMEOUT && !signal?.aborted
+        ? new WaitTimeoutError(
+            `${name}: deployment ${id} was ${last ? `still ${last.status}` : 'not read once'} after ${timeout} ms`,
+            last,
+          )
+        : e;
     } finally {
       deadline.done();
     }
