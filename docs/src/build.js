@@ -21,13 +21,54 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { loadSpec, specJsonPath, specYamlPath } from '@sgi/spec';
-import { guidePage, guides, referencePage } from './guides.js';
-import { guideDocument, siteCss, siteHeader, siteName } from './layout.js';
+import { consolePage, guidePage, guides, notFoundPage, referencePage } from './guides.js';
+import { consoleDocument, guideDocument, notFoundDocument, siteCss, siteHeader, siteName } from './layout.js';
 import { renderGuide } from './markdown.js';
-import { referenceSpec } from './reference.js';
+import { defaultSandboxUrl, referenceSpec } from './reference.js';
+import { guideEntries, referenceEntries } from './search.js';
 
 const docsDir = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(docsDir, 'dist');
+
+/** The sandbox the site sends requests to (see `defaultSandboxUrl`): `SGI_SANDBOX_URL` at build time. */
+const sandboxUrl = process.env.SGI_SANDBOX_URL || defaultSandboxUrl;
+
+/**
+ * Writes an asset under a name that carries a hash of its content (`site.3f2a9c1d.js`), so that a
+ * server may let browsers cache it for good; returns that name.
+ * @param {string} name e.g. `site.js`
+ * @param {string | Buffer} content
+ */
+function writeHashed(name, content) {
+  const hash = createHash('sha256').update(content).digest('hex').slice(0, 10);
+  const hashed = name.replace(/(\.[a-z]+)$/, `.${hash}$1`);
+  mkdirSync(dirname(join(outDir, hashed)), { recursive: true });
+  writeFileSync(join(outDir, hashed), content);
+  return hashed;
+}
+
+/**
+ * The console page: Stoplight Elements (its prebuilt, self-contained web component and styles, served
+ * from the site) over a copy of the spec whose only server is the sandbox.
+ * @param {string} script the site script's name
+ */
+function buildConsole(script) {
+  const elements = dirname(
+    createRequire(import.meta.url).resolve('@stoplight/elements/web-components.min.js'),
+  );
+  const spec = referenceSpec(loadSpec(), {});
+  spec.servers = [{ url: sandboxUrl, description: 'Sandbox' }];
+  mkdirSync(join(outDir, 'console'), { recursive: true });
+  writeFileSync(join(outDir, 'console/openapi.json'), JSON.stringify(spec));
+  const html = consoleDocument({
+    sandboxUrl,
+    script,
+    consoleScript: writeHashed('console/console.js', readFileSync(join(docsDir, 'assets/console.js'))),
+    elementsScript: writeHashed('console/elements.js', readFileSync(join(elements, 'web-components.min.js'))),
+    elementsCss: writeHashed('console/elements.css', readFileSync(join(elements, 'styles.min.css'))),
+  });
+  writeFileSync(join(outDir, consolePage), html);
+}
 
 /**
  * Redoc's "API docs by" badge is the one thing in its bundle that loads from another host. The build
@@ -40,7 +81,8 @@ const cdnLogos = [
 ];
 const emptyImage = 'data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22/%3E';
 
-function buildReference() {
+/** @param {string} script the site script's name */
+function buildReference(script) {
   const cli = join(
     dirname(createRequire(import.meta.url).resolve('@redocly/cli/package.json')),
     'bin/cli.js',
@@ -48,7 +90,7 @@ function buildReference() {
   const output = join(outDir, referencePage);
   const work = mkdtempSync(join(tmpdir(), 'sgi-docs-'));
   const input = join(work, 'openapi.json');
-  writeFileSync(input, JSON.stringify(referenceSpec(loadSpec())));
+  writeFileSync(input, JSON.stringify(referenceSpec(loadSpec(), { sandboxUrl, consolePage })));
   const args = [
     cli,
     'build-docs',
@@ -64,6 +106,7 @@ function buildReference() {
     output,
     `--templateOptions.css=${siteCss}`,
     `--templateOptions.header=${siteHeader({ root: '', current: referencePage })}`,
+    `--templateOptions.script=${script}`,
   ];
   const run = spawnSync(process.execPath, args, {
     encoding: 'utf8',
@@ -103,16 +146,19 @@ export function withHashLinks(html) {
  * @param {string} html
  */
 export function withContentSecurityPolicy(html) {
-  const hashes = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map(
+  const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].filter(
+    (m) => !/\ssrc=/.test(m[1] ?? ''),
+  );
+  const hashes = inline.map(
     (m) =>
       `'sha256-${createHash('sha256')
-        .update(m[1] ?? '')
+        .update(m[2] ?? '')
         .digest('base64')}'`,
   );
   if (hashes.length === 0) throw new Error('The reference page has no inline script: review the CSP step');
   const policy = [
     "default-src 'none'",
-    `script-src ${hashes.join(' ')}`,
+    `script-src 'self' ${hashes.join(' ')}`, // the site's script, and Redoc's inline ones
     "style-src 'unsafe-inline'", // Redoc's styled-components inject <style> elements at run time
     "img-src 'self' data: blob:",
     'font-src data:', // an icon font inlined in Redoc's styles
@@ -125,13 +171,20 @@ export function withContentSecurityPolicy(html) {
   return html.replace(/<meta charset="utf-8" \/>/, (charset) => `${charset}\n  ${meta}`);
 }
 
-function buildGuides() {
+/**
+ * Renders every guide; returns their search entries.
+ * @param {string} script the site script's name
+ */
+function buildGuides(script) {
   mkdirSync(join(outDir, 'guides'), { recursive: true });
+  const entries = [];
   for (const { slug, title } of guides) {
     const markdown = readFileSync(join(docsDir, 'guides', `${slug}.md`), 'utf8');
     const html = renderGuide(markdown);
-    writeFileSync(join(outDir, guidePage(slug)), guideDocument({ slug, title, html }));
+    writeFileSync(join(outDir, guidePage(slug)), guideDocument({ slug, title, html, script }));
+    entries.push(...guideEntries({ page: guidePage(slug), title, html }));
   }
+  return entries;
 }
 
 /**
@@ -141,7 +194,7 @@ function buildGuides() {
  */
 function precompress(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !/\.(html|json|yaml|svg)$/.test(entry.name)) continue;
+    if (!entry.isFile() || !/\.(html|json|yaml|svg|js|css)$/.test(entry.name)) continue;
     const file = join(entry.parentPath, entry.name);
     const bytes = readFileSync(file);
     writeFileSync(`${file}.gz`, gzipSync(bytes, { level: 9 }));
@@ -154,8 +207,12 @@ function precompress(dir) {
 
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
-const bytes = buildReference();
-buildGuides();
+const script = writeHashed('site.js', readFileSync(join(docsDir, 'assets/site.js')));
+const bytes = buildReference(script);
+const searchEntries = [...buildGuides(script), ...referenceEntries(loadSpec(), referencePage)];
+writeFileSync(join(outDir, 'search-index.json'), JSON.stringify(searchEntries));
+buildConsole(script);
+writeFileSync(join(outDir, notFoundPage), notFoundDocument({ script }));
 copyFileSync(join(docsDir, 'assets/favicon.svg'), join(outDir, 'favicon.svg'));
 copyFileSync(specYamlPath, join(outDir, 'openapi.yaml'));
 copyFileSync(specJsonPath, join(outDir, 'openapi.json'));

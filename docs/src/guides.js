@@ -13,6 +13,12 @@ export const guides = [
 /** Path of the API reference page inside the site folder. */
 export const referencePage = 'index.html';
 
+/** Path of the console page (every operation, sent to the sandbox) inside the site folder. */
+export const consolePage = 'console.html';
+
+/** Path of the page a server sends for an address that has no page. */
+export const notFoundPage = '404.html';
+
 /** Path of a guide page inside the site folder. */
 export function guidePage(/** @type {string} */ slug) {
   return `guides/${slug}.html`;

@@ -7,6 +7,12 @@
  * of the introduction. The spec itself (and the copy offered for download) is unchanged.
  */
 
+/**
+ * The sandbox the site's consoles send requests to, unless the build (`SGI_SANDBOX_URL`) or the server
+ * (`serve.js --sandbox`) says otherwise: the local sandbox that `pnpm start` runs.
+ */
+export const defaultSandboxUrl = 'http://127.0.0.1:4010';
+
 const methods = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 
 /**
@@ -30,13 +36,31 @@ function singleTag(/** @type {Spec} */ spec) {
 }
 
 /**
- * The copy of the spec that the reference page is rendered from (the input is not changed).
+ * The copy of the spec that the reference page is rendered from (the input is not changed): one tag
+ * folded away (above), a bearer scheme shown as the one way to call (see {@link oneBearerScheme}), and
+ * the sandbox added to the servers when `sandboxUrl` is given.
  * @template {Spec} T
  * @param {T} spec
+ * @param {{ sandboxUrl?: string, consolePage?: string }} [options] `consolePage`: each operation links
+ *   to its form there
  * @returns {T}
  */
-export function referenceSpec(spec) {
+export function referenceSpec(spec, { sandboxUrl, consolePage } = {}) {
   const copy = structuredClone(spec);
+  oneBearerScheme(copy);
+  if (consolePage) {
+    for (const op of operationsOf(copy)) {
+      const d = /** @type {{ description?: string }} */ (op);
+      const link = `[Try it in the console](${consolePage}#/operations/${op.operationId}): send it to the sandbox and see the answer.`;
+      d.description = `${link}\n\n${String(d.description ?? '').trim()}\n`;
+    }
+  }
+  if (sandboxUrl) {
+    copy.servers = [
+      ...(copy.servers ?? []),
+      { url: sandboxUrl, description: 'Sandbox: a stateful mock of the API, no GPUs and no costs.' },
+    ];
+  }
   const tag = singleTag(copy);
   if (tag === undefined) return copy;
   for (const op of operationsOf(copy)) delete op.tags;
@@ -63,4 +87,41 @@ function findTag(/** @type {Spec} */ spec, /** @type {string} */ operationId) {
   const op = operationsOf(spec).find((o) => o.operationId === operationId);
   if (!op) throw new Error(`No operation ${operationId} in the spec`);
   return op.tags?.[0] ?? 'other';
+}
+
+/**
+ * A spec may list an OAuth 2.0 client-credentials scheme next to a bearer scheme, as alternatives
+ * (`BearerAuth` or `ClientCredentials`): both end in the same bearer token, the grant being how one
+ * gets it. Shown as two alternatives, a reader would take them for two ways to call. In the copy, the
+ * bearer scheme is the only requirement, and its description ends with the grant's.
+ * @param {Spec} copy changed in place
+ */
+function oneBearerScheme(copy) {
+  const schemes = /** @type {Record<string, any>} */ (copy.components?.securitySchemes ?? {});
+  const bearer = Object.keys(schemes).find(
+    (k) => schemes[k].type === 'http' && schemes[k].scheme === 'bearer',
+  );
+  const grants = Object.keys(schemes).filter(
+    (k) => schemes[k].type === 'oauth2' && schemes[k].flows?.clientCredentials,
+  );
+  if (!bearer || grants.length === 0) return;
+  const only = (/** @type {Array<Record<string, string[]>> | undefined} */ security) =>
+    security?.some((r) => bearer in r)
+      ? security.filter((r) => !Object.keys(r).some((k) => grants.includes(k)))
+      : security;
+  const doc = /** @type {any} */ (copy);
+  doc.security = only(doc.security);
+  for (const item of Object.values(copy.paths)) {
+    for (const m of methods) {
+      const op = /** @type {any} */ (item)[m];
+      if (op?.security) op.security = only(op.security);
+    }
+  }
+  const how = grants.map((k) => {
+    const url = schemes[k].flows.clientCredentials.tokenUrl;
+    return `**How to get a token.** ${String(schemes[k].description ?? '').trim()}\n\nToken URL: \`${url}\``;
+  });
+  schemes[bearer].description =
+    `${String(schemes[bearer].description ?? '').trim()}\n\n${how.join('\n\n')}\n`;
+  for (const k of grants) delete schemes[k];
 }

@@ -2,9 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { guidePage, guides } from '../src/guides.js';
 import { serveSite } from '../src/serve.js';
 import { launchBrowser, staysLocal } from './support/browser.js';
-import { operations, referenceRoute } from './support/site.js';
+import { type Operation, operations, referenceRoute, sitePages } from './support/site.js';
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -71,18 +72,55 @@ describe('the API reference in Chromium', () => {
     }
   });
 
-  it('finds scale_to_zero_timeout_sec with its search', async () => {
-    await page.goto(site.url, { waitUntil: 'load' });
-    await page
-      .locator('[data-component-name="Search/SearchTrigger"], [data-component-name*="Search"]')
+  /** Opens the header's search with Ctrl+K, types a query, and returns the results' texts. */
+  async function searchFor(query: string): Promise<string[]> {
+    await page.keyboard.press('Control+k');
+    const input = page.getByRole('dialog', { name: 'Search the documentation' }).getByRole('searchbox');
+    await input.waitFor({ state: 'visible' });
+    await input.fill(query);
+    const results = page.locator('.site-search-results a');
+    await results
       .first()
-      .click();
-    await page.keyboard.type('scale_to_zero_timeout_sec');
-    const results = page.locator('[data-component-name="Search/SearchItem"]');
-    await results.first().waitFor({ state: 'visible' });
-    expect(await results.count()).toBeGreaterThan(0);
-    await expect.poll(() => results.first().textContent()).toContain('scale_to_zero_timeout_sec');
+      .waitFor({ state: 'visible', timeout: 5_000 })
+      .catch(() => undefined);
+    const texts = await results.allTextContents();
     await page.keyboard.press('Escape');
+    return texts;
+  }
+
+  it('finds fields, guides and operations with one search, opened by Ctrl+K', async () => {
+    await page.goto(site.url, { waitUntil: 'load' });
+    await page.locator('h1').first().waitFor();
+    expect((await searchFor('scale_to_zero_timeout_sec')).join('\n')).toContain('scale_to_zero_timeout_sec');
+    // The guides are searched too.
+    expect((await searchFor('sandbox')).some((t) => t.startsWith('Testing against the mock'))).toBe(true);
+    expect(
+      (await searchFor('authenticate')).some((t) => t.startsWith('Getting started › Authenticate')),
+    ).toBe(true);
+    // Snippets keep the space between words that the page shows in separate cells or lines.
+    const provisioning = (await searchFor('PROVISIONING')).join('\n');
+    expect(provisioning).toContain('PROVISIONING');
+    expect(provisioning).not.toMatch(/PROVISIONING[a-z]/);
+    // The one search on the page is the site's: Redoc's own box is hidden.
+    expect(await page.locator('[data-testid="search-trigger"]').first().isVisible()).toBe(false);
+  });
+
+  it('opens the search from the header after scrolling, and from a guide at 390 px', async () => {
+    await page.goto(`${site.url}index.html#/other/deleteinferencedeployment`, { waitUntil: 'load' });
+    await page.mouse.wheel(0, 3000);
+    const button = page.locator('header.site-header .site-search');
+    expect(await button.isVisible()).toBe(true);
+    await button.click();
+    expect(await page.getByRole('dialog', { name: 'Search the documentation' }).isVisible()).toBe(true);
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${site.url}guides/lifecycle.html`, { waitUntil: 'load' });
+      expect(await button.isVisible()).toBe(true);
+      expect((await searchFor('X-Sandbox-Outcome')).length).toBeGreaterThan(0);
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
   });
 
   it('opens a guide from the reference, and comes back', async () => {
@@ -109,6 +147,122 @@ describe('the API reference in Chromium', () => {
       .filter({ hasText: new RegExp(`^${escapeRegExp(create.summary)}$`) });
     await heading.first().waitFor({ state: 'visible' });
     expect(await heading.first().isVisible()).toBe(true);
+  });
+
+  /** Opens an operation and shows its sample in `language`; returns the samples panel's text. */
+  async function sampleText(op: Operation, language: string): Promise<string> {
+    await page.goto(`${site.url}index.html#${referenceRoute(op)}`, { waitUntil: 'load' });
+    const picker = page
+      .locator('button[aria-haspopup="menu"]')
+      .filter({ hasText: /^(curl|TypeScript|Python|Payload)$/ });
+    await picker.first().waitFor({ state: 'visible' });
+    await picker.first().click();
+    await page.getByRole('menuitem', { name: language, exact: true }).first().click();
+    await expect.poll(() => picker.first().textContent()).toBe(language);
+    return (
+      (await picker
+        .first()
+        .locator('xpath=ancestor::*[@data-component-name="Panel/Panel"][1]')
+        // biome-ignore lint/performance/useDomNodeTextContent: what the reader sees, not hidden text
+        .innerText()) ?? ''
+    );
+  }
+
+  it('shows the curl, TypeScript and Python samples of every operation', async () => {
+    for (const op of operations()) {
+      expect(await sampleText(op, 'TypeScript'), op.operationId).toContain('createClient');
+      expect(await sampleText(op, 'Python'), op.operationId).toContain('urllib.request');
+      expect(await sampleText(op, 'curl'), op.operationId).toContain('curl');
+    }
+  });
+
+  it("shows the create samples under the example picker's label for the same model", async () => {
+    const create = operations().find((op) => op.operationId === 'createInferenceDeployment');
+    if (!create) throw new Error('no create operation');
+    const text = await sampleText(create, 'curl');
+    expect(text).toContain('Llama-3.1-70B-Instruct');
+    // biome-ignore lint/performance/useDomNodeTextContent: what the reader sees, not hidden text
+    const body = await page.locator('main, body').first().innerText();
+    expect(body).toContain('A 70B chat model');
+    expect(body).not.toContain('8B-Instruct');
+  });
+
+  it('shows the bearer token as the one way to call, and how to get one', async () => {
+    await page.goto(`${site.url}index.html#/other/listinferencedeployments`, { waitUntil: 'load' });
+    const security = page
+      .locator('[data-component-name="Panel/Panel"]')
+      .filter({ hasText: 'Security' })
+      .first();
+    await security.waitFor({ state: 'visible' });
+    // biome-ignore lint/performance/useDomNodeTextContent: what the reader sees, not hidden text
+    const text = await security.innerText();
+    expect(text).toContain('BearerAuth');
+    expect(text).not.toContain('ClientCredentials');
+    expect(text).not.toMatch(/\bor\b/);
+    await security.getByRole('button', { name: 'View security details' }).click();
+    // biome-ignore lint/performance/useDomNodeTextContent: what the reader sees, not hidden text
+    await expect.poll(() => page.locator('body').innerText()).toContain('How to get a token');
+    await page.keyboard.press('Escape');
+  });
+
+  it("keeps the reader's dark mode from the reference to the guides and back", async () => {
+    await page.goto(site.url, { waitUntil: 'load' });
+    const html = page.locator('html');
+    const dark = async () => (await html.getAttribute('class'))?.split(/\s+/).includes('dark');
+    if (await dark()) throw new Error('the reference starts dark in a fresh profile');
+    await page.locator('[data-component-name="icons/MoonIcon/MoonIcon"]').first().click();
+    await expect.poll(dark).toBe(true);
+    await page.locator('header.site-header').getByRole('link', { name: 'Errors and retries' }).click();
+    await page.waitForURL(/errors-and-retries/);
+    expect(await dark()).toBe(true);
+    // Guides have a switch of their own; the reference follows it.
+    await page.locator('header.site-header .site-theme').click();
+    expect(await dark()).toBe(false);
+    await page.locator('header.site-header').getByRole('link', { name: 'API reference' }).click();
+    await page.waitForURL(/index\.html/);
+    await page.locator('h1').first().waitFor();
+    await expect.poll(dark).toBe(false);
+  });
+
+  it('gives every code block of the guides highlighting and a working copy button', async () => {
+    await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.url });
+    for (const { slug } of guides) {
+      await page.goto(`${site.url}${guidePage(slug)}`, { waitUntil: 'load' });
+      const blocks = page.locator('main .code-block');
+      const count = await blocks.count();
+      if (count === 0) continue;
+      expect(await blocks.locator('.copy-code').count(), slug).toBe(count);
+    }
+    await page.goto(`${site.url}${guidePage('getting-started')}`, { waitUntil: 'load' });
+    expect(await page.locator('main pre .hljs-string').count()).toBeGreaterThan(0);
+    const first = page.locator('main .code-block').first();
+    await first.locator('.copy-code').click();
+    await expect.poll(() => first.locator('.copy-code').textContent()).toBe('Copied');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toBe(await first.locator('code').textContent());
+  });
+
+  it('fits every page in 390 px, with a menu button that opens the site menu', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      for (const path of sitePages()) {
+        await page.goto(`${site.url}${path}`, { waitUntil: 'load' });
+        await page.locator('h1').first().waitFor();
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+        expect(wide, path).toBeLessThanOrEqual(390);
+        const menu = page.locator('header.site-header .site-menu');
+        expect(await menu.isVisible(), path).toBe(true);
+        const nav = page.locator('header.site-header nav');
+        expect(await nav.isVisible(), path).toBe(false);
+        await menu.click();
+        expect(await menu.getAttribute('aria-expanded')).toBe('true');
+        await nav.getByRole('link', { name: 'Changelog' }).waitFor({ state: 'visible' });
+        await page.keyboard.press('Escape');
+        expect(await nav.isVisible(), path).toBe(false);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
   });
 
   it('logged no console error and sent no request beyond loopback', () => {

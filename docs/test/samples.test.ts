@@ -16,7 +16,7 @@ const run = promisify(execFile);
 const productionUrl = loadSpec().servers[0]?.url ?? '';
 const exampleId = '3f6c1c2e-6b1a-4a53-9d59-5d2f0c8b7a41';
 /** One token per language: the sandbox keeps each token's deployments apart. */
-const tokens = { curl: 'docs-samples-curl', ts: 'docs-samples-typescript' };
+const tokens = { curl: 'docs-samples-curl', ts: 'docs-samples-typescript', python: 'docs-samples-python' };
 const docsDir = fileURLToPath(new URL('..', import.meta.url));
 
 /** The operations in the order of a deployment's life, so each sample finds its deployment. */
@@ -146,5 +146,50 @@ describe('the TypeScript samples, run against the mock', () => {
     if (!list) throw new Error('no list operation');
     const broken = sample(list, 'TypeScript').replace('client.inference.list()', 'client.inference.all()');
     await expect(runTypeScript(broken, id)).rejects.toThrow(/client\.inference\.all is not a function/);
+  });
+});
+
+/** Runs a Python sample as a reader would (python3, standard library only), against the mock. */
+async function runPython(source: string, id: string): Promise<{ success: boolean; message: unknown }> {
+  expect(source).toContain(`"${productionUrl}/`);
+  const script = source.replaceAll(productionUrl, mock.url).replaceAll(exampleId, id);
+  expect(script).not.toContain(productionUrl);
+  const { stdout } = await run('python3', ['-I', '-c', script], {
+    env: { PATH: process.env.PATH, SCALEGEN_ACCESS_TOKEN: tokens.python },
+    timeout: 30_000,
+  });
+  return JSON.parse(stdout);
+}
+
+describe('the Python samples, run against the mock', () => {
+  const ops = operations();
+  let id = exampleId;
+  for (const operationId of lifecycle) {
+    it(`${operationId} succeeds`, async () => {
+      const op = ops.find((o) => o.operationId === operationId);
+      if (!op) throw new Error(`${operationId} is not in the spec`);
+      const source = sample(op, 'Python');
+      // Only the standard library: a reader needs nothing but Python.
+      for (const [, module] of source.matchAll(/^(?:import|from) (\w+)/gm)) {
+        expect(['json', 'os', 'urllib']).toContain(module);
+      }
+      const body = await runPython(source, id);
+      expect(body.success).toBe(true);
+      if (operationId === 'createInferenceDeployment') {
+        id = (body.message as { inf_id: string }).inf_id;
+        expect(id).toMatch(/^\S+$/);
+      }
+      if (operationId === 'getInferenceDeployment') expect(body.message).toMatchObject({ id });
+      if (operationId === 'listInferenceDeployments') {
+        expect((body.message as Array<{ id: string }>).map((d) => d.id)).toContain(id);
+      }
+    });
+  }
+
+  it('fail when a sample is broken (the check can fail)', async () => {
+    const create = ops.find((o) => o.operationId === 'createInferenceDeployment');
+    if (!create) throw new Error('no create operation');
+    const broken = sample(create, 'Python').replace('"region": "US"', '"region": 42');
+    await expect(runPython(broken, id)).rejects.toThrow(/HTTP Error 422/);
   });
 });

@@ -2,7 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { loadSpec } from '@sgi/spec';
 import { describe, expect, it } from 'vitest';
-import { guidePage, guides, referencePage } from '../src/guides.js';
+import { consolePage, guidePage, guides, notFoundPage, referencePage } from '../src/guides.js';
+import { defaultSandboxUrl } from '../src/reference.js';
 import { operations, readPage, referenceRoutes, siteDir, sitePages } from './support/site.js';
 
 /** The links a reader can follow on a page: every `href` of a guide, the header's on the reference. */
@@ -29,7 +30,9 @@ function brokenLink(page: string, href: string): string | undefined {
 
 describe('the built site', () => {
   it('has the reference and one page per guide', () => {
-    expect(sitePages()).toEqual([referencePage, ...guides.map((g) => guidePage(g.slug))].sort());
+    expect(sitePages()).toEqual(
+      [referencePage, consolePage, notFoundPage, ...guides.map((g) => guidePage(g.slug))].sort(),
+    );
   });
 
   it('keeps the reference page within its 3 MB budget', () => {
@@ -54,7 +57,10 @@ describe('the built site', () => {
         /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/,
       )?.[1];
       expect(policy, page).toMatch(/^default-src 'none';/);
-      expect(policy, page).not.toMatch(/https?:|\*|'unsafe-eval'/);
+      // The console may also connect to its sandbox (and to nothing else).
+      const allowed =
+        page === consolePage ? (policy ?? '').replace(` ${new URL(defaultSandboxUrl).origin}`, '') : policy;
+      expect(allowed, page).not.toMatch(/https?:|\*|'unsafe-eval'/);
     }
   });
 });
@@ -122,19 +128,21 @@ describe('what the reference shows for each operation', () => {
 
 describe('code samples', () => {
   it.each(operations().map((op) => [op.operationId, op] as const))(
-    '%s has a curl and a TypeScript sample',
+    '%s has a curl, a TypeScript and a Python sample',
     (_, op) => {
       const samples = op.op['x-codeSamples'] as
         | Array<{ lang: string; label: string; source: string }>
         | undefined;
-      expect(samples?.map((s) => s.label)).toEqual(['curl', 'TypeScript']);
-      const [curl, ts] = samples ?? [];
+      expect(samples?.map((s) => s.label)).toEqual(['curl', 'TypeScript', 'Python']);
+      const [curl, ts, python] = samples ?? [];
       const url = op.path.replace('{inference_id}', "[^/?\\s']+");
       expect(curl?.source).toMatch(new RegExp(`^curl '?https://prod-api\\.scalegen\\.ai${url}`));
       expect(curl?.source).toContain('Authorization: Bearer $SCALEGEN_ACCESS_TOKEN');
       if (op.method !== 'get') expect(curl?.source).toContain(`-X ${op.method.toUpperCase()}`);
       expect(ts?.source).toContain("from '@sgi/client'");
       expect(ts?.source).toMatch(/client\.inference\.\w+\(/);
+      expect(python?.source).toMatch(new RegExp(`"https://prod-api\\.scalegen\\.ai${url}`));
+      expect(python?.source).toContain(`method="${op.method.toUpperCase()}"`);
     },
   );
 
@@ -143,6 +151,51 @@ describe('code samples', () => {
     for (const op of operations()) {
       expect(existsSync(join(samplesDir, 'curl', `${op.operationId}.sh`)), op.operationId).toBe(true);
       expect(existsSync(join(samplesDir, 'typescript', `${op.operationId}.ts`)), op.operationId).toBe(true);
+      expect(existsSync(join(samplesDir, 'python', `${op.operationId}.py`)), op.operationId).toBe(true);
     }
+  });
+});
+
+describe('what a reader of the site meets', () => {
+  /** How the site's own making used to show through; none of it may reach a reader. */
+  const history = [
+    /original documentation/i,
+    /Parameter Description/,
+    /clone of this repository/i,
+    /early version of this page/i,
+  ];
+
+  it.each(sitePages())('%s speaks of the API, not of how its docs were made', (page) => {
+    for (const phrase of history) expect(readPage(page)).not.toMatch(phrase);
+  });
+
+  it('catches such a phrase (the check can fail)', () => {
+    expect(history.some((phrase) => phrase.test('as listed in the original documentation'))).toBe(true);
+  });
+
+  it("has the create samples deploy the model of the request example shown first (the picker's label)", () => {
+    const create = operations().find((op) => op.operationId === 'createInferenceDeployment');
+    if (!create) throw new Error('no create operation');
+    const media = (create.op.requestBody as { content: Record<string, { examples: object }> }).content[
+      'application/json'
+    ];
+    let first = Object.values(media?.examples ?? {})[0] as {
+      $ref?: string;
+      summary: string;
+      value: { model: string; name: string };
+    };
+    if (first.$ref) {
+      const examples = loadSpec().components?.examples as Record<string, typeof first>;
+      first = examples[first.$ref.split('/').pop() ?? ''] ?? first;
+    }
+    const samples = create.op['x-codeSamples'] as Array<{ label: string; source: string }>;
+    expect(samples.length).toBe(3);
+    for (const sample of samples) {
+      expect(sample.source, sample.label).toContain(first.value.model);
+      expect(sample.source, sample.label).toContain(first.value.name);
+    }
+    // The label names what the samples deploy: a 70B model on four GPUs per worker.
+    expect(first.value.model).toMatch(/70B/);
+    expect(first.summary).toMatch(/70B/);
   });
 });

@@ -54,7 +54,12 @@ describe('the whole life of a deployment through @sgi/client', () => {
 
     const got = await client.inference.get(id);
     expect(got.link).toMatch(/^https:\/\//);
-    expect(got.autoscaling_config).toMatchObject(seedBody.autoscaling_config ?? {});
+    // The seed sends the deprecated latency fields and their thresholds: the thresholds win, and the
+    // deprecated fields come back equal to them.
+    const scaling = { ...seedBody.autoscaling_config };
+    scaling.upper_allowed_latency_sec = scaling.upper_allowed_threshold;
+    scaling.lower_allowed_latency_sec = scaling.lower_allowed_threshold;
+    expect(got.autoscaling_config).toMatchObject(scaling);
     expect(got).not.toHaveProperty('hf_token');
 
     const listed = await client.inference.list();

@@ -30,7 +30,10 @@ async function createAndGet(body: unknown, token?: string) {
 describe('sandbox: get returns what was created', () => {
   it("returns the seed's curl example field by field, with the server's fields added", async () => {
     const got = await createAndGet(seedBody);
-    const { hf_token: _secret, ...sent } = seedBody;
+    const { hf_token: _secret, ...sent } = structuredClone(seedBody);
+    // The seed sends both the deprecated latency fields and the thresholds: the thresholds win.
+    sent.autoscaling_config.upper_allowed_latency_sec = sent.autoscaling_config.upper_allowed_threshold;
+    sent.autoscaling_config.lower_allowed_latency_sec = sent.autoscaling_config.lower_allowed_threshold;
     for (const [field, value] of Object.entries(sent)) {
       if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
         expect(got[field], field).toMatchObject(value as object);
@@ -126,6 +129,16 @@ describe('sandbox: get returns what was created', () => {
       scale_down_time_window_sec: 300,
     });
     expect(got.autoscaling_config).not.toHaveProperty('time_window_sec');
+    // Sent alone, the deprecated latency fields set the thresholds that supersede them.
+    expect(examples.CreateRequestLegacy?.value.autoscaling_config).not.toHaveProperty(
+      'upper_allowed_threshold',
+    );
+    expect(got.autoscaling_config).toMatchObject({
+      upper_allowed_threshold: 4,
+      upper_allowed_latency_sec: 4,
+      lower_allowed_threshold: 1,
+      lower_allowed_latency_sec: 1,
+    });
   });
 });
 

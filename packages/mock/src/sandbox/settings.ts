@@ -61,6 +61,15 @@ export function defaultEngines(facts: SpecFacts): Record<string, string> {
   return Object.fromEntries([...description.matchAll(/`(\w+)` -> `(\w+)`/g)].map((m) => [m[1], m[2]]));
 }
 
+/**
+ * The deprecated latency fields and the thresholds that supersede them: sent alone, each is read as its
+ * threshold; a stored deployment returns each equal to its threshold (the threshold wins when both are sent).
+ */
+const latencyAliases = [
+  ['upper_allowed_latency_sec', 'upper_allowed_threshold'],
+  ['lower_allowed_latency_sec', 'lower_allowed_threshold'],
+] as const;
+
 /** Rewrites the deprecated fields of older clients into the fields that replace them (as the spec documents). */
 function upgradeLegacy(body: Json): Json {
   const out: Json = { ...body };
@@ -90,6 +99,9 @@ function upgradeLegacy(body: Json): Json {
       scaling.scale_down_time_window_sec ??= scaling.time_window_sec;
     }
     delete scaling.time_window_sec;
+    for (const [legacy, current] of latencyAliases) {
+      if (typeof scaling[legacy] === 'number') scaling[current] ??= scaling[legacy];
+    }
     out.autoscaling_config = scaling;
   }
   return out;
@@ -146,5 +158,9 @@ export function storedSettings(body: Json, facts: SpecFacts, engines: Record<str
   const stored = applyDefaults(settingsSchema, withoutSecrets(upgradeLegacy(body)), facts) as Json;
   if (stored.engine == null) stored.engine = engines[String(stored.inf_type)] ?? null;
   if (stored.llm_loras == null) stored.llm_loras = [];
+  if (isObject(stored.autoscaling_config)) {
+    const scaling = stored.autoscaling_config;
+    for (const [legacy, current] of latencyAliases) scaling[legacy] = scaling[current];
+  }
   return stored;
 }

@@ -4,16 +4,16 @@ const client = createClient({ token: process.env.SCALEGEN_ACCESS_TOKEN });
 
 // Creating starts paid GPUs: the client never retries a create that may have reached the server.
 const { inf_id: id } = await client.inference.create({
-  name: 'llama-3-8b',
-  model: 'meta-llama/Meta-Llama-3-8B-Instruct',
+  name: 'llama-70b-dep',
+  model: 'meta-llama/Llama-3.1-70B-Instruct',
   inf_type: 'llm',
   initial_worker_config: {
     min_workers: 0,
-    max_workers: 2,
+    max_workers: 4,
     initial_workers_gpu: 'A100_80GB',
-    initial_workers_gpu_num: 1,
+    initial_workers_gpu_num: 4,
   },
-  autoscaling_config: { scale_to_zero: true, scale_to_zero_timeout_sec: 1800 },
+  autoscaling_config: { scale_to_zero: true, scale_to_zero_timeout_sec: 7200 },
   controller_cloud_config: { cloud_provider: 'SCALEGENAI', region: 'US' },
 });
 

@@ -1,0 +1,224 @@
+// The site's own script, on every page: the colour mode (shared with the reference's Redoc through
+// `localStorage['redoc.colorMode']`), the header's menu button, one search over the guides and the
+// reference (Ctrl+K), and a copy button on every code block of the guides. No dependency, no network
+// but the site's own `search-index.json`.
+(() => {
+  const colorKey = 'redoc.colorMode';
+  const root = document.documentElement;
+  const isGuide = root.classList.contains('guide-page');
+  const siteRoot = new URL('.', document.currentScript?.src ?? location.href);
+
+  /** The reader's choice, else the system's. */
+  function preferredMode() {
+    let stored = null;
+    try {
+      stored = localStorage.getItem(colorKey);
+    } catch {}
+    if (stored === 'dark' || stored === 'light') return stored;
+    return matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light';
+  }
+
+  function applyMode(mode) {
+    root.classList.toggle('dark', mode === 'dark');
+    root.classList.toggle('light', mode !== 'dark');
+    const button = document.querySelector('.site-theme');
+    if (button) button.setAttribute('aria-pressed', String(mode === 'dark'));
+  }
+
+  // Guides: set the mode before the first paint (this script is in <head>); Redoc does it on the reference.
+  if (isGuide) applyMode(preferredMode());
+
+  const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+  let index;
+  async function loadIndex() {
+    if (!index) {
+      index = fetch(new URL('search-index.json', siteRoot)).then((r) => {
+        if (!r.ok) throw new Error(`search index: HTTP ${r.status}`);
+        return r.json();
+      });
+    }
+    return index;
+  }
+
+  /** Entries that hold every word of the query, best first (a title match before a text match). */
+  function search(entries, query) {
+    const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    if (words.length === 0) return [];
+    const scored = [];
+    for (const entry of entries) {
+      const title = entry.title.toLowerCase();
+      const text = entry.text.toLowerCase();
+      if (!words.every((w) => title.includes(w) || text.includes(w))) continue;
+      const score = words.reduce((n, w) => n + (title.includes(w) ? 10 : 0) + (text.includes(w) ? 1 : 0), 0);
+      scored.push([score, entry]);
+    }
+    return scored
+      .sort((a, b) => b[0] - a[0])
+      .slice(0, 20)
+      .map(([, entry]) => entry);
+  }
+
+  /** ~160 characters of the text around the first word found, the words marked. */
+  function snippet(text, query) {
+    const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    const lower = text.toLowerCase();
+    const at = Math.max(
+      0,
+      Math.min(...words.map((w) => lower.indexOf(w)).filter((i) => i >= 0), lower.length),
+    );
+    const start = Math.max(0, at - 60);
+    let part =
+      (start > 0 ? '… ' : '') + text.slice(start, start + 160) + (start + 160 < text.length ? ' …' : '');
+    part = escapeHtml(part);
+    for (const w of words) {
+      part = part.replace(
+        new RegExp(w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'),
+        (m) => `<mark>${m}</mark>`,
+      );
+    }
+    return part;
+  }
+
+  let dialog;
+  function searchDialog() {
+    if (dialog) return dialog;
+    dialog = document.createElement('dialog');
+    dialog.className = 'site-search-dialog';
+    dialog.setAttribute('aria-label', 'Search the documentation');
+    dialog.innerHTML =
+      '<form method="dialog" role="search"><input type="search" name="q" aria-label="Search the guides and the API reference" placeholder="Search the guides and the API reference" autocomplete="off">' +
+      '<button type="submit" value="close" aria-label="Close search">Esc</button></form>' +
+      '<p class="site-search-status" role="status"></p><ul class="site-search-results"></ul>';
+    document.body.append(dialog);
+    const input = dialog.querySelector('input');
+    const list = dialog.querySelector('ul');
+    const status = dialog.querySelector('[role=status]');
+    const render = async () => {
+      const query = input.value.trim();
+      if (!query) {
+        list.innerHTML = '';
+        status.textContent = 'Type to search the guides and the API reference.';
+        return;
+      }
+      let entries;
+      try {
+        entries = await loadIndex();
+      } catch (error) {
+        status.textContent = `The search index could not be loaded (${error.message}).`;
+        return;
+      }
+      if (input.value.trim() !== query) return;
+      const found = search(entries, query);
+      status.textContent = found.length
+        ? `${found.length} result${found.length > 1 ? 's' : ''}`
+        : 'Nothing found.';
+      list.innerHTML = found
+        .map(
+          (e) =>
+            `<li><a href="${escapeHtml(new URL(e.url, siteRoot).href)}"><strong>${escapeHtml(e.title)}</strong><span>${snippet(e.text, query)}</span></a></li>`,
+        )
+        .join('');
+    };
+    input.addEventListener('input', render);
+    dialog.addEventListener('keydown', (event) => {
+      const links = [...list.querySelectorAll('a')];
+      const i = links.indexOf(document.activeElement);
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        const next = event.key === 'ArrowDown' ? i + 1 : i - 1;
+        if (next < 0) input.focus();
+        else links[Math.min(next, links.length - 1)]?.focus();
+      } else if (event.key === 'Enter' && document.activeElement === input && links[0]) {
+        event.preventDefault();
+        links[0].click();
+      }
+    });
+    list.addEventListener('click', (event) => {
+      if (event.target.closest('a')) dialog.close();
+    });
+    render();
+    return dialog;
+  }
+
+  function openSearch() {
+    const d = searchDialog();
+    if (!d.open) d.showModal();
+    const input = d.querySelector('input');
+    input.focus();
+    input.select();
+  }
+
+  // Ctrl+K (Cmd+K on a Mac) anywhere opens the search, before any handler of the page sees the key.
+  window.addEventListener(
+    'keydown',
+    (event) => {
+      if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k') {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        openSearch();
+      }
+    },
+    true,
+  );
+
+  function addCopyButtons() {
+    for (const block of document.querySelectorAll('.guide .code-block')) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'copy-code';
+      button.textContent = 'Copy';
+      button.setAttribute('aria-label', 'Copy the code');
+      button.addEventListener('click', async () => {
+        const code = block.querySelector('code')?.textContent ?? '';
+        try {
+          await navigator.clipboard.writeText(code);
+          button.textContent = 'Copied';
+        } catch {
+          button.textContent = 'Copy failed';
+        }
+        setTimeout(() => {
+          button.textContent = 'Copy';
+        }, 2000);
+      });
+      block.append(button);
+    }
+  }
+
+  function wireHeader() {
+    const header = document.querySelector('.site-header');
+    if (!header) return;
+    const menu = header.querySelector('.site-menu');
+    menu?.addEventListener('click', () => {
+      const open = !header.classList.contains('menu-open');
+      header.classList.toggle('menu-open', open);
+      menu.setAttribute('aria-expanded', String(open));
+    });
+    header.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && header.classList.contains('menu-open')) {
+        header.classList.remove('menu-open');
+        menu?.setAttribute('aria-expanded', 'false');
+        menu?.focus();
+      }
+    });
+    header.querySelector('.site-search')?.addEventListener('click', openSearch);
+    const theme = header.querySelector('.site-theme');
+    if (theme) {
+      theme.setAttribute('aria-pressed', String(root.classList.contains('dark')));
+      theme.addEventListener('click', () => {
+        const mode = root.classList.contains('dark') ? 'light' : 'dark';
+        try {
+          localStorage.setItem(colorKey, mode);
+        } catch {}
+        applyMode(mode);
+      });
+    }
+  }
+
+  function ready() {
+    wireHeader();
+    addCopyButtons();
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', ready);
+  else ready();
+})();

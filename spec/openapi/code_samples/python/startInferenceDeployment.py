@@ -1,0 +1,13 @@
+import json
+import os
+import urllib.request
+
+request = urllib.request.Request(
+    "https://prod-api.scalegen.ai/sg_inf/3f6c1c2e-6b1a-4a53-9d59-5d2f0c8b7a41/scale/up",
+    method="POST",
+    headers={"Authorization": f"Bearer {os.environ['SCALEGEN_ACCESS_TOKEN']}"},
+)
+# Only an INACTIVE deployment can be started; any other status answers 409.
+with urllib.request.urlopen(request, timeout=30) as response:
+    body = json.load(response)
+print(json.dumps(body, indent=2))
