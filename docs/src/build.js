@@ -64,6 +64,7 @@ function buildConsole(script) {
     sandboxUrl,
     script,
     consoleScript: writeHashed('console/console.js', readFileSync(join(docsDir, 'assets/console.js'))),
+    accessScript: writeHashed('console/access.js', readFileSync(join(docsDir, 'assets/console-access.js'))),
     elementsScript: writeHashed('console/elements.js', readFileSync(join(elements, 'web-components.min.js'))),
     elementsCss: writeHashed('console/elements.css', readFileSync(join(elements, 'styles.min.css'))),
   });

@@ -103,7 +103,7 @@ html.dark .guide blockquote { background: #1e293b; }
 html:not(.dark) .tag-get > div { color: #166534 !important; }
 html:not(.dark) .tag-post > div { color: #1d4ed8 !important; }
 html:not(.dark) .tag-delete > div { color: #b91c1c !important; }
-html:not(.dark) :is(p, li, td) > a, html:not(.dark) a[href^='https://scalegen.ai'] { color: #1d4ed8 !important; }
+html:not(.dark) :is(p, li, td) > a, html:not(.dark) a[href^='https://scalegen.ai'], html:not(.dark) .button-variant-link { color: #1d4ed8 !important; }
 html:not(.dark) body { --code-block-tokens-function-color: #1d4ed8; --code-block-tokens-string-color: #166534;
   --code-block-tokens-keyword-color: #9d174d; --code-block-tokens-number-color: #9a3412; --code-block-tokens-boolean-color: #9a3412;
   --code-block-tokens-comment-color: #52525b; --code-block-tokens-property-color: #1e3a8a; --code-block-tokens-operator-color: #3f3f46;
@@ -193,11 +193,19 @@ export function escapeHtml(/** @type {string} */ text) {
 /**
  * The console page: the site's header over Stoplight Elements, which shows each operation with a form
  * that sends it to the sandbox. `assets/console.js` runs first (it keeps the token in the tab, shows
- * response headers, carries the last created id); Elements' script and styles are served from the site.
- * @param {{ sandboxUrl: string, script: string, consoleScript: string, elementsScript: string, elementsCss: string }} page
+ * response headers, carries the last created id), then `assets/console-access.js` (names, roles and
+ * keyboard access that Elements' markup lacks); Elements' script and styles are served from the site.
+ * @param {{ sandboxUrl: string, script: string, consoleScript: string, accessScript: string, elementsScript: string, elementsCss: string }} page
  *   asset names are paths inside the site folder
  */
-export function consoleDocument({ sandboxUrl, script, consoleScript, elementsScript, elementsCss }) {
+export function consoleDocument({
+  sandboxUrl,
+  script,
+  consoleScript,
+  accessScript,
+  elementsScript,
+  elementsCss,
+}) {
   const origin = new URL(sandboxUrl).origin;
   const csp = [
     "default-src 'none'",
@@ -222,12 +230,14 @@ export function consoleDocument({ sandboxUrl, script, consoleScript, elementsScr
 <style>${siteCss}${consoleCss}</style>
 <script src="${script}"></script>
 <script src="${consoleScript}"></script>
+<script src="${accessScript}"></script>
 <script src="${elementsScript}" defer></script>
 </head>
 <body>
 ${siteHeader({ root: '', current: consolePage })}
 <main class="console">
-<p class="console-note">Requests go to the sandbox at <code>${escapeHtml(sandboxUrl)}</code>: no GPUs, no costs. Your token stays in this tab.</p>
+<p class="console-note">Requests go to the sandbox at <code>${escapeHtml(sandboxUrl)}</code>: no GPUs, no costs. Your token stays in this tab.
+<span id="sgi-editor-hint">In the body editor, Tab indents: press Esc, then Tab, to move on.</span></p>
 <elements-api router="hash" layout="responsive" hideSchemas="true" hideExport="true" logo="favicon.svg"></elements-api>
 </main>
 </body>
@@ -236,6 +246,15 @@ ${siteHeader({ root: '', current: consolePage })}
 }
 
 const consoleCss = `
+/* Elements' light colours (methods, "required", status tabs, muted text) are too faint for WCAG AA (4.5:1):
+   the reference's darker ones. The try-it panel (.sl-inverted) is dark and keeps its own. */
+html.console-page { --color-primary: #1d4ed8; --color-success: #166534; --color-danger: #b91c1c; --color-warning: #9a3412;
+  --color-text-light: hsla(var(--text-h), var(--text-s), var(--text-l), 0.8); }
+.console-page .sl-code-highlight__ln { opacity: 1 !important; color: #52525b; }
+.console-page .sl-inverted .sl-code-highlight__ln { color: #a1a1aa; }
+.console-page .token.keyword:not(.sl-inverted *) { color: #b31d28 !important; }
+.console-page .sl-inverted .sl-button.sl-bg-primary { background-color: #1d4ed8; }
+.console-page .sl-inverted .sl-button.sl-bg-primary:is(:hover, :focus-visible, :active) { background-color: #1e40af; }
 .console { display: flex; flex-direction: column; height: calc(100vh - var(--site-header-height)); }
 .console-note { margin: 0; padding: 6px 20px; font: 13px/1.5 var(--site-font); color: #3f3f46; background: #eff6ff; border-bottom: 1px solid #dbeafe; }
 .console elements-api { display: block; flex: 1; min-height: 0; }

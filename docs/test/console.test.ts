@@ -147,6 +147,23 @@ describe('the console, against a real sandbox', { timeout: 240_000 }, () => {
     expect(answer.body).toContain('min_workers');
   });
 
+  it('fits a 390 px screen with an operation and its console open, and still sends', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${site.url}console.html#/operations/listInferenceDeployments`, { waitUntil: 'load' });
+      const sendButton = page.getByRole('button', { name: 'Send API Request' });
+      await sendButton.waitFor({ state: 'visible', timeout: 120_000 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await sendButton.scrollIntoViewIfNeeded();
+      expect((await send(page)).status).toBe(200);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await page.locator('.TryItPanel').first().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${resultsDir}console-390.png` });
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
+  });
+
   it('logged no console error and sent no request beyond loopback', () => {
     expect(requests.some((url) => url.startsWith(mock.url))).toBe(true);
     expect(requests.filter((url) => !staysLocal(url))).toEqual([]);

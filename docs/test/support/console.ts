@@ -9,7 +9,8 @@ export interface ConsoleAnswer {
 
 /** Opens an operation on the console page by clicking it in the console's list, as a reader would. */
 export async function openOperation(page: Page, siteUrl: string, summary: string): Promise<void> {
-  if (!page.url().startsWith(`${siteUrl}console.html`)) {
+  const onConsole = page.url().startsWith(`${siteUrl}console.html`);
+  if (!onConsole || (await page.locator('elements-api').count()) === 0) {
     await page.goto(`${siteUrl}console.html`, { waitUntil: 'load' });
   }
   const link = page.locator('elements-api a').filter({ hasText: summary }).first();
