@@ -3,10 +3,16 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { exitCode, formatTable, runConformance } from '../src/index.js';
 
 let mock: MockServer;
+let quirky: MockServer;
 beforeAll(async () => {
-  mock = await startMockServer({ mode: 'sandbox', port: 0, provisionDelayMs: 0, deleteDelayMs: 0 });
+  const options = { mode: 'sandbox', port: 0, provisionDelayMs: 0, deleteDelayMs: 0 } as const;
+  [mock, quirky] = await Promise.all([
+    startMockServer(options),
+    // The sandbox answering as production does today: what a run against production should find.
+    startMockServer({ ...options, productionQuirks: true }),
+  ]);
 });
-afterAll(() => mock.close());
+afterAll(() => Promise.all([mock?.close(), quirky?.close()]));
 
 it('finds nothing against the sandbox, writes allowed, and leaves nothing behind', async () => {
   const token = 'conformance-sandbox-token';
@@ -36,4 +42,23 @@ it('finds nothing against the sandbox, writes allowed, and leaves nothing behind
   expect(exitCode(report)).toBe(0);
   const list = await fetch(`${mock.url}/sg_inf/list`, { headers: { Authorization: `Bearer ${token}` } });
   expect((await list.json()).message).toEqual([]);
+});
+
+it("finds exactly the known drifts against the sandbox playing production's quirks back, and no new one", async () => {
+  const report = await runConformance({
+    baseUrl: quirky.url,
+    token: 'conformance-quirks-token',
+    allowWrites: true,
+    pollIntervalMs: 10,
+    readyTimeoutMs: 20_000,
+  });
+  const known = [...new Set(report.findings.map((f) => f.knownDrift))].sort();
+  expect(known, formatTable(report)).toEqual([
+    'get-bare-object',
+    'get-not-found-204',
+    'list-bare-array',
+    'list-empty-204',
+  ]);
+  expect(report.leftBehind).toEqual([]);
+  expect(exitCode(report), formatTable(report)).toBe(0);
 });
