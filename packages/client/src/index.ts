@@ -58,7 +58,10 @@ export interface ClientSettings {
   backoff?: BackoffOptions;
   /** The `fetch` to use (default the global one); always called as `fetch(url, init)`. */
   fetch?: Fetch;
-  /** Extra `fetch` settings for every request (`keepalive`, a `dispatcher`, ...). */
+  /**
+   * Extra `fetch` settings for every request, the token exchange included (`keepalive`, undici's
+   * `dispatcher` for a proxy, ...); a call's own `fetchOptions` are merged over these.
+   */
   fetchOptions?: FetchOptions;
   /**
    * Headers sent with every request. Names match whatever their case; they win over the client's
@@ -138,8 +141,7 @@ export function createClient(options: ClientOptions = {}): ScaleGenClient {
   else if (token === undefined && keyId && keySecret) {
     if (inBrowser() && !options.dangerouslyAllowBrowser)
       throw new ScaleGenError(
-        'createClient: a key pair (keyId + keySecret) in a browser would show the secret to every visitor: ' +
-          'use a bearer token (or a token function backed by your server), or set dangerouslyAllowBrowser: true',
+        'createClient: a key pair in a browser shows its secret to every visitor: use a bearer token, or set dangerouslyAllowBrowser: true',
       );
     credentials = clientCredentials({
       keyId,
@@ -147,6 +149,7 @@ export function createClient(options: ClientOptions = {}): ScaleGenClient {
       tokenUrl: options.tokenUrl ?? DEFAULT_TOKEN_URL,
       audience: options.audience ?? DEFAULT_AUDIENCE,
       fetch: () => options.fetch ?? fetch,
+      fetchOptions: options.fetchOptions,
     });
   } else credentials = staticToken(token);
   if (!token && !(keyId && keySecret) && !(headers && 'authorization' in headers))
@@ -205,7 +208,9 @@ function build(
     },
     withOptions(o) {
       const layer = o.headers ? { ...headers, ...headerLayer(o.headers) } : headers;
-      return build({ ...settings, ...o }, layer, credentials, secrets);
+      // A setting given as `undefined` keeps this client's value.
+      const given = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+      return build({ ...settings, ...given }, layer, credentials, secrets);
     },
   };
 }

@@ -244,43 +244,6 @@ describe('backoff', () => {
   });
 });
 
-describe('waitUntilReady', () => {
-  const deployment = (status: string) => json(200, { success: true, message: { ...DEPLOYMENT, status } });
-
-  it('polls until ACTIVE, reporting each new status', async () => {
-    const statuses = ['PROVISIONING', 'PROVISIONING', 'ACTIVE'];
-    const { client, calls } = clientWith((_c, i) => deployment(statuses[i] ?? 'ACTIVE'));
-    const seen: string[] = [];
-    const d = await client.inference.waitUntilReady('dep-1', { interval: 1, onStatus: (s) => seen.push(s) });
-    expect(d.status).toBe('ACTIVE');
-    expect(seen).toEqual(['PROVISIONING', 'ACTIVE']);
-    expect(calls).toHaveLength(3);
-  });
-
-  it('rejects with DeploymentFailedError on FAILED', async () => {
-    const { client } = clientWith(() => deployment('FAILED'));
-    const err = await client.inference.waitUntilReady('dep-1', { interval: 1 }).catch((e) => e);
-    expect(err.name).toBe('DeploymentFailedError');
-    expect(err.deployment.status).toBe('FAILED');
-    expect(err.message).toBe('inference.waitUntilReady: deployment dep-1 is FAILED');
-  });
-
-  it('rejects with WaitTimeoutError at its deadline', async () => {
-    const { client } = clientWith(() => deployment('PROVISIONING'));
-    const err = await client.inference.waitUntilReady('dep-1', { interval: 5, timeout: 30 }).catch((e) => e);
-    expect(err.name).toBe('WaitTimeoutError');
-    expect(err.deployment.status).toBe('PROVISIONING');
-  });
-
-  it('stops at once when aborted', async () => {
-    const { client } = clientWith(() => deployment('PROVISIONING'));
-    const ac = new AbortController();
-    const wait = client.inference.waitUntilReady('dep-1', { interval: 10_000, signal: ac.signal });
-    setTimeout(() => ac.abort(), 10);
-    await expect(wait).rejects.toBeInstanceOf(APIUserAbortError);
-  });
-});
-
 describe('rawClient', () => {
   it('sends the client credentials and headers as fetch(url, init); per-call headers win', async () => {
     const { client, calls } = clientWith(() => json(200, { success: true, message: [] }), {

@@ -7,6 +7,7 @@ import {
   type GpuType,
   type InferenceDeployment,
   type InferenceDeploymentCreate,
+  type ScaleGenClient,
   type UnprocessableEntityError,
   type WithResponse,
 } from '../src/index.js';
@@ -74,6 +75,33 @@ describe('create request types', () => {
       controller_on_prem_config: { use_ssl: true },
     };
     void both;
+  });
+});
+
+describe('client options', () => {
+  it('fetch accepts any fetch-compatible function', () => {
+    createClient({ token: 't', fetch: (url: string, init: RequestInit) => globalThis.fetch(url, init) });
+    createClient({ token: 't', fetch: async (url: string) => new Response(url) });
+    createClient({ token: 't', fetch: globalThis.fetch });
+    createClient({ token: 't', fetch: (input: RequestInfo | URL, init?: RequestInit) => fetch(input, init) });
+    // @ts-expect-error a fetch must resolve with a Response
+    createClient({ token: 't', fetch: async (url: string) => url });
+    // @ts-expect-error the client passes a string URL, not a number
+    createClient({ token: 't', fetch: async (url: number) => new Response(String(url)) });
+  });
+
+  it('fetchOptions take fetch settings and extra keys, but not what the client sets', () => {
+    createClient({ token: 't', fetchOptions: { keepalive: true, dispatcher: {} } });
+    // @ts-expect-error the client sets the method
+    createClient({ token: 't', fetchOptions: { method: 'PUT' } });
+    // @ts-expect-error keepalive is a boolean
+    void client.inference.list({ fetchOptions: { keepalive: 'yes' } });
+  });
+
+  it('withOptions gives a client of the same type, and takes no credentials', () => {
+    expectTypeOf(client.withOptions({ timeout: 1 })).toEqualTypeOf<ScaleGenClient>();
+    // @ts-expect-error credentials are shared, not changed
+    client.withOptions({ token: 'other' });
   });
 });
 

@@ -1,5 +1,5 @@
 import { APIConnectionError, AuthenticationError, makeAPIError } from './errors.js';
-import type { Fetch } from './options.js';
+import type { Fetch, FetchOptions } from './options.js';
 import { untilAborted } from './signal.js';
 
 /**
@@ -94,6 +94,8 @@ export interface KeyPair {
   audience: string;
   /** The `fetch` to call, looked up at each exchange. */
   fetch: () => Fetch;
+  /** The client's extra `fetch` settings (a proxy `dispatcher`, ...), for the exchange too. */
+  fetchOptions?: FetchOptions | undefined;
 }
 
 /**
@@ -111,6 +113,7 @@ export function clientCredentials(keys: KeyPair): Credentials {
     let text: string;
     try {
       res = await keys.fetch()(keys.tokenUrl, {
+        ...keys.fetchOptions,
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({

@@ -11,6 +11,10 @@ export type Fetch = (url: string, init: RequestInit) => Promise<Response>;
  * undici's `dispatcher` for a proxy). The client sets `method`, `headers`, `body` and `signal` itself.
  */
 export type FetchOptions = Omit<RequestInit, 'method' | 'headers' | 'body' | 'signal'> & {
+  method?: never;
+  headers?: never;
+  body?: never;
+  signal?: never;
   [option: string]: unknown;
 };
 
@@ -27,7 +31,7 @@ export interface RequestOptions {
    * and `null` removes one.
    */
   headers?: HeadersInput;
-  /** Extra `fetch` settings for this call (`keepalive`, a `dispatcher`, ...). */
+  /** Extra `fetch` settings for this call (`keepalive`, a `dispatcher`, ...), merged over the client's. */
   fetchOptions?: FetchOptions;
 }
 

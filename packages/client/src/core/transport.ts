@@ -111,7 +111,7 @@ export function createTransport(config: TransportConfig): Send {
       timeout: o?.timeout ?? config.timeout,
       maxRetries: o?.maxRetries ?? config.maxRetries,
       headers: o?.headers && headerLayer(o.headers),
-      fetchOptions: o?.fetchOptions ?? config.fetchOptions,
+      fetchOptions: o?.fetchOptions ? { ...config.fetchOptions, ...o.fetchOptions } : config.fetchOptions,
       secrets: payload ? [...config.secrets, ...bodySecrets(body)] : config.secrets,
       withResponse: call.withResponse === true,
     };

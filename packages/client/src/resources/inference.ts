@@ -1,7 +1,8 @@
-import { DeploymentFailedError, WaitTimeoutError } from '../core/errors.js';
+import { APIUserAbortError, DeploymentFailedError, WaitTimeoutError } from '../core/errors.js';
 import { type Operation, operation } from '../core/operation.js';
 import type { RequestOptions, WithResponse } from '../core/options.js';
 import { sleep } from '../core/retry.js';
+import { attemptSignal, TIMEOUT } from '../core/signal.js';
 import type { Call, Send } from '../core/transport.js';
 import type {
   CreatedDeployment,
@@ -43,7 +44,10 @@ export interface ForceParams {
  * apply to each poll as to any call; `timeout` is the deadline of the whole wait.
  */
 export interface WaitOptions extends Omit<RequestOptions, 'timeout'> {
-  /** The deadline of the whole wait, in ms: then it rejects with `WaitTimeoutError` (default 20 minutes). */
+  /**
+   * The deadline of the whole wait, in ms, a poll in flight included: then it rejects with
+   * `WaitTimeoutError` (default 20 minutes; `0` or `Infinity`: none).
+   */
   timeout?: number;
   /** Called with each status seen, when it differs from the previous one. */
   onStatus?: (status: DeploymentStatus, deployment: InferenceDeployment) => void;
@@ -112,35 +116,45 @@ export class Inference<Full extends boolean = false> {
   /**
    * Polls `get` with a growing interval until the deployment is `ACTIVE` and resolves with it.
    * Rejects with `DeploymentFailedError` when it is `FAILED`, `DELETING` or `DELETED`, with
-   * `WaitTimeoutError` at the deadline (checked between polls), and with `APIUserAbortError` when
-   * `signal` aborts. Each poll is a `get`, with the client's per-attempt timeout and the retries
-   * of `maxRetries`; `timeout` is the deadline of the whole wait.
+   * `WaitTimeoutError` at the deadline, and with `APIUserAbortError` when `signal` aborts. Any
+   * other status, one this version does not know included, counts as not ready yet: the wait goes
+   * on (and `onStatus` reports it). `timeout` is the deadline of the whole wait, a poll in flight
+   * included (`0` or `Infinity`: none); each poll is a `get` with the client's per-attempt timeout
+   * and the call's `headers`, `maxRetries` and `fetchOptions`.
    */
   async waitUntilReady(id: string, options: WaitOptions = {}): Promise<InferenceDeployment> {
     const { timeout = 1_200_000, signal, onStatus, maxInterval = 15_000, interval: first, ...poll } = options;
-    const pollOptions: RequestOptions = { ...poll, signal };
-    const deadline = Date.now() + timeout;
+    const name = 'inference.waitUntilReady';
+    // One signal for the caller's abort and the deadline: a poll or a pause cut short by the
+    // deadline is a WaitTimeoutError, by the caller an APIUserAbortError.
+    const deadline = attemptSignal(signal, timeout);
+    const pollOptions: RequestOptions = { ...poll, signal: deadline.signal };
     let interval = first ?? 2000;
     let last: InferenceDeployment | undefined;
-    for (;;) {
-      const d = (await this._send({
-        op: operations.get as Operation<unknown>,
-        id,
-        options: pollOptions,
-      })) as InferenceDeployment;
-      if (d.status !== last?.status) onStatus?.(d.status, d);
-      last = d;
-      if (d.status === 'ACTIVE') return d;
-      if (d.status === 'FAILED' || d.status === 'DELETING' || d.status === 'DELETED')
-        throw new DeploymentFailedError(`inference.waitUntilReady: deployment ${id} is ${d.status}`, d);
-      const wait = Math.min(interval, deadline - Date.now());
-      if (wait <= 0)
-        throw new WaitTimeoutError(
-          `inference.waitUntilReady: deployment ${id} was still ${d.status} after ${timeout} ms`,
-          d,
-        );
-      await sleep(wait, signal, 'inference.waitUntilReady');
-      interval = Math.min(interval * 1.5, maxInterval);
+    try {
+      for (;;) {
+        const d = (await this._send({
+          op: operations.get as Operation<unknown>,
+          id,
+          options: pollOptions,
+        })) as InferenceDeployment;
+        if (d.status !== last?.status) onStatus?.(d.status, d);
+        last = d;
+        if (d.status === 'ACTIVE') return d;
+        if (d.status === 'FAILED' || d.status === 'DELETING' || d.status === 'DELETED')
+          throw new DeploymentFailedError(`${name}: deployment ${id} is ${d.status}`, d);
+        await sleep(interval, deadline.signal, name);
+        interval = Math.min(interval * 1.5, maxInterval);
+      }
+    } catch (e) {
+      throw e instanceof APIUserAbortError && deadline.signal?.reason === TIMEOUT && !signal?.aborted
+        ? new WaitTimeoutError(
+            `${name}: deployment ${id} was ${last ? `still ${last.status}` : 'not read once'} after ${timeout} ms`,
+            last,
+          )
+        : e;
+    } finally {
+      deadline.done();
     }
   }
 }

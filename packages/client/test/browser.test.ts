@@ -1,0 +1,184 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { launchBrowser } from '@sgi/testing/browser';
+import { build } from 'esbuild';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEPLOYMENT } from './support/fault-server.js';
+
+// The built package, bundled for browsers by esbuild, run in Chromium against a loopback server
+// that serves the page, the bundle, a token endpoint and the API (one origin: no CORS in the way).
+const pkgDir = new URL('..', import.meta.url).pathname;
+
+interface Seen {
+  method: string;
+  url: string;
+  authorization: string | undefined;
+}
+
+let server: ReturnType<typeof createServer>;
+let origin: string;
+let browser: { context: BrowserContext; close: () => Promise<void> };
+let page: Page;
+const seen: Seen[] = [];
+const pageErrors: string[] = [];
+
+function answer(req: IncomingMessage, res: ServerResponse, bundle: string, body: string) {
+  const json = (status: number, value: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'x-request-id': 'req_browser' });
+    res.end(JSON.stringify(value));
+  };
+  if (req.url === '/') {
+    res.writeHead(200, { 'content-type': 'text/html' });
+    return res.end(
+      '<!doctype html><html><head><script src="/client.js"></script></head><body></body></html>',
+    );
+  }
+  if (req.url === '/client.js') {
+    res.writeHead(200, { 'content-type': 'text/javascript' });
+    return res.end(bundle);
+  }
+  seen.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization });
+  if (req.url === '/oauth/token') {
+    const form = new URLSearchParams(body);
+    return form.get('client_secret') === 'browser-key-secret'
+      ? json(200, { access_token: 'browser-access-1', expires_in: 3600 })
+      : json(401, { error: 'access_denied' });
+  }
+  if (req.url === '/sg_inf/list') return json(200, { success: true, message: [DEPLOYMENT] });
+  if (req.url === '/sg_inf/create') return json(200, { success: true, message: { inf_id: 'dep-1' } });
+  if (req.url === '/sg_inf/dep-1') return json(200, { success: true, message: DEPLOYMENT });
+  if (req.url === '/sg_inf/slow') return; // never answers: for the abort
+  return json(404, { success: false, message: 'No such deployment.' });
+}
+
+beforeAll(async () => {
+  const out = await build({
+    stdin: { contents: "export * from '@sgi/client';", resolveDir: pkgDir },
+    bundle: true,
+    minify: true,
+    write: false,
+    format: 'iife',
+    globalName: 'sgi',
+    platform: 'browser',
+    logLevel: 'silent',
+  });
+  const bundle = out.outputFiles[0]?.text ?? '';
+  server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => {
+      body += c;
+    });
+    req.on('end', () => answer(req, res, bundle, body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  browser = await launchBrowser();
+  page = await browser.context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(`${origin}/`);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+// What the page sees of the package: the bundle's global.
+type Sgi = typeof import('../src/index.js');
+
+describe('@sgi/client in Chromium', () => {
+  it('a bearer token client lists, gets, creates, and maps errors to their classes', async () => {
+    seen.length = 0;
+    const result = await page.evaluate(async (baseUrl) => {
+      const { createClient, NotFoundError } = (globalThis as unknown as { sgi: Sgi }).sgi;
+      const client = createClient({ baseUrl, token: 'browser-token-1' });
+      const list = await client.inference.list();
+      const one = await client.inference.get('dep-1');
+      const created = await client.inference.create({
+        name: 'n',
+        model: 'm',
+        controller_cloud_config: { cloud_provider: 'AWS', region: 'US' },
+      });
+      const missing = await client.inference.get('dep-2', { maxRetries: 0 }).catch((e) => e);
+      return {
+        list: list.map((d) => d.id),
+        status: one.status,
+        created,
+        missing: [missing instanceof NotFoundError, missing.status, missing.requestId],
+      };
+    }, origin);
+    expect(result).toEqual({
+      list: ['dep-1'],
+      status: 'ACTIVE',
+      created: { inf_id: 'dep-1' },
+      missing: [true, 404, 'req_browser'],
+    });
+    expect(seen.map((s) => `${s.method} ${s.url} ${s.authorization}`)).toEqual([
+      'GET /sg_inf/list Bearer browser-token-1',
+      'GET /sg_inf/dep-1 Bearer browser-token-1',
+      'POST /sg_inf/create Bearer browser-token-1',
+      'GET /sg_inf/dep-2 Bearer browser-token-1',
+    ]);
+  });
+
+  it('an abort stops a call in flight with APIUserAbortError', async () => {
+    const name = await page.evaluate(async (baseUrl) => {
+      const { createClient } = (globalThis as unknown as { sgi: Sgi }).sgi;
+      const client = createClient({ baseUrl, token: 'browser-token-1', timeout: 0 });
+      const ac = new AbortController();
+      const call = client.inference.get('slow', { signal: ac.signal });
+      setTimeout(() => ac.abort(), 50);
+      return call.then(
+        () => 'resolved',
+        (e: Error) => e.name,
+      );
+    }, origin);
+    expect(name).toBe('APIUserAbortError');
+  });
+
+  it('a key pair is refused, with a message that says why and what to do instead', async () => {
+    seen.length = 0;
+    const error = await page.evaluate((baseUrl) => {
+      const { createClient, ScaleGenError } = (globalThis as unknown as { sgi: Sgi }).sgi;
+      try {
+        createClient({ baseUrl, keyId: 'browser-key-id', keySecret: 'browser-key-secret' });
+        return 'created';
+      } catch (e) {
+        return { isScaleGenError: e instanceof ScaleGenError, message: (e as Error).message };
+      }
+    }, origin);
+    expect(error).toEqual({
+      isScaleGenError: true,
+      message: expect.stringMatching(/key pair .* browser .* secret .*bearer token.*dangerouslyAllowBrowser/),
+    });
+    expect((error as { message: string }).message).not.toContain('browser-key-secret');
+    expect(seen).toEqual([]);
+  });
+
+  it('a key pair runs when the user opts in with dangerouslyAllowBrowser', async () => {
+    seen.length = 0;
+    const ids = await page.evaluate(async (baseUrl) => {
+      const { createClient } = (globalThis as unknown as { sgi: Sgi }).sgi;
+      const client = createClient({
+        baseUrl,
+        keyId: 'browser-key-id',
+        keySecret: 'browser-key-secret',
+        tokenUrl: `${baseUrl}/oauth/token`,
+        dangerouslyAllowBrowser: true,
+      });
+      return (await client.inference.list()).map((d) => d.id);
+    }, origin);
+    expect(ids).toEqual(['dep-1']);
+    expect(seen.map((s) => `${s.method} ${s.url} ${s.authorization ?? '-'}`)).toEqual([
+      'POST /oauth/token -',
+      'GET /sg_inf/list Bearer browser-access-1',
+    ]);
+  });
+
+  it('raised no uncaught error in the page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
