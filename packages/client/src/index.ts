@@ -40,7 +40,7 @@ export type { Fetch, FetchOptions, RequestOptions, WithResponse } from './core/o
 export type { BackoffOptions } from './core/retry.js';
 export type { components, operations, paths } from './generated/schema.js';
 export { rawClient } from './raw.js';
-export type { ForceParams, Inference, Result, WaitOptions } from './resources/inference.js';
+export type { ForceParams, Inference, InferenceWithResponse, WaitOptions } from './resources/inference.js';
 export type * from './types.js';
 
 /** The production API, from the spec's `servers`. */

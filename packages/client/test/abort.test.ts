@@ -66,3 +66,33 @@ describe.each([
     expect(calls.map((c) => c.url)).toEqual([TOKEN_URL]);
   });
 });
+
+describe('an abort at the moment the token exchange starts', () => {
+  it('rejects the call and leaves no unhandled rejection behind', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const ac = new AbortController();
+      const { fetch, calls } = stubFetch((call) => {
+        // The caller aborts while the exchange is being sent; the exchange then fails on its own.
+        if (call.url === TOKEN_URL) ac.abort();
+        return Promise.reject(new TypeError('fetch failed'));
+      });
+      const client = createClient({
+        baseUrl: 'http://api.test',
+        keyId: 'key-id',
+        keySecret: 'key-secret-123',
+        tokenUrl: TOKEN_URL,
+        fetch,
+      });
+      const error = await client.inference.create(body, { signal: ac.signal }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(APIUserAbortError);
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+      expect(unhandled).toEqual([]);
+      expect(calls.map((c) => c.url)).toEqual([TOKEN_URL]);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
+});

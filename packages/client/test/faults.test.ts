@@ -4,10 +4,12 @@ import {
   APIConnectionError,
   APIConnectionTimeoutError,
   APIError,
+  APIUserAbortError,
   createClient,
   InternalServerError,
   RateLimitError,
   type ScaleGenClient,
+  ScaleGenError,
 } from '../src/index.js';
 import { ALL_FAULTS, type Fault, startFaultServer } from './support/fault-server.js';
 
@@ -239,5 +241,67 @@ describe('randomized fault schedules', () => {
       { numRuns: 200 },
     );
     expect(run).toBe(200);
+  }, 120_000);
+});
+
+describe('randomized fault schedules with a key pair', () => {
+  // Faults at the token endpoint and at the API in one schedule: each request the client makes
+  // (exchange or API call) takes the next fault. A 401 from the API makes the client exchange again.
+  const FAULTS: Fault[] = [...ALL_FAULTS, '401'];
+  type Abort = { ticks: number } | { atRequest: number } | null;
+  const abort: fc.Arbitrary<Abort> = fc.oneof(
+    fc.constant(null),
+    fc.record({ ticks: fc.integer({ min: 0, max: 30 }) }),
+    fc.record({ atRequest: fc.integer({ min: 0, max: 4 }) }),
+  );
+
+  it('never more than one create per call, and never a create sent after an abort (120 schedules)', async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...FAULTS), { maxLength: 6 }),
+        abort,
+        async (faults, when) => {
+          server.reset(faults);
+          const call = `keys-${++run}`;
+          const ac = new AbortController();
+          let requests = 0;
+          let sentAfterAbort = 0;
+          const client = createClient({
+            baseUrl: server.url,
+            keyId: 'fault-key-id',
+            keySecret: 'fault-key-secret',
+            tokenUrl: `${server.url}/oauth/token`,
+            fetch: (url, init) => {
+              if (ac.signal.aborted && url.endsWith('/sg_inf/create')) sentAfterAbort++;
+              // An abort at the very moment a request goes out (the exchange or the create).
+              if (when && 'atRequest' in when && requests === when.atRequest) ac.abort();
+              requests++;
+              return server.fetch(url, init);
+            },
+            timeout: 50,
+            maxRetries: 3,
+            backoff: { initialDelay: 1, maxDelay: 4, maxRetryAfter: 7 },
+            logLevel: 'off',
+          });
+          if (when && 'ticks' in when)
+            void (async () => {
+              for (let i = 0; i < when.ticks; i++) await new Promise((r) => setImmediate(r));
+              ac.abort();
+            })();
+          const result = await outcome(
+            client.inference.create(body, { signal: ac.signal, headers: { 'x-test-call': call } }),
+          );
+          const created = server.createdByCall.get(call) ?? 0;
+          expect(created).toBeLessThanOrEqual(1);
+          expect(sentAfterAbort).toBe(0);
+          if (result === 'ok') expect(created).toBe(1);
+          else expect(result).toBeInstanceOf(ScaleGenError);
+          if (result instanceof APIUserAbortError) expect(ac.signal.aborted).toBe(true);
+        },
+      ),
+      { numRuns: 120 },
+    );
+    expect(run).toBe(120);
   }, 120_000);
 });

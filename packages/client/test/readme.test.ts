@@ -1,7 +1,11 @@
+import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { type MockServer, startMockServer } from '@sgi/mock';
 import ts from 'typescript';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient, ScaleGenError, UnprocessableEntityError } from '../src/index.js';
 
 // Every ```ts block of the README compiles on its own against the built package, as a user's
 // ES module would (strict, NodeNext, top-level await).
@@ -44,6 +48,7 @@ function typeCheck(files: Record<string, string>): string[] {
 describe('README', () => {
   it('has the sections the package promises', () => {
     for (const heading of [
+      'Quickstart, free',
       'Authenticate',
       'Create, wait, get, delete',
       'Errors',
@@ -64,4 +69,51 @@ describe('README', () => {
     const broken = "import { createClient } from '@sgi/client';\nawait createClient().inference.get(42);\n";
     expect(typeCheck({ 'broken.ts': broken }).join('\n')).toMatch(/number.*not assignable.*string/);
   }, 60_000);
+});
+
+describe('README examples run against the sandbox', () => {
+  let mock: MockServer;
+  beforeAll(async () => {
+    mock = await startMockServer({ mode: 'sandbox', port: 0, provisionDelayMs: 300, deleteDelayMs: 0 });
+  });
+  afterAll(() => mock?.close());
+
+  it('the quickstart runs, as it is, as plain JavaScript with the command line the README gives', async () => {
+    const quickstart = /^## Quickstart[\s\S]*?^```ts\n([\s\S]*?)^```$/m.exec(readme)?.[1] ?? '';
+    expect(quickstart).toContain('createClient()');
+    expect(readme).toContain(
+      'SCALEGEN_BASE_URL=http://127.0.0.1:4010 SCALEGEN_ACCESS_TOKEN=sandbox-token node quickstart.mjs',
+    );
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'quickstart.mjs');
+    writeFileSync(file, quickstart);
+    const { stdout } = await promisify(execFile)(process.execPath, [file], {
+      env: { ...process.env, SCALEGEN_BASE_URL: mock.url, SCALEGEN_ACCESS_TOKEN: 'sandbox-token' },
+    });
+    expect(stdout).toMatch(/^bge-quickstart is ACTIVE, serving at https?:\/\/\S+\nbge-quickstart deleted\n$/);
+  }, 60_000);
+
+  it('the sample validation error is what the sandbox answers', async () => {
+    const sample = /^`(inference\.create failed with HTTP 422: .*)`\.$/m.exec(readme)?.[1];
+    expect(sample).toContain('scale_to_zero_timeout_sec: must be >= 1');
+    const client = createClient({ baseUrl: mock.url, token: 'sandbox-token' });
+    const error = await client.inference
+      .create({
+        name: 'llama-8b',
+        model: 'meta-llama/Llama-3.1-8B-Instruct',
+        inf_type: 'llm',
+        autoscaling_config: { scale_to_zero: true, scale_to_zero_timeout_sec: 0 },
+        controller_cloud_config: { cloud_provider: 'SCALEGENAI', region: 'US' },
+      })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(UnprocessableEntityError);
+    expect(error.message.replace(/\[request [^\]]+\]$/, '[request req_01JDX4]')).toBe(sample);
+  });
+
+  it('an invalid id is the plain ScaleGenError the error table lists', async () => {
+    expect(readme).toMatch(/^\| `ScaleGenError` \| .*`get\('café'\)`/m);
+    const client = createClient({ baseUrl: mock.url, token: 'sandbox-token' });
+    const error = await client.inference.get('café').catch((e) => e);
+    expect(error.constructor).toBe(ScaleGenError);
+  });
 });

@@ -17,11 +17,11 @@ function filesUnder(dir: string): string[] {
 describe.each(Object.keys(inject('installed')))('%s as installed from its tarball', (name) => {
   const dir = () => join(consumerDir(), 'node_modules', name);
 
-  it('holds only what its `files` field names, and its README', () => {
+  it('holds only what its `files` field names, its README and its LICENSE', () => {
     const manifest = JSON.parse(readFileSync(join(dir(), 'package.json'), 'utf8'));
     const allowed: string[] = manifest.files;
     const files = filesUnder(dir()).map((f) => relative(dir(), f));
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md']));
+    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE']));
     for (const file of files) {
       const ok = ALWAYS.test(file) || allowed.some((entry) => file === entry || file.startsWith(`${entry}/`));
       expect(ok, `${name}: ${file} is not in files`).toBe(true);

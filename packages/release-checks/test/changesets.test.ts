@@ -13,6 +13,7 @@ import {
 } from './support/repo.js';
 
 const PUBLISHED = ['@sgi/client', '@sgi/mock', '@sgi/spec'];
+const REPOSITORY = 'git+https://github.com/scalegenai/sgi-developer-surface.git';
 const config = JSON.parse(readFileSync(join(repoRoot, '.changeset/config.json'), 'utf8'));
 
 describe('what gets published', () => {
@@ -36,6 +37,24 @@ describe('what gets published', () => {
       expect(readFileSync(join(repoRoot, pkg.dir, 'CHANGELOG.md'), 'utf8')).toMatch(
         new RegExp(`^# ${m.name}\\n`),
       );
+    },
+  );
+
+  it.each(publishedPackages().map((p) => [p.manifest.name, p] as const))(
+    '%s ships the license text and says where its source, home page and issues are',
+    (_name, pkg) => {
+      const license = join(repoRoot, pkg.dir, 'LICENSE');
+      expect(existsSync(license), `${pkg.dir}/LICENSE`).toBe(true);
+      const text = readFileSync(license, 'utf8');
+      expect(text).toMatch(/^\s*Apache License\s+Version 2\.0, January 2004/);
+      expect(text).toContain('END OF TERMS AND CONDITIONS');
+      expect(text).toBe(readFileSync(join(repoRoot, 'LICENSE'), 'utf8'));
+      const m = pkg.manifest as Record<string, unknown>;
+      expect(m.repository).toEqual({ type: 'git', url: REPOSITORY, directory: pkg.dir });
+      expect(m.homepage).toBe(
+        `https://github.com/scalegenai/sgi-developer-surface/tree/main/${pkg.dir}#readme`,
+      );
+      expect(m.bugs).toEqual({ url: 'https://github.com/scalegenai/sgi-developer-surface/issues' });
     },
   );
 

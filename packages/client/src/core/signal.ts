@@ -54,7 +54,11 @@ export function untilAborted<T>(
       onAbort?.();
       reject(signal.reason);
     };
-    if (signal.aborted) return abort();
+    if (signal.aborted) {
+      // Nobody waits for `promise` any more: its rejection must not go unhandled.
+      promise.catch(noop);
+      return abort();
+    }
     signal.addEventListener('abort', abort, { once: true });
     promise.then(
       (v) => {

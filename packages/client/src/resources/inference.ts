@@ -30,9 +30,6 @@ export const operations = {
   }),
 };
 
-/** What a method resolves with: the result, or with `withResponse` the result and its `Response`. */
-export type Result<Full extends boolean, T> = Promise<Full extends true ? WithResponse<T> : T>;
-
 /** Options of `delete` and `stop`. */
 export interface ForceParams {
   /** Do not wait for in-flight requests to finish. */
@@ -60,56 +57,75 @@ export interface WaitOptions extends Omit<RequestOptions, 'timeout'> {
 const force = (p: ForceParams | undefined) => (p?.force === undefined ? '' : `?force=${p.force}`);
 
 /**
+ * The methods of {@link Inference} as `client.inference.withResponse` has them: each resolves with
+ * the result together with its HTTP response and request id.
+ */
+export interface InferenceWithResponse {
+  /** {@link Inference.create}, with its response. */
+  create(body: InferenceDeploymentCreate, options?: RequestOptions): Promise<WithResponse<CreatedDeployment>>;
+  /** {@link Inference.list}, with its response. */
+  list(options?: RequestOptions): Promise<WithResponse<InferenceDeployment[]>>;
+  /** {@link Inference.get}, with its response. */
+  get(id: string, options?: RequestOptions): Promise<WithResponse<InferenceDeployment>>;
+  /** {@link Inference.delete}, with its response. */
+  delete(id: string, params?: ForceParams, options?: RequestOptions): Promise<WithResponse<string>>;
+  /** {@link Inference.start}, with its response. */
+  start(id: string, options?: RequestOptions): Promise<WithResponse<string>>;
+  /** {@link Inference.stop}, with its response. */
+  stop(id: string, params?: ForceParams, options?: RequestOptions): Promise<WithResponse<string>>;
+}
+
+/**
  * Inference deployments: a model served on autoscaled GPU workers behind one endpoint (`link`).
  * Every method resolves with the unwrapped `message` of the API's answer; `withResponse` has the
  * same methods, resolving with `{ data, response, requestId }`.
  */
-export class Inference<Full extends boolean = false> {
+export class Inference {
   /** The same methods, resolving with `{ data, response, requestId }` instead of the result alone. */
-  readonly withResponse: Inference<true>;
+  readonly withResponse: InferenceWithResponse;
 
   /** @internal Built once by `createClient`. */
   constructor(
     private readonly _send: Send,
-    private readonly _full: Full,
+    private readonly _full = false,
   ) {
-    this.withResponse = _full ? (this as Inference<true>) : new Inference(_send, true);
+    this.withResponse = (_full ? this : new Inference(_send, true)) as unknown as InferenceWithResponse;
   }
 
-  private _call<T>(op: Operation<T>, call: Omit<Call<T>, 'op' | 'withResponse'>): Result<Full, T> {
-    return this._send({ ...call, op: op as Operation<unknown>, withResponse: this._full }) as Result<Full, T>;
+  private _call<T>(op: Operation<T>, call: Omit<Call<T>, 'op' | 'withResponse'>): Promise<T> {
+    return this._send({ ...call, op: op as Operation<unknown>, withResponse: this._full }) as Promise<T>;
   }
 
   /**
    * Creates a deployment (it starts `PROVISIONING`) and resolves with `{ inf_id }`. Starts paid GPUs:
    * retried only when the API cannot have processed the request (see the README's retry policy).
    */
-  create(body: InferenceDeploymentCreate, options?: RequestOptions): Result<Full, CreatedDeployment> {
+  create(body: InferenceDeploymentCreate, options?: RequestOptions): Promise<CreatedDeployment> {
     return this._call<CreatedDeployment>(operations.create, { body, options });
   }
 
   /** Lists all of your deployments but the deleted ones, newest first (empty when there are none). */
-  list(options?: RequestOptions): Result<Full, InferenceDeployment[]> {
+  list(options?: RequestOptions): Promise<InferenceDeployment[]> {
     return this._call<InferenceDeployment[]>(operations.list, { options });
   }
 
   /** Reads one deployment; rejects with `NotFoundError` when there is none with this id. */
-  get(id: string, options?: RequestOptions): Result<Full, InferenceDeployment> {
+  get(id: string, options?: RequestOptions): Promise<InferenceDeployment> {
     return this._call<InferenceDeployment>(operations.get, { id, options });
   }
 
   /** Deletes a deployment (it becomes `DELETING`, then is gone); resolves with the API's message. */
-  delete(id: string, params?: ForceParams, options?: RequestOptions): Result<Full, string> {
+  delete(id: string, params?: ForceParams, options?: RequestOptions): Promise<string> {
     return this._call<string>(operations.delete, { id, query: force(params), options });
   }
 
   /** Starts an `INACTIVE` deployment again (it becomes `PROVISIONING`); resolves with the API's message. */
-  start(id: string, options?: RequestOptions): Result<Full, string> {
+  start(id: string, options?: RequestOptions): Promise<string> {
     return this._call<string>(operations.start, { id, options });
   }
 
   /** Stops a deployment: scales it to zero workers (`INACTIVE`), so no GPU is billed. */
-  stop(id: string, params?: ForceParams, options?: RequestOptions): Result<Full, string> {
+  stop(id: string, params?: ForceParams, options?: RequestOptions): Promise<string> {
     return this._call<string>(operations.stop, { id, query: force(params), options });
   }
 

@@ -19,6 +19,7 @@ export type Fault =
   | 'html-502'
   | 'text-500'
   | 'success-false'
+  | '401'
   | 'refused';
 
 /** Faults after which the server has provably not processed the request. */
@@ -28,6 +29,7 @@ const NOT_PROCESSED: ReadonlySet<Fault> = new Set([
   '429-date',
   'reset-before-body',
   'success-false',
+  '401',
   'refused',
 ]);
 
@@ -71,8 +73,8 @@ export interface SeenRequest {
 }
 
 /**
- * A loopback HTTP server that answers each attempt with the fault the schedule gave it ('ok' when
- * the schedule is empty), and counts the deployments it created per `x-test-call` header: a create
+ * A loopback HTTP server (the API, and a token endpoint at `/oauth/token`) that answers each
+ * attempt with the fault the schedule gave it ('ok' when the schedule is empty), and counts the deployments it created per `x-test-call` header: a create
  * counts whenever the server may have processed it (every fault but the ones that say it did not).
  */
 export async function startFaultServer() {
@@ -90,7 +92,10 @@ export async function startFaultServer() {
   const error = (res: ServerResponse, status: number, headers?: Record<string, string>) =>
     json(res, status, { success: false, message: `Failure ${status}.` }, headers);
 
+  let issued = 0;
   function ok(req: IncomingMessage, res: ServerResponse) {
+    if (req.url === '/oauth/token')
+      return json(res, 200, { access_token: `fault-access-${++issued}`, expires_in: 3600 });
     if (req.url === '/sg_inf/create') return json(res, 200, { success: true, message: { inf_id: 'dep-1' } });
     if (req.url === '/sg_inf/list') return json(res, 200, { success: true, message: [DEPLOYMENT] });
     if (req.method === 'GET') return json(res, 200, { success: true, message: DEPLOYMENT });
@@ -169,6 +174,8 @@ export async function startFaultServer() {
           return;
         case 'success-false':
           return json(res, 200, { success: false, message: 'The request was not processed.' });
+        case '401':
+          return error(res, 401);
         case 'refused':
           // Never sent here: the `fetch` below sends refused attempts to a closed port.
           return error(res, 500);
