@@ -26,6 +26,7 @@ import { consoleDocument, guideDocument, notFoundDocument, siteCss, siteHeader, 
 import { renderGuide } from './markdown.js';
 import { defaultSandboxUrl, referenceSpec } from './reference.js';
 import { guideEntries, referenceEntries } from './search.js';
+import { bodyValidatorsScript } from './validators.js';
 
 const docsDir = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(docsDir, 'dist');
@@ -65,6 +66,8 @@ function buildConsole(script) {
     script,
     consoleScript: writeHashed('console/console.js', readFileSync(join(docsDir, 'assets/console.js'))),
     accessScript: writeHashed('console/access.js', readFileSync(join(docsDir, 'assets/console-access.js'))),
+    validatorsScript: writeHashed('console/validators.js', bodyValidatorsScript(spec)),
+    checkScript: writeHashed('console/check.js', readFileSync(join(docsDir, 'assets/console-check.js'))),
     elementsScript: writeHashed('console/elements.js', readFileSync(join(elements, 'web-components.min.js'))),
     elementsCss: writeHashed('console/elements.css', readFileSync(join(elements, 'styles.min.css'))),
   });

@@ -194,8 +194,10 @@ export function escapeHtml(/** @type {string} */ text) {
  * The console page: the site's header over Stoplight Elements, which shows each operation with a form
  * that sends it to the sandbox. `assets/console.js` runs first (it keeps the token in the tab, shows
  * response headers, carries the last created id), then `assets/console-access.js` (names, roles and
- * keyboard access that Elements' markup lacks); Elements' script and styles are served from the site.
- * @param {{ sandboxUrl: string, script: string, consoleScript: string, accessScript: string, elementsScript: string, elementsCss: string }} page
+ * keyboard access that Elements' markup lacks), the request body's validators compiled from the spec and
+ * `assets/console-check.js` (checks the body as the reader types); Elements' script and styles are
+ * served from the site.
+ * @param {{ sandboxUrl: string, script: string, consoleScript: string, accessScript: string, validatorsScript: string, checkScript: string, elementsScript: string, elementsCss: string }} page
  *   asset names are paths inside the site folder
  */
 export function consoleDocument({
@@ -203,6 +205,8 @@ export function consoleDocument({
   script,
   consoleScript,
   accessScript,
+  validatorsScript,
+  checkScript,
   elementsScript,
   elementsCss,
 }) {
@@ -231,6 +235,8 @@ export function consoleDocument({
 <script src="${script}"></script>
 <script src="${consoleScript}"></script>
 <script src="${accessScript}"></script>
+<script src="${validatorsScript}"></script>
+<script src="${checkScript}"></script>
 <script src="${elementsScript}" defer></script>
 </head>
 <body>
@@ -258,6 +264,10 @@ html.console-page { --color-primary: #1d4ed8; --color-success: #166534; --color-
 .console { display: flex; flex-direction: column; height: calc(100vh - var(--site-header-height)); }
 .console-note { margin: 0; padding: 6px 20px; font: 13px/1.5 var(--site-font); color: #3f3f46; background: #eff6ff; border-bottom: 1px solid #dbeafe; }
 .console elements-api { display: block; flex: 1; min-height: 0; }
+.sgi-body-check { margin: 8px 0 0; font: 13px/1.5 var(--site-font); }
+.sgi-body-check[data-valid='false'] { color: #fecaca; }
+.sgi-body-check[data-valid='true'] { color: #bbf7d0; }
+.sgi-body-check ul { margin: 4px 0 0; padding-left: 18px; font-family: var(--site-mono); overflow-wrap: anywhere; }
 .sgi-response-headers { margin-top: 12px; font: 13px/1.5 var(--site-mono); }
 .sgi-response-headers summary { cursor: pointer; font-family: var(--site-font); font-weight: 600; }
 .sgi-response-headers table { border-collapse: collapse; width: 100%; }

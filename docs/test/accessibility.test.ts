@@ -45,7 +45,8 @@ async function seriousViolations(): Promise<string[]> {
     .flatMap((v) => v.nodes.slice(0, 5).map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}`));
 }
 
-describe('accessibility (axe-core)', () => {
+// axe walks every node of a page: on the console's (thousands of nodes) it takes many seconds on a busy machine.
+describe('accessibility (axe-core)', { timeout: 240_000 }, () => {
   it.each(guides.map((g) => [g.slug]))('finds nothing serious on the %s guide', async (slug) => {
     await page.goto(`${site.url}${guidePage(slug)}`, { waitUntil: 'load' });
     expect(await seriousViolations()).toEqual([]);
@@ -142,7 +143,7 @@ async function tabThrough(count: number): Promise<{ missed: string[]; steps: num
   return { missed, steps };
 }
 
-describe('the console from the keyboard', () => {
+describe('the console from the keyboard', { timeout: 120_000 }, () => {
   it('reaches every control of an open console with Tab', async () => {
     await openOperation(page, site.url, 'Create a deployment');
     const count = await markControls();

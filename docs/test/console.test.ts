@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type MockServer, startMockServer } from '@sgi/mock';
+import { loadSpec } from '@sgi/spec';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveSite } from '../src/serve.js';
@@ -58,6 +59,12 @@ async function getUntil(done: (answer: ConsoleAnswer) => boolean): Promise<Conso
     `get never got there: ${seen.map((a) => `${a.status} ${a.body.slice(0, 80)}`).join(' | ')}`,
   );
 }
+
+/** The seed's create request, as the spec records it. */
+const seedExample = () =>
+  structuredClone(
+    (loadSpec().components.examples as Record<string, { value: unknown }>).CreateRequestSeed?.value,
+  );
 
 const statusOf = (answer: ConsoleAnswer) => answer.body.match(/"status": "([A-Z]+)"/)?.[1];
 
@@ -145,6 +152,25 @@ describe('the console, against a real sandbox', { timeout: 240_000 }, () => {
     expect(answer.status).toBe(422);
     expect(answer.body).toContain('"field": "autoscaling_config.scale_to_zero"');
     expect(answer.body).toContain('min_workers');
+  });
+
+  it('checks the body as the reader types, naming the field', async () => {
+    await openOperation(page, site.url, 'Create a deployment');
+    const editor = page.locator('.TryItPanel textarea').first();
+    const check = page.locator('#sgi-body-check');
+    await editor.fill('{ "name": ');
+    await expect.poll(() => check.textContent()).toContain('Not valid JSON');
+    expect(await editor.getAttribute('aria-invalid')).toBe('true');
+    await editor.fill(JSON.stringify(seedExample(), null, 2));
+    await expect.poll(() => check.getAttribute('data-valid')).toBe('true');
+    // A misspelt field typed at the top of the body, key by key.
+    await editor.click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.type(' "nmae": "typo",');
+    await expect.poll(() => check.textContent()).toContain('nmae: not a field of this request');
+    expect(await check.getAttribute('data-valid')).toBe('false');
+    expect(await editor.getAttribute('aria-invalid')).toBe('true');
   });
 
   it('fits a 390 px screen with an operation and its console open, and still sends', async () => {

@@ -60,6 +60,8 @@ const versionsOf = [
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
+    // `pnpm --filter @sgi/bench bench -- --only docs` passes the `--` on: it separates nothing here.
+    args: process.argv.slice(2).filter((arg, i) => i > 0 || arg !== '--'),
     options: {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
