@@ -4,29 +4,12 @@ import {
   APIConnectionTimeoutError,
   APIError,
   APIUserAbortError,
-  createClient,
   NotFoundError,
   rawClient,
   ScaleGenError,
 } from '../src/index.js';
 import { DEPLOYMENT } from './support/fault-server.js';
-import { json, stubFetch } from './support/stub-fetch.js';
-
-function clientWith(
-  handler: Parameters<typeof stubFetch>[0],
-  extra: Parameters<typeof createClient>[0] = {},
-) {
-  const stub = stubFetch(handler);
-  const client = createClient({
-    baseUrl: 'http://api.test',
-    token: 'token-12345678',
-    fetch: stub.fetch,
-    backoff: { initialDelay: 1, maxDelay: 2 },
-    logLevel: 'off',
-    ...extra,
-  });
-  return { client, calls: stub.calls };
-}
+import { clientWith, json } from './support/stub-fetch.js';
 
 describe('what the API answers', () => {
   it('204 on get is a NotFoundError, 204 on list is an empty list (the real server does both)', async () => {

@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { APIUserAbortError, createClient, InternalServerError, WaitTimeoutError } from '../src/index.js';
+import { APIUserAbortError, InternalServerError, WaitTimeoutError } from '../src/index.js';
 import { DEPLOYMENT } from './support/fault-server.js';
-import { abortable, deferred, json, stubFetch } from './support/stub-fetch.js';
+import { abortable, clientWith, deferred, json } from './support/stub-fetch.js';
 
 // waitUntilReady: polls `get` until ACTIVE, under one deadline for the whole wait.
 const deployment = (status: string) => json(200, { success: true, message: { ...DEPLOYMENT, status } });
-
-function clientWith(
-  handler: Parameters<typeof stubFetch>[0],
-  extra: Parameters<typeof createClient>[0] = {},
-) {
-  const stub = stubFetch(handler);
-  const client = createClient({
-    baseUrl: 'http://api.test',
-    token: 'token-12345678',
-    fetch: stub.fetch,
-    backoff: { initialDelay: 1, maxDelay: 2 },
-    logLevel: 'off',
-    ...extra,
-  });
-  return { client, calls: stub.calls };
-}
 
 describe('waitUntilReady', () => {
   it('polls until ACTIVE, reporting each new status', async () => {

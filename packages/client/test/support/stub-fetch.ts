@@ -1,3 +1,5 @@
+import { createClient } from '../../src/index.js';
+
 /** One request as a stub `fetch` saw it. */
 export interface StubCall {
   url: string;
@@ -50,4 +52,24 @@ export function abortable<T>(answer: Promise<T>, signal: AbortSignal | undefined
     signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
     answer.then(resolve, reject);
   });
+}
+
+/**
+ * A client of a stub `fetch` (see {@link stubFetch}): a bearer token, short retry back-off, no logging;
+ * `extra` overrides any option. Returns the client and the calls the stub saw.
+ */
+export function clientWith(
+  handler: Parameters<typeof stubFetch>[0],
+  extra: Parameters<typeof createClient>[0] = {},
+) {
+  const stub = stubFetch(handler);
+  const client = createClient({
+    baseUrl: 'http://api.test',
+    token: 'token-12345678',
+    fetch: stub.fetch,
+    backoff: { initialDelay: 1, maxDelay: 2 },
+    logLevel: 'off',
+    ...extra,
+  });
+  return { client, calls: stub.calls };
 }
