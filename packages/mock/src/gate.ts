@@ -39,10 +39,14 @@ const OWN_ROUTE_MAX_BODY = 64 * 1024;
 /** What a request log entry keeps of a refused request's field errors. */
 const LOGGED_ERRORS = 5;
 
-/** What the gate learned about a request, for the log line and the request log. */
+/** What the gate learned about a request, for the log line, the request log and the end of the request. */
 interface Seen {
   tenant?: Tenant;
   reason?: string;
+  /** The concurrency slot the request holds, given back when it ends. */
+  lease?: string;
+  /** The request has ended (its response closed). */
+  ended?: boolean;
 }
 
 /** Skips a body the route does not read; a body larger than the limit closes the connection. */
@@ -88,9 +92,12 @@ export function gate(options: GateOptions) {
       duration_ms: Math.round(duration * 100) / 100,
       ...(seen.reason ? { reason: seen.reason } : {}),
     });
-    if (store && seen.tenant && !path.startsWith('/__sandbox/requests')) {
+    seen.ended = true;
+    if (!store || !seen.tenant) return;
+    let entry: RequestLogEntry | undefined;
+    if (!path.startsWith('/__sandbox/requests')) {
       const errors = answeredErrors.get(res)?.errors;
-      const entry: RequestLogEntry = {
+      entry = {
         time: new Date(options.clock()).toISOString(),
         method,
         path: shortPath,
@@ -107,23 +114,24 @@ export function gate(options: GateOptions) {
             }
           : {}),
       };
-      store
-        .appendRequestLog(seen.tenant.key, entry, options.clock(), seen.tenant.admitted)
-        .catch((error: unknown) => {
-          // The store's outage is reported once by the store, not once per request.
-          if (!(error instanceof StoreUnavailableError))
-            process.stderr.write(`sgi-mock: request log failed: ${String(error)}\n`);
-        });
     }
+    end(seen.tenant, seen.lease, entry);
   }
 
-  /** Who the caller is, or undefined after answering 401 (keys mode); undefined tenant for no token in open mode. */
-  async function authenticate(req: IncomingMessage): Promise<Tenant | 'unknown' | undefined> {
-    const token = bearerToken(req.headers.authorization);
-    if (!token) return undefined;
-    if (options.auth === 'open') return tenantOfToken(token);
-    const key = await store?.findKey(sha256(token));
-    return key ? { key: key.name, label: key.name, admitted: true } : 'unknown';
+  /** Gives back a request's slot and appends its request-log entry (one step of the store). */
+  function end(tenant: Tenant, lease: string | undefined, entry?: RequestLogEntry): void {
+    if (!store || (!lease && !entry)) return;
+    store
+      .finishRequest(
+        tenant.key,
+        { ...(lease ? { lease } : {}), ...(entry ? { entry } : {}), admitted: tenant.admitted },
+        options.clock(),
+      )
+      .catch((error: unknown) => {
+        // The store's outage is reported once by the store, not once per request.
+        if (!(error instanceof StoreUnavailableError))
+          process.stderr.write(`sgi-mock: ending a request failed: ${String(error)}\n`);
+      });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, path: string, seen: Seen): Promise<void> {
@@ -162,23 +170,13 @@ export function gate(options: GateOptions) {
       return options.next(req, res);
     }
 
-    const tenant = await authenticate(req);
-    if (
-      tenant === 'unknown' ||
-      (tenant === undefined && (options.auth === 'keys' || path.startsWith('/__sandbox/')))
-    ) {
+    const tenant = await admitted(req, res, seen, fail);
+    if (tenant === false) return;
+    if (tenant === undefined && (options.auth === 'keys' || path.startsWith('/__sandbox/'))) {
       req.resume();
-      return fail(
-        401,
-        tenant === 'unknown' ? 'This sandbox key is not valid: it is unknown or was revoked.' : UNAUTHORIZED,
-        'unauthorized',
-      );
+      return fail(401, UNAUTHORIZED, 'unauthorized');
     }
-    if (tenant) {
-      seen.tenant = tenant;
-      if (!(await admitted(req, res, tenant, fail))) return;
-      req.headers[TENANT_HEADER] = options.tenantHeader(tenant);
-    }
+    if (tenant) req.headers[TENANT_HEADER] = options.tenantHeader(tenant);
 
     if (path.startsWith('/__sandbox/') && tenant) {
       if (!skipBody(req, res)) return fail(413, 'This route takes no body.', 'body_too_large');
@@ -198,50 +196,67 @@ export function gate(options: GateOptions) {
     return options.next(req, res);
   }
 
-  /** Holds a tenant to its rate and concurrency limits: false after answering 429. */
+  /**
+   * Authenticates the caller and holds its tenant to its rate and concurrency limits, in one step of the
+   * store (none in open mode without limits): its tenant; undefined when it sent no bearer token; false
+   * after answering 401 (an unknown sandbox key) or 429.
+   */
   async function admitted(
     req: IncomingMessage,
     res: ServerResponse,
-    tenant: Tenant,
+    seen: Seen,
     fail: (status: number, message: string, reason: string, headers?: Record<string, string>) => void,
-  ): Promise<boolean> {
-    if (!store) return true;
-    if (options.rateLimit > 0) {
-      const rate = await store.consumeRate(tenant.key, options.rateLimit, options.clock());
-      const reset = String(Math.max(1, Math.ceil(rate.resetMs / 1000)));
+  ): Promise<Tenant | undefined | false> {
+    const token = bearerToken(req.headers.authorization);
+    if (!token || !store) return undefined;
+    const open = options.auth === 'open' ? tenantOfToken(token) : undefined;
+    if (open) seen.tenant = open;
+    const policy = { rateLimit: options.rateLimit, maxConcurrent: options.maxConcurrent };
+    if (open && policy.rateLimit <= 0 && policy.maxConcurrent <= 0) return open;
+    const admission = await store.admit(
+      open ? { tenant: open.key } : { keyHash: sha256(token) },
+      policy,
+      options.clock(),
+    );
+    if (!admission.ok && admission.reason === 'unknown_key') {
+      req.resume();
+      fail(401, 'This sandbox key is not valid: it is unknown or was revoked.', 'unauthorized');
+      return false;
+    }
+    const tenant: Tenant = open ?? { key: admission.tenant, label: admission.tenant, admitted: true };
+    seen.tenant = tenant;
+    const { rate } = admission;
+    const reset = rate ? String(Math.max(1, Math.ceil(rate.resetMs / 1000))) : '1';
+    if (rate) {
       res.setHeader('RateLimit-Limit', String(rate.limit));
       res.setHeader('RateLimit-Remaining', String(rate.remaining));
       res.setHeader('RateLimit-Reset', reset);
-      if (!rate.allowed) {
-        req.resume();
+    }
+    if (!admission.ok) {
+      req.resume();
+      if (admission.reason === 'rate_limit') {
         fail(
           429,
-          `Too many requests: this tenant may make ${rate.limit} per second; retry after ${reset} second${reset === '1' ? '' : 's'}.`,
+          `Too many requests: this tenant may make ${admission.rate.limit} per second; retry after ${reset} second${reset === '1' ? '' : 's'}.`,
           'rate_limit',
           { 'Retry-After': reset },
         );
-        return false;
-      }
-    }
-    if (options.maxConcurrent > 0) {
-      if (!(await store.acquireSlot(tenant.key, options.maxConcurrent))) {
-        req.resume();
+      } else {
         fail(
           429,
           `Too many requests at once: this tenant may have ${options.maxConcurrent} in flight; retry after 1 second.`,
           'concurrency_limit',
           { 'Retry-After': '1' },
         );
-        return false;
       }
-      res.once('close', () => {
-        store.releaseSlot(tenant.key).catch((error: unknown) => {
-          if (!(error instanceof StoreUnavailableError))
-            process.stderr.write(`sgi-mock: slot release failed: ${String(error)}\n`);
-        });
-      });
+      return false;
     }
-    return true;
+    if (admission.lease) {
+      // A client gone while it was being admitted: its request ended already, give the slot back now.
+      if (seen.ended) end(tenant, admission.lease);
+      else seen.lease = admission.lease;
+    }
+    return tenant;
   }
 
   return (req: IncomingMessage, res: ServerResponse): void => {

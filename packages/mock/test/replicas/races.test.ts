@@ -224,17 +224,24 @@ describe('limits hold across replicas', () => {
     );
     try {
       const now = Date.now();
+      const at = (n: number) => stores[n % 3] as RedisStore;
+      const rated = { rateLimit: 5, maxConcurrent: 0 };
       const outcomes = await Promise.all(
-        Array.from({ length: 30 }, (_, n) => (stores[n % 3] as RedisStore).consumeRate('t', 5, now)),
+        Array.from({ length: 30 }, (_, n) => at(n).admit({ tenant: 't' }, rated, now)),
       );
-      expect(outcomes.filter((o) => o.allowed)).toHaveLength(5);
+      expect(outcomes.filter((o) => o.ok)).toHaveLength(5);
+      const limited = { rateLimit: 0, maxConcurrent: 2 };
       const slots = await Promise.all(
-        Array.from({ length: 9 }, (_, n) => (stores[n % 3] as RedisStore).acquireSlot('t', 2)),
+        Array.from({ length: 9 }, (_, n) => at(n).admit({ tenant: 't' }, limited, now)),
       );
-      expect(slots.filter(Boolean)).toHaveLength(2);
-      const holder = stores[slots.indexOf(true) % 3] as RedisStore;
-      await holder.releaseSlot('t');
-      expect(await (stores[2] as RedisStore).acquireSlot('t', 2)).toBe(true);
+      expect(slots.filter((o) => o.ok)).toHaveLength(2);
+      const held = slots.findIndex((o) => o.ok);
+      const admitted = slots[held];
+      if (!admitted?.ok || !admitted.lease) throw new Error('no slot taken');
+      // The slot is given back through another replica than the one that took it.
+      await at(held + 1).finishRequest('t', { lease: admitted.lease, admitted: false }, now);
+      expect((await at(2).admit({ tenant: 't' }, limited, now)).ok).toBe(true);
+      expect((await at(0).admit({ tenant: 't' }, limited, now)).ok).toBe(false);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
     }

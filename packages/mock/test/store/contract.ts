@@ -37,6 +37,8 @@ async function created(store: SandboxStore, tenant: string, now = T0, input = de
   return outcome.record.id;
 }
 
+const NO_LIMITS = { rateLimit: 0, maxConcurrent: 0 };
+
 const entry = (n: number): RequestLogEntry => ({
   time: new Date(T0 + n).toISOString(),
   method: 'GET',
@@ -134,7 +136,7 @@ export function storeContract(name: string, make: StoreFactory, overrides: Parti
         expect(await store.list(`reader-${i}`, T0)).toEqual([]);
         expect(await store.get(`reader-${i}`, 'x', T0)).toBeUndefined();
         expect(await store.reset(`reader-${i}`, T0)).toBe(0);
-        await store.appendRequestLog(`reader-${i}`, entry(i), T0, false);
+        await store.finishRequest(`reader-${i}`, { entry: entry(i), admitted: false }, T0);
       }
       expect((await store.stats(T0)).tenants).toBe(0);
     });
@@ -213,14 +215,16 @@ export function storeContract(name: string, make: StoreFactory, overrides: Parti
   describe(`${name}: sandbox keys`, () => {
     const key = (n: string) => ({ name: n, hash: `hash-${n}`, prefix: 'sgi_sbx_abcd', createdAt: T0 });
 
-    it('creates, finds by hash, lists and revokes keys', async () => {
+    it('creates, admits by hash, lists and revokes keys', async () => {
       const store = await fresh();
+      const byKey = (hash: string) => store.admit({ keyHash: hash }, NO_LIMITS, T0);
       expect(await store.createKey(key('acme'))).toBe('created');
       expect(await store.createKey(key('acme'))).toBe('exists');
-      expect(await store.findKey('hash-acme')).toEqual(key('acme'));
+      expect(await byKey('hash-acme')).toEqual({ ok: true, tenant: 'acme' });
+      expect(await byKey('hash-other')).toEqual({ ok: false, reason: 'unknown_key' });
       expect(await store.listKeys()).toEqual([key('acme')]);
       expect(await store.revokeKey('acme')).toBe(true);
-      expect(await store.findKey('hash-acme')).toBeUndefined();
+      expect(await byKey('hash-acme')).toEqual({ ok: false, reason: 'unknown_key' });
       expect(await store.revokeKey('acme')).toBe(false);
     });
 
@@ -240,26 +244,72 @@ export function storeContract(name: string, make: StoreFactory, overrides: Parti
     });
   });
 
-  describe(`${name}: rate limits`, () => {
-    it('allows `limit` requests per one-second window and then refuses, per tenant', async () => {
+  describe(`${name}: admission`, () => {
+    const rated = { rateLimit: 3, maxConcurrent: 0 };
+    const slots = { rateLimit: 0, maxConcurrent: 2 };
+
+    it('allows `rateLimit` requests per one-second window and then refuses, per tenant', async () => {
       const store = await fresh();
       const outcomes = [];
-      for (let i = 0; i < 4; i++) outcomes.push(await store.consumeRate('t', 3, T0 + 250));
-      expect(outcomes.map((o) => o.allowed)).toEqual([true, true, true, false]);
-      expect(outcomes.map((o) => o.remaining)).toEqual([2, 1, 0, 0]);
-      expect(outcomes[3]).toMatchObject({ limit: 3, resetMs: 750 });
-      expect((await store.consumeRate('other', 3, T0 + 250)).allowed).toBe(true);
-      expect((await store.consumeRate('t', 3, T0 + 1000)).allowed).toBe(true);
+      for (let i = 0; i < 4; i++) outcomes.push(await store.admit({ tenant: 't' }, rated, T0 + 250));
+      expect(outcomes.map((o) => o.ok)).toEqual([true, true, true, false]);
+      expect(outcomes.map((o) => ('rate' in o ? o.rate?.remaining : undefined))).toEqual([2, 1, 0, 0]);
+      expect(outcomes[3]).toEqual({
+        ok: false,
+        reason: 'rate_limit',
+        tenant: 't',
+        rate: { allowed: false, limit: 3, remaining: 0, resetMs: 750 },
+      });
+      expect((await store.admit({ tenant: 'other' }, rated, T0 + 250)).ok).toBe(true);
+      expect((await store.admit({ tenant: 't' }, rated, T0 + 1000)).ok).toBe(true);
     });
 
-    it('holds at most `max` concurrent slots per tenant', async () => {
+    it('holds at most `maxConcurrent` requests in flight per tenant; finishing one gives its slot back', async () => {
       const store = await fresh();
-      expect(await store.acquireSlot('t', 2)).toBe(true);
-      expect(await store.acquireSlot('t', 2)).toBe(true);
-      expect(await store.acquireSlot('t', 2)).toBe(false);
-      expect(await store.acquireSlot('u', 2)).toBe(true);
-      await store.releaseSlot('t');
-      expect(await store.acquireSlot('t', 2)).toBe(true);
+      const first = await store.admit({ tenant: 't' }, slots, T0);
+      const second = await store.admit({ tenant: 't' }, slots, T0);
+      expect(first).toMatchObject({ ok: true, tenant: 't', lease: expect.any(String) });
+      expect(second).toMatchObject({ ok: true, lease: expect.any(String) });
+      expect(await store.admit({ tenant: 't' }, slots, T0)).toEqual({
+        ok: false,
+        reason: 'concurrency_limit',
+        tenant: 't',
+      });
+      expect((await store.admit({ tenant: 'u' }, slots, T0)).ok).toBe(true);
+      const lease = first.ok ? first.lease : undefined;
+      await store.finishRequest('t', { ...(lease ? { lease } : {}), admitted: false }, T0);
+      // Giving the same slot back twice frees it once.
+      await store.finishRequest('t', { ...(lease ? { lease } : {}), admitted: false }, T0);
+      expect((await store.admit({ tenant: 't' }, slots, T0)).ok).toBe(true);
+      expect((await store.admit({ tenant: 't' }, slots, T0)).ok).toBe(false);
+    });
+
+    it('a request refused for its rate takes no slot; both limits apply to a sandbox key', async () => {
+      const store = await fresh();
+      await store.createKey({ name: 'acme', hash: 'hash-acme', prefix: 'sgi_sbx_abcd', createdAt: T0 });
+      const both = { rateLimit: 2, maxConcurrent: 1 };
+      const first = await store.admit({ keyHash: 'hash-acme' }, both, T0);
+      expect(first).toMatchObject({ ok: true, tenant: 'acme', rate: { remaining: 1 } });
+      expect(await store.admit({ keyHash: 'hash-acme' }, both, T0)).toMatchObject({
+        ok: false,
+        reason: 'concurrency_limit',
+        tenant: 'acme',
+        rate: { remaining: 0 },
+      });
+      expect(await store.admit({ keyHash: 'hash-acme' }, both, T0)).toMatchObject({ reason: 'rate_limit' });
+      const lease = first.ok ? first.lease : undefined;
+      await store.finishRequest('acme', { ...(lease ? { lease } : {}), admitted: true }, T0);
+      // Neither refused request holds a slot: the next window admits one again.
+      expect(await store.admit({ keyHash: 'hash-acme' }, both, T0 + 1000)).toMatchObject({
+        ok: true,
+        tenant: 'acme',
+      });
+    });
+
+    it('without limits, admits without a slot or a rate', async () => {
+      const store = await fresh();
+      for (let i = 0; i < 5; i++)
+        expect(await store.admit({ tenant: 't' }, NO_LIMITS, T0)).toEqual({ ok: true, tenant: 't' });
     });
   });
 
@@ -267,7 +317,9 @@ export function storeContract(name: string, make: StoreFactory, overrides: Parti
     it(`keeps the newest ${REQUEST_LOG_SIZE} entries of a tenant, newest first`, async () => {
       const store = await fresh();
       await created(store, 't');
-      for (let i = 0; i < REQUEST_LOG_SIZE + 20; i++) await store.appendRequestLog('t', entry(i), T0, false);
+      for (let i = 0; i < REQUEST_LOG_SIZE + 20; i++) {
+        await store.finishRequest('t', { entry: entry(i), admitted: false }, T0);
+      }
       const log = await store.requestLog('t', T0);
       expect(log).toHaveLength(REQUEST_LOG_SIZE);
       expect(log[0]?.request_id).toBe(`req_${REQUEST_LOG_SIZE + 19}`);
@@ -277,8 +329,19 @@ export function storeContract(name: string, make: StoreFactory, overrides: Parti
 
     it('an admitted tenant (of a sandbox key) has a log before it creates anything', async () => {
       const store = await fresh();
-      await store.appendRequestLog('acme', entry(1), T0, true);
+      await store.finishRequest('acme', { entry: entry(1), admitted: true }, T0);
       expect(await store.requestLog('acme', T0)).toEqual([entry(1)]);
+    });
+
+    it('the end of a request gives its slot back and logs it in one step', async () => {
+      const store = await fresh();
+      await created(store, 't');
+      const policy = { rateLimit: 0, maxConcurrent: 1 };
+      const admitted = await store.admit({ tenant: 't' }, policy, T0);
+      if (!admitted.ok || !admitted.lease) throw new Error('not admitted');
+      await store.finishRequest('t', { lease: admitted.lease, entry: entry(7), admitted: false }, T0);
+      expect(await store.requestLog('t', T0)).toEqual([entry(7)]);
+      expect((await store.admit({ tenant: 't' }, policy, T0)).ok).toBe(true);
     });
   });
 }

@@ -1,10 +1,15 @@
 import { applyTransition, settle } from '../lifecycle.js';
+import { rateOutcome } from './rate.js';
 import {
+  type Admission,
+  type AdmissionPolicy,
+  type Caller,
   type CreateOutcome,
   type DeploymentRecord,
   type NewDeployment,
   type RateOutcome,
   REQUEST_LOG_SIZE,
+  type RequestEnd,
   type RequestLogEntry,
   type SandboxKey,
   type SandboxStore,
@@ -32,7 +37,9 @@ export class MemoryStore implements SandboxStore {
   readonly #keysByHash = new Map<string, SandboxKey>();
   readonly #rate = new Map<string, number>();
   #rateWindow = -1;
-  readonly #slots = new Map<string, number>();
+  /** Per tenant, the leases of its requests in flight. */
+  readonly #slots = new Map<string, Set<string>>();
+  #leases = 0;
   #seq = 0;
   #deployments = 0;
   #bytes = 0;
@@ -174,10 +181,6 @@ export class MemoryStore implements SandboxStore {
     return 'created';
   }
 
-  async findKey(hash: string): Promise<SandboxKey | undefined> {
-    return this.#keysByHash.get(hash);
-  }
-
   async listKeys(): Promise<SandboxKey[]> {
     return [...this.#keys.values()];
   }
@@ -192,7 +195,34 @@ export class MemoryStore implements SandboxStore {
     return true;
   }
 
-  async consumeRate(key: string, limit: number, now: number): Promise<RateOutcome> {
+  async admit(caller: Caller, policy: AdmissionPolicy, now: number): Promise<Admission> {
+    let tenant: string;
+    if ('keyHash' in caller) {
+      const key = this.#keysByHash.get(caller.keyHash);
+      if (!key) return { ok: false, reason: 'unknown_key' };
+      tenant = key.name;
+    } else {
+      tenant = caller.tenant;
+    }
+    let rate: RateOutcome | undefined;
+    if (policy.rateLimit > 0) {
+      rate = this.#countRate(tenant, policy.rateLimit, now);
+      if (!rate.allowed) return { ok: false, reason: 'rate_limit', tenant, rate };
+    }
+    if (policy.maxConcurrent > 0) {
+      const held = this.#slots.get(tenant) ?? new Set<string>();
+      if (held.size >= policy.maxConcurrent) {
+        return { ok: false, reason: 'concurrency_limit', tenant, ...(rate ? { rate } : {}) };
+      }
+      const lease = String(++this.#leases);
+      held.add(lease);
+      this.#slots.set(tenant, held);
+      return { ok: true, tenant, ...(rate ? { rate } : {}), lease };
+    }
+    return { ok: true, tenant, ...(rate ? { rate } : {}) };
+  }
+
+  #countRate(key: string, limit: number, now: number): RateOutcome {
     const window = Math.floor(now / 1000);
     if (window !== this.#rateWindow) {
       // Only the current window's counters are kept: memory stays bounded by one second's requests.
@@ -201,35 +231,23 @@ export class MemoryStore implements SandboxStore {
     }
     const used = (this.#rate.get(key) ?? 0) + 1;
     this.#rate.set(key, used);
-    return {
-      allowed: used <= limit,
-      limit,
-      remaining: Math.max(0, limit - used),
-      resetMs: (window + 1) * 1000 - now,
-    };
+    return rateOutcome(used, limit, now);
   }
 
-  async acquireSlot(key: string, max: number): Promise<boolean> {
-    const taken = this.#slots.get(key) ?? 0;
-    if (taken >= max) return false;
-    this.#slots.set(key, taken + 1);
-    return true;
-  }
-
-  async releaseSlot(key: string): Promise<void> {
-    const taken = (this.#slots.get(key) ?? 1) - 1;
-    if (taken <= 0) this.#slots.delete(key);
-    else this.#slots.set(key, taken);
-  }
-
-  async appendRequestLog(key: string, entry: RequestLogEntry, now: number, admitted: boolean): Promise<void> {
+  async finishRequest(key: string, end: RequestEnd, now: number): Promise<void> {
+    const held = end.lease ? this.#slots.get(key) : undefined;
+    if (held && end.lease) {
+      held.delete(end.lease);
+      if (held.size === 0) this.#slots.delete(key);
+    }
+    if (!end.entry) return;
     let tenant = this.#touch(key, now);
-    if (!tenant && admitted) {
+    if (!tenant && end.admitted) {
       tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [] };
       this.#tenants.set(key, tenant);
     }
     if (!tenant) return;
-    tenant.log.push(entry);
+    tenant.log.push(end.entry);
     if (tenant.log.length > REQUEST_LOG_SIZE) tenant.log.splice(0, tenant.log.length - REQUEST_LOG_SIZE);
   }
 

@@ -1,8 +1,14 @@
 /**
  * The one Lua script behind every operation of the Redis store. Redis runs a script as one atomic step:
  * no other replica's command runs in the middle of it, which is what makes two racing replicas see
- * exactly one winner. `ARGV[1]` names the operation, `ARGV[2]` is the key prefix; the keys are built
- * from the prefix and the tenant (a single Redis or a primary with replicas; not Redis Cluster).
+ * exactly one winner. The keys are built from the prefix and the tenant (a single Redis or a primary with
+ * replicas; not Redis Cluster).
+ *
+ * Arguments: `ARGV[1]` names the operation, `ARGV[2]` is the key prefix, `ARGV[3]` the tenants' time to
+ * live (ms), `ARGV[4]` the size of a request log, `ARGV[5]` how many request-log entries the call carries
+ * (n), then 4 values per entry (tenant, time, admitted `1`/`0`, the entry as JSON), then the operation's
+ * own arguments. The carried entries are appended first: a replica sends the log entries of its answered
+ * requests with its next command instead of in round trips of their own.
  *
  * Keys (P = the prefix, T = a tenant: a token's SHA-256 or a sandbox key's name):
  * - `P tenants`              sorted set: tenant -> last request (ms); the tenants that exist
@@ -18,13 +24,19 @@
  * - `P rate:T`               hash: the tenant's current one-second window and its requests (expires after 10 s idle)
  * - `P slots:T`              sorted set: requests in flight -> when they started (leases)
  *
- * The `t:T:*` keys expire `tenantTtlMs` after the tenant's last request (Redis key expiry, no sweeper);
- * the tenant's entries in `tenants`/`usage:*` are removed by the next operation that finds it expired
- * (by the clock or because its marker expired), which also gives its counts back to `totals`.
+ * A tenant is gone `tenantTtlMs` after its last request (its score in `tenants`), and its `t:T:*` keys
+ * expire with Redis's own key expiry (no sweeper) at most 1% of the time to live (at most 1 s) later: each
+ * refresh of their expiry gives them that much more, so a tenant's reads refresh them at most once in
+ * that time instead of on every request. An operation on a tenant that finds it gone (by its score, or
+ * because its marker expired) forgets it, giving its counts back to `totals`; creates and stats first
+ * forget every tenant that is gone, so every count they check is exact.
  */
 export const STORE_SCRIPT = `
-local op = ARGV[1]
-local P = ARGV[2]
+local op, P, ttl, logSize = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local carried = tonumber(ARGV[5])
+-- The operation's own arguments.
+local a = {}
+for i = 6 + 4 * carried, #ARGV do a[#a + 1] = ARGV[i] end
 local TENANTS = P .. 'tenants'
 local NUSE = P .. 'usage:n'
 local BUSE = P .. 'usage:b'
@@ -33,6 +45,8 @@ local PARTS = {'m', 'd', 'sz', 'gone', 'log'}
 
 local function tk(t, part) return P .. 't:' .. t .. ':' .. part end
 local function num(v) return tonumber(v) or 0 end
+-- How long a tenant's keys live after a refresh of their expiry: the time to live and a little slack.
+local life = ttl + math.min(1000, math.floor(ttl / 100))
 
 -- Forgets a tenant and everything it holds, giving its counts back.
 local function forget(t)
@@ -47,7 +61,7 @@ local function forget(t)
 end
 
 -- Forgets every tenant whose last request is at least ttl old.
-local function expire(now, ttl)
+local function expire(now)
   while true do
     local old = redis.call('ZRANGEBYSCORE', TENANTS, '-inf', now - ttl, 'LIMIT', 0, 100)
     if #old == 0 then return end
@@ -55,26 +69,30 @@ local function expire(now, ttl)
   end
 end
 
--- Pushes the expiry of a tenant's keys to ttl from now.
-local function refresh(t, ttl)
-  for _, part in ipairs(PARTS) do redis.call('PEXPIRE', tk(t, part), ttl) end
+-- Pushes the expiry of a tenant's keys to life from now.
+local function refresh(t)
+  for _, part in ipairs(PARTS) do redis.call('PEXPIRE', tk(t, part), life) end
 end
 
--- Marks an existing tenant as used at now; false when it does not exist (or Redis expired it).
-local function touch(t, now, ttl)
-  if not redis.call('ZSCORE', TENANTS, t) then return false end
-  if redis.call('EXISTS', tk(t, 'm')) == 0 then
+-- Marks an existing tenant as used at now; false when it does not exist, or is gone (its last request is
+-- ttl old, or Redis expired its marker), which forgets it. Refreshes the expiry of its keys only once
+-- their marker has less than ttl left: every key a write creates gets its expiry there and then.
+local function touch(t, now)
+  local last = redis.call('ZSCORE', TENANTS, t)
+  if not last then return false end
+  local left = redis.call('PTTL', tk(t, 'm'))
+  if left == -2 or tonumber(last) <= now - ttl then
     forget(t)
     return false
   end
   redis.call('ZADD', TENANTS, 'GT', now, t)
-  refresh(t, ttl)
+  if left <= ttl then refresh(t) end
   return true
 end
 
-local function admit(t, now, ttl)
+local function enroll(t, now)
   redis.call('ZADD', TENANTS, now, t)
-  redis.call('SET', tk(t, 'm'), '1', 'PX', ttl)
+  redis.call('SET', tk(t, 'm'), '1', 'PX', life)
 end
 
 -- Removes the tenant's deployments whose deletion is over (DELETING since at least the delete delay).
@@ -94,18 +112,33 @@ local function reap(t, now)
   redis.call('HINCRBY', TOTALS, 'bytes', -bytes)
 end
 
+-- Appends one entry to a tenant's request log (of a tenant that exists, or one of a sandbox key).
+local function appendLog(t, now, admitted, entry)
+  if not touch(t, now) then
+    if admitted ~= '1' then return end
+    enroll(t, now)
+  end
+  if redis.call('LPUSH', tk(t, 'log'), entry) == 1 then redis.call('PEXPIRE', tk(t, 'log'), life) end
+  redis.call('LTRIM', tk(t, 'log'), 0, logSize - 1)
+end
+
+for i = 0, carried - 1 do
+  local at = 6 + 4 * i
+  appendLog(ARGV[at], tonumber(ARGV[at + 1]), ARGV[at + 2], ARGV[at + 3])
+end
+
 if op == 'create' then
-  local t, now, ttl = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
-  local maxTenants, maxPer, maxTenantBytes = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
-  local maxDeployments, maxTotalBytes = tonumber(ARGV[9]), tonumber(ARGV[10])
-  local id, size, rest = ARGV[11], tonumber(ARGV[12]), ARGV[13]
-  expire(now, ttl)
-  if not touch(t, now, ttl) then
+  local t, now = a[1], tonumber(a[2])
+  local maxTenants, maxPer, maxTenantBytes = tonumber(a[3]), tonumber(a[4]), tonumber(a[5])
+  local maxDeployments, maxTotalBytes = tonumber(a[6]), tonumber(a[7])
+  local id, size, rest = a[8], tonumber(a[9]), a[10]
+  expire(now)
+  if not touch(t, now) then
     if redis.call('ZCARD', TENANTS) >= maxTenants then
       local oldest = redis.call('ZRANGE', TENANTS, 0, 0, 'WITHSCORES')
       return {'tenant_capacity', math.max(0, tonumber(oldest[2]) + ttl - now)}
     end
-    admit(t, now, ttl)
+    enroll(t, now)
   end
   reap(t, now)
   if num(redis.call('HGET', NUSE, t)) >= maxPer then return {'tenant_deployments'} end
@@ -120,39 +153,38 @@ if op == 'create' then
   redis.call('HINCRBY', BUSE, t, size)
   redis.call('HINCRBY', TOTALS, 'deployments', 1)
   redis.call('HINCRBY', TOTALS, 'bytes', size)
-  refresh(t, ttl)
+  refresh(t)
   return {'ok', seq}
 end
 
 if op == 'get' or op == 'list' then
-  local t, now, ttl = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
-  expire(now, ttl)
-  if not touch(t, now, ttl) then return false end
+  local t, now = a[1], tonumber(a[2])
+  if not touch(t, now) then return false end
   reap(t, now)
-  if op == 'get' then return redis.call('HGET', tk(t, 'd'), ARGV[6]) end
+  if op == 'get' then return redis.call('HGET', tk(t, 'd'), a[3]) end
   return redis.call('HVALS', tk(t, 'd'))
 end
 
 -- Compare and set: stores the new record only if the stored one is still the one the caller read.
 if op == 'cas' then
-  local t, now, ttl = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
-  local id, expected, record, goneAt = ARGV[6], ARGV[7], ARGV[8], ARGV[9]
-  expire(now, ttl)
-  if not touch(t, now, ttl) then return {'not_found'} end
+  local t, now = a[1], tonumber(a[2])
+  local id, expected, record, goneAt = a[3], a[4], a[5], a[6]
+  if not touch(t, now) then return {'not_found'} end
   reap(t, now)
   local current = redis.call('HGET', tk(t, 'd'), id)
   if not current then return {'not_found'} end
   if current ~= expected then return {'changed', current} end
   redis.call('HSET', tk(t, 'd'), id, record)
-  if goneAt ~= '' then redis.call('ZADD', tk(t, 'gone'), goneAt, id) end
-  refresh(t, ttl)
+  if goneAt ~= '' then
+    redis.call('ZADD', tk(t, 'gone'), goneAt, id)
+    redis.call('PEXPIRE', tk(t, 'gone'), life)
+  end
   return {'ok'}
 end
 
 if op == 'reset' then
-  local t, now, ttl = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
-  expire(now, ttl)
-  if not touch(t, now, ttl) then return 0 end
+  local t, now = a[1], tonumber(a[2])
+  if not touch(t, now) then return 0 end
   local count = redis.call('HLEN', tk(t, 'd'))
   local n = num(redis.call('HGET', NUSE, t))
   local b = num(redis.call('HGET', BUSE, t))
@@ -164,34 +196,20 @@ if op == 'reset' then
   return count
 end
 
-if op == 'log-append' then
-  local t, now, ttl, admitted, entry = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], ARGV[7]
-  expire(now, ttl)
-  if not touch(t, now, ttl) then
-    if admitted ~= '1' then return 0 end
-    admit(t, now, ttl)
-  end
-  redis.call('LPUSH', tk(t, 'log'), entry)
-  redis.call('LTRIM', tk(t, 'log'), 0, tonumber(ARGV[8]) - 1)
-  redis.call('PEXPIRE', tk(t, 'log'), ttl)
-  return 1
-end
-
 if op == 'log-read' then
-  local t, now, ttl = ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
-  expire(now, ttl)
-  if not touch(t, now, ttl) then return {} end
+  local t, now = a[1], tonumber(a[2])
+  if not touch(t, now) then return {} end
   return redis.call('LRANGE', tk(t, 'log'), 0, -1)
 end
 
 if op == 'stats' then
-  expire(tonumber(ARGV[3]), tonumber(ARGV[4]))
+  expire(tonumber(a[1]))
   local totals = redis.call('HMGET', TOTALS, 'deployments', 'bytes')
   return {redis.call('ZCARD', TENANTS), num(totals[1]), num(totals[2]), redis.call('HLEN', P .. 'keys')}
 end
 
 if op == 'key-create' then
-  local name, hash, key, max = ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
+  local name, hash, key, max = a[1], a[2], a[3], tonumber(a[4])
   if redis.call('HEXISTS', P .. 'keys', name) == 1 then return 'exists' end
   if redis.call('HLEN', P .. 'keys') >= max then return 'full' end
   redis.call('HSET', P .. 'keys', name, key)
@@ -199,14 +217,8 @@ if op == 'key-create' then
   return 'created'
 end
 
-if op == 'key-find' then
-  local name = redis.call('HGET', P .. 'keyhash', ARGV[3])
-  if not name then return false end
-  return redis.call('HGET', P .. 'keys', name)
-end
-
 if op == 'key-revoke' then
-  local name = ARGV[3]
+  local name = a[1]
   local key = redis.call('HGET', P .. 'keys', name)
   if not key then return 0 end
   redis.call('HDEL', P .. 'keyhash', cjson.decode(key).hash)
@@ -215,38 +227,53 @@ if op == 'key-revoke' then
   return 1
 end
 
--- One counter per tenant, for the current one-second window (a call from an earlier window, from a
--- replica whose clock is behind, counts against the current one). It outlives its window by far, so
--- that it never resets within one; an idle tenant's counter expires after 10 s.
-if op == 'rate' then
-  local key, window = P .. 'rate:' .. ARGV[3], tonumber(ARGV[4])
-  local current = tonumber(redis.call('HGET', key, 'w'))
-  local used
-  if current == nil or window > current then
-    redis.call('HSET', key, 'w', window, 'n', 1)
-    used = 1
-  else
-    used = redis.call('HINCRBY', key, 'n', 1)
+-- Admits a request: finds its tenant (by a sandbox key's hash), counts it against the tenant's rate,
+-- then takes a concurrency slot; answers the verdict, the tenant and the requests counted in the window.
+--
+-- The rate is one counter per tenant, for the current one-second window (a call from an earlier window,
+-- from a replica whose clock is behind, counts against the current one). It outlives its window by far,
+-- so that it never resets within one; an idle tenant's counter expires after 10 s.
+-- A slot is a lease: one that a crashed replica never gave back ends after the lease's ms.
+if op == 'admit' then
+  local kind, who, window, limit = a[1], a[2], tonumber(a[3]), tonumber(a[4])
+  local max, member, lease = tonumber(a[5]), a[6], tonumber(a[7])
+  local t = who
+  if kind == 'key' then
+    t = redis.call('HGET', P .. 'keyhash', who)
+    if not t then return {'unknown_key'} end
   end
-  redis.call('PEXPIRE', key, 10000)
-  return used
+  local used = 0
+  if limit > 0 then
+    local key = P .. 'rate:' .. t
+    local current = tonumber(redis.call('HGET', key, 'w'))
+    if current == nil or window > current then
+      redis.call('HSET', key, 'w', window, 'n', 1)
+      used = 1
+    else
+      used = redis.call('HINCRBY', key, 'n', 1)
+    end
+    redis.call('PEXPIRE', key, 10000)
+    if used > limit then return {'rate_limit', t, used} end
+  end
+  if max > 0 then
+    local key = P .. 'slots:' .. t
+    local time = redis.call('TIME')
+    local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', now - lease)
+    if redis.call('ZCARD', key) >= max then return {'concurrency_limit', t, used} end
+    redis.call('ZADD', key, now, member)
+    redis.call('PEXPIRE', key, lease)
+  end
+  return {'ok', t, used}
 end
 
--- A slot is a lease: one that a crashed replica never gave back ends after lease ms.
-if op == 'slot-acquire' then
-  local key, max, member, lease = P .. 'slots:' .. ARGV[3], tonumber(ARGV[4]), ARGV[5], tonumber(ARGV[6])
-  local time = redis.call('TIME')
-  local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - lease)
-  if redis.call('ZCARD', key) >= max then return 0 end
-  redis.call('ZADD', key, now, member)
-  redis.call('PEXPIRE', key, lease)
-  return 1
+-- Gives back a request's concurrency slot (its log entry comes carried with it).
+if op == 'release' then
+  return redis.call('ZREM', P .. 'slots:' .. a[1], a[2])
 end
 
-if op == 'slot-release' then
-  return redis.call('ZREM', P .. 'slots:' .. ARGV[3], ARGV[4])
-end
+-- Nothing but the carried request-log entries.
+if op == 'flush' then return carried end
 
 return redis.error_reply('sgi-mock store script: unknown operation ' .. tostring(op))
 `;

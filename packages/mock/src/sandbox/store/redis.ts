@@ -2,14 +2,18 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { applyTransition, settle } from '../lifecycle.js';
 import { StoreUnavailableError } from './errors.js';
+import { rateOutcome } from './rate.js';
 import { STORE_SCRIPT } from './redis-script.js';
 import {
+  type Admission,
+  type AdmissionPolicy,
+  type Caller,
   type CreateOutcome,
   type CreateRefusal,
   type DeploymentRecord,
   type NewDeployment,
-  type RateOutcome,
   REQUEST_LOG_SIZE,
+  type RequestEnd,
   type RequestLogEntry,
   type SandboxKey,
   type SandboxStore,
@@ -31,7 +35,15 @@ export interface RedisStoreOptions {
   slotLeaseMs?: number;
   /** Told when Redis becomes unreachable and when it is back (default: a line on stderr for each change). */
   onStatus?: (status: 'up' | 'down', detail: string) => void;
+  /**
+   * How long a request-log entry may wait for this store's next command to go with, before it is sent on
+   * its own (default 20 ms). A request served right after reads its entry in either case.
+   */
+  requestLogDelayMs?: number;
 }
+
+/** Request-log entries one command carries at most: with more waiting, they are sent at once. */
+const MAX_CARRIED = 50;
 
 const SCRIPT_SHA = createHash('sha1').update(STORE_SCRIPT).digest('hex');
 
@@ -64,9 +76,13 @@ export class RedisStore implements SandboxStore {
   readonly #redis: Redis;
   readonly #prefix: string;
   readonly #slotLeaseMs: number;
-  /** The leases this process holds, per tenant, to give back on release. */
-  readonly #slots = new Map<string, string[]>();
+  readonly #logDelayMs: number;
+  /** Request-log entries waiting for the next command (4 values each: tenant, time, admitted, entry). */
+  #carry: string[] = [];
+  #carryTimer: NodeJS.Timeout | undefined;
   #up = false;
+  /** Closed by its owner: the connection's end is no outage. */
+  #closed = false;
   #reportedDown = false;
   #lastError = 'not connected yet';
   readonly #onStatus: NonNullable<RedisStoreOptions['onStatus']>;
@@ -79,6 +95,7 @@ export class RedisStore implements SandboxStore {
   ) {
     this.#prefix = options.keyPrefix ?? 'sgi-mock:';
     this.#slotLeaseMs = options.slotLeaseMs ?? 60_000;
+    this.#logDelayMs = options.requestLogDelayMs ?? 20;
     const onStatus =
       options.onStatus ??
       ((status, detail) =>
@@ -107,7 +124,7 @@ export class RedisStore implements SandboxStore {
       this.#lastError = (error as NodeJS.ErrnoException).code ?? error.message;
     });
     this.#redis.on('close', () => {
-      if (!this.#up) return;
+      if (!this.#up || this.#closed) return;
       this.#up = false;
       this.#reportedDown = true;
       // 'close' comes before the 'error' that explains it: report on the next turn.
@@ -130,6 +147,8 @@ export class RedisStore implements SandboxStore {
     if (problem) throw new Error(`The store URL ${problem}.`);
     const store = new RedisStore(url, timings, limits, options);
     await store.#whenReady(options.waitMs ?? 5000);
+    // ioredis is ready a tick before it says so: not a reason to report it unreachable.
+    if (store.#redis.status === 'ready') store.#up = true;
     if (!store.#up) {
       store.#reportedDown = true;
       store.#onStatus('down', store.#lastError);
@@ -150,8 +169,13 @@ export class RedisStore implements SandboxStore {
     });
   }
 
+  /**
+   * Runs one operation of the store script, carrying the request-log entries that wait (see
+   * `redis-script.ts` for the arguments): one command, one round trip.
+   */
   async #run(op: string, ...args: Array<string | number>): Promise<unknown> {
-    const argv = [op, this.#prefix, ...args];
+    const carried = this.#takeCarried();
+    const argv = [op, this.#prefix, this.#ttl, REQUEST_LOG_SIZE, carried.length / 4, ...carried, ...args];
     try {
       try {
         return await this.#redis.evalsha(SCRIPT_SHA, 0, ...argv);
@@ -163,6 +187,28 @@ export class RedisStore implements SandboxStore {
     } catch (error) {
       throw unavailable(error);
     }
+  }
+
+  #takeCarried(): string[] {
+    if (this.#carry.length === 0) return this.#carry;
+    clearTimeout(this.#carryTimer);
+    this.#carryTimer = undefined;
+    const carried = this.#carry;
+    this.#carry = [];
+    return carried;
+  }
+
+  /** Sends the waiting request-log entries with no other operation. */
+  #flush(): Promise<void> {
+    if (this.#carry.length === 0) return Promise.resolve();
+    return this.#run('flush').then(
+      () => undefined,
+      (error: unknown) => {
+        // The store's outage is reported once by the store, not once per request.
+        if (!(error instanceof StoreUnavailableError))
+          process.stderr.write(`sgi-mock: request log failed: ${String(error)}\n`);
+      },
+    );
   }
 
   get #ttl(): number {
@@ -186,7 +232,6 @@ export class RedisStore implements SandboxStore {
       'create',
       tenant,
       now,
-      this.#ttl,
       maxTenants,
       maxDeploymentsPerTenant,
       maxTenantBytes,
@@ -205,7 +250,7 @@ export class RedisStore implements SandboxStore {
   }
 
   async #read(tenant: string, id: string, now: number): Promise<string | null> {
-    return (await this.#run('get', tenant, now, this.#ttl, id)) as string | null;
+    return (await this.#run('get', tenant, now, id)) as string | null;
   }
 
   async get(tenant: string, id: string, now: number): Promise<DeploymentRecord | undefined> {
@@ -214,7 +259,7 @@ export class RedisStore implements SandboxStore {
   }
 
   async list(tenant: string, now: number): Promise<DeploymentRecord[]> {
-    const raws = ((await this.#run('list', tenant, now, this.#ttl)) as string[] | null) ?? [];
+    const raws = ((await this.#run('list', tenant, now)) as string[] | null) ?? [];
     return raws
       .map((raw) => settle(parseRecord(raw), now, this.timings))
       .filter((d): d is DeploymentRecord => d !== undefined)
@@ -236,16 +281,10 @@ export class RedisStore implements SandboxStore {
       if (!from.includes(d.status)) return { ok: false, reason: 'conflict', status: d.status };
       const record = applyTransition(d, to, now);
       const goneAt = to === 'DELETING' ? String(now + this.timings.deleteDelayMs) : '';
-      const answer = (await this.#run(
-        'cas',
-        tenant,
-        now,
-        this.#ttl,
-        id,
-        raw,
-        JSON.stringify(record),
-        goneAt,
-      )) as [string, string?];
+      const answer = (await this.#run('cas', tenant, now, id, raw, JSON.stringify(record), goneAt)) as [
+        string,
+        string?,
+      ];
       if (answer[0] === 'ok') return { ok: true, record };
       if (answer[0] === 'not_found') return { ok: false, reason: 'not_found' };
       raw = answer[1] ?? null;
@@ -254,7 +293,7 @@ export class RedisStore implements SandboxStore {
   }
 
   async reset(tenant: string, now: number): Promise<number> {
-    return Number(await this.#run('reset', tenant, now, this.#ttl));
+    return Number(await this.#run('reset', tenant, now));
   }
 
   async createKey(key: SandboxKey): Promise<'created' | 'exists' | 'full'> {
@@ -262,11 +301,6 @@ export class RedisStore implements SandboxStore {
       | 'created'
       | 'exists'
       | 'full';
-  }
-
-  async findKey(hash: string): Promise<SandboxKey | undefined> {
-    const raw = (await this.#run('key-find', hash)) as string | null;
-    return raw === null ? undefined : (JSON.parse(raw) as SandboxKey);
   }
 
   async listKeys(): Promise<SandboxKey[]> {
@@ -282,59 +316,53 @@ export class RedisStore implements SandboxStore {
     return Number(await this.#run('key-revoke', name)) === 1;
   }
 
-  async consumeRate(tenant: string, limit: number, now: number): Promise<RateOutcome> {
+  async admit(caller: Caller, policy: AdmissionPolicy, now: number): Promise<Admission> {
     const window = Math.floor(now / 1000);
-    const used = Number(await this.#run('rate', tenant, window));
-    return {
-      allowed: used <= limit,
-      limit,
-      remaining: Math.max(0, limit - used),
-      resetMs: (window + 1) * 1000 - now,
-    };
-  }
-
-  async acquireSlot(tenant: string, max: number): Promise<boolean> {
-    const lease = randomUUID();
-    const taken = Number(await this.#run('slot-acquire', tenant, max, lease, this.#slotLeaseMs)) === 1;
-    if (taken) {
-      const held = this.#slots.get(tenant);
-      if (held) held.push(lease);
-      else this.#slots.set(tenant, [lease]);
+    const lease = policy.maxConcurrent > 0 ? randomUUID() : '';
+    const [verdict, tenant, used] = (await this.#run(
+      'admit',
+      'keyHash' in caller ? 'key' : 'tenant',
+      'keyHash' in caller ? caller.keyHash : caller.tenant,
+      window,
+      policy.rateLimit,
+      policy.maxConcurrent,
+      lease,
+      this.#slotLeaseMs,
+    )) as [string, string, number];
+    if (verdict === 'unknown_key') return { ok: false, reason: 'unknown_key' };
+    const rate = policy.rateLimit > 0 ? rateOutcome(Number(used), policy.rateLimit, now) : undefined;
+    if (verdict === 'rate_limit' && rate) return { ok: false, reason: 'rate_limit', tenant, rate };
+    if (verdict === 'concurrency_limit') {
+      return { ok: false, reason: 'concurrency_limit', tenant, ...(rate ? { rate } : {}) };
     }
-    return taken;
+    return { ok: true, tenant, ...(rate ? { rate } : {}), ...(lease ? { lease } : {}) };
   }
 
-  async releaseSlot(tenant: string): Promise<void> {
-    const held = this.#slots.get(tenant);
-    const lease = held?.pop();
-    if (held && held.length === 0) this.#slots.delete(tenant);
-    if (lease) await this.#run('slot-release', tenant, lease);
-  }
-
-  async appendRequestLog(
-    tenant: string,
-    entry: RequestLogEntry,
-    now: number,
-    admitted: boolean,
-  ): Promise<void> {
-    await this.#run(
-      'log-append',
-      tenant,
-      now,
-      this.#ttl,
-      admitted ? '1' : '0',
-      JSON.stringify(entry),
-      REQUEST_LOG_SIZE,
-    );
+  /**
+   * Gives back the request's slot at once, carrying the waiting log entries and its own. An entry of a
+   * request without a slot waits for this store's next command (at most `requestLogDelayMs`, or until
+   * {@link MAX_CARRIED} wait), so a busy replica spends no round trip of its own on request logs.
+   */
+  async finishRequest(tenant: string, end: RequestEnd, now: number): Promise<void> {
+    if (end.entry) this.#carry.push(tenant, String(now), end.admitted ? '1' : '0', JSON.stringify(end.entry));
+    if (end.lease) {
+      await this.#run('release', tenant, end.lease);
+      return;
+    }
+    if (this.#carry.length >= MAX_CARRIED * 4) return this.#flush();
+    if (this.#carry.length > 0 && !this.#carryTimer) {
+      this.#carryTimer = setTimeout(() => void this.#flush(), this.#logDelayMs);
+      this.#carryTimer.unref();
+    }
   }
 
   async requestLog(tenant: string, now: number): Promise<RequestLogEntry[]> {
-    const raws = (await this.#run('log-read', tenant, now, this.#ttl)) as string[];
+    const raws = (await this.#run('log-read', tenant, now)) as string[];
     return raws.map((raw) => JSON.parse(raw) as RequestLogEntry);
   }
 
   async stats(now: number): Promise<StoreStats> {
-    const [tenants, deployments, bytes, keys] = (await this.#run('stats', now, this.#ttl)) as number[];
+    const [tenants, deployments, bytes, keys] = (await this.#run('stats', now)) as number[];
     return {
       tenants: Number(tenants),
       deployments: Number(deployments),
@@ -353,6 +381,8 @@ export class RedisStore implements SandboxStore {
   }
 
   async close(): Promise<void> {
+    await this.#flush();
+    this.#closed = true;
     try {
       await this.#redis.quit();
     } catch {

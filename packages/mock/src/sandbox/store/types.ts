@@ -103,6 +103,28 @@ export interface RateOutcome {
   resetMs: number;
 }
 
+/** Who a request comes from: a tenant already known (open mode), or the SHA-256 of a sandbox key's secret (keys mode). */
+export type Caller = { tenant: string } | { keyHash: string };
+
+/** The limits a request is held to before it is served; 0 for no limit. */
+export interface AdmissionPolicy {
+  /** Requests per one-second window per tenant. */
+  rateLimit: number;
+  /** Requests in flight at once per tenant. */
+  maxConcurrent: number;
+}
+
+/**
+ * The outcome of admitting a request. `tenant` is the caller's tenant (a sandbox key's name in keys mode);
+ * `rate` is there when a rate limit applies; `lease` names the concurrency slot taken, to give back with
+ * {@link SandboxStore.finishRequest}.
+ */
+export type Admission =
+  | { ok: true; tenant: string; rate?: RateOutcome; lease?: string }
+  | { ok: false; reason: 'unknown_key' }
+  | { ok: false; reason: 'rate_limit'; tenant: string; rate: RateOutcome }
+  | { ok: false; reason: 'concurrency_limit'; tenant: string; rate?: RateOutcome };
+
 /** One request in a tenant's request log: what a partner needs to debug an integration. No secret is kept. */
 export interface RequestLogEntry {
   time: string;
@@ -117,6 +139,16 @@ export interface RequestLogEntry {
 
 /** How many entries a tenant's request log keeps: the newest. */
 export const REQUEST_LOG_SIZE = 100;
+
+/** What is left to do once a request is answered. */
+export interface RequestEnd {
+  /** The concurrency slot the request held ({@link Admission}), to give back. */
+  lease?: string;
+  /** The request's entry for the tenant's request log. */
+  entry?: RequestLogEntry;
+  /** The tenant exists by its sandbox key: its log is kept before it creates anything. */
+  admitted: boolean;
+}
 
 /** What the store holds, for metrics and readiness. */
 export interface StoreStats {
@@ -156,25 +188,25 @@ export interface SandboxStore {
 
   /** Records a sandbox key; `exists` when its name is taken, `full` when `maxTenants` keys are held. */
   createKey(key: SandboxKey): Promise<'created' | 'exists' | 'full'>;
-  /** The key whose secret has this SHA-256, if it is not revoked. */
-  findKey(hash: string): Promise<SandboxKey | undefined>;
   /** Every key, oldest first. */
   listKeys(): Promise<SandboxKey[]>;
   /** Revokes a key and forgets its tenant's data; false when there is no such key. */
   revokeKey(name: string): Promise<boolean>;
 
-  /** Counts one request in the tenant's current one-second window; refused beyond `limit`. */
-  consumeRate(tenant: string, limit: number, now: number): Promise<RateOutcome>;
-  /** Takes one of the tenant's `max` concurrent-request slots; false when all are taken. */
-  acquireSlot(tenant: string, max: number): Promise<boolean>;
-  /** Gives back a slot taken by {@link acquireSlot}. */
-  releaseSlot(tenant: string): Promise<void>;
-
   /**
-   * Appends to the tenant's request log, keeping the newest {@link REQUEST_LOG_SIZE}. Only for a
-   * tenant that exists, unless `admitted` (a tenant of a sandbox key, which exists by its key).
+   * Admits one request, as one atomic step: finds the caller's tenant (a `keyHash` that names no sandbox
+   * key, or a revoked one, is `unknown_key`), counts the request in the tenant's current one-second window
+   * (refused beyond `rateLimit`), then takes one of its `maxConcurrent` slots (refused when all are
+   * taken). A request refused for its rate takes no slot.
    */
-  appendRequestLog(tenant: string, entry: RequestLogEntry, now: number, admitted: boolean): Promise<void>;
+  admit(caller: Caller, policy: AdmissionPolicy, now: number): Promise<Admission>;
+  /**
+   * Ends an answered request: gives back its concurrency slot at once and appends its entry to the
+   * tenant's request log (keeping the newest {@link REQUEST_LOG_SIZE}; only for a tenant that exists,
+   * unless `admitted`). A shared store may send an entry with its next command rather than on its own,
+   * within a bounded delay, and always before any later request log read of its own.
+   */
+  finishRequest(tenant: string, end: RequestEnd, now: number): Promise<void>;
   /** The tenant's request log, newest first. */
   requestLog(tenant: string, now: number): Promise<RequestLogEntry[]>;
 
