@@ -69,8 +69,10 @@ const parseRecord = (raw: string) => JSON.parse(raw) as DeploymentRecord;
  * data expires with Redis's own key expiry. Lifecycle rules (when `PROVISIONING` becomes `ACTIVE`, what a
  * transition changes) stay in `lifecycle.ts`: a transition reads the record, computes the new one, and
  * stores it only if the record is still the one it read (compare-and-set, retried when another replica
- * got there first). While Redis cannot be reached, every operation fails with {@link StoreUnavailableError}
- * at once (no queueing), and the client reconnects by itself.
+ * got there first). Each operation is one command, one round trip: the request-log entries of answered
+ * requests ride along with the next one (see {@link RedisStore.finishRequest}). While Redis cannot be
+ * reached, every operation fails with {@link StoreUnavailableError} at once (no queueing: the entries
+ * it carried are dropped), and the client reconnects by itself.
  */
 export class RedisStore implements SandboxStore {
   readonly #redis: Redis;
