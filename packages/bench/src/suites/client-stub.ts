@@ -38,7 +38,7 @@ export async function clientStub(ctx: SuiteContext, profiled: readonly Subject[]
   const sgi = subjects.find((s) => s.name === '@sgi/client');
   const goals = sgi
     ? ([
-        ratioGoal(rounds, '`@sgi/client` / openapi-fetch', sgi.name, openapiFetch.name, 'max', 1.1),
+        ratioGoal(rounds, '`@sgi/client` / openapi-fetch', sgi.name, openapiFetch.name, 'max', 0.8),
         ratioGoal(rounds, 'openai / `@sgi/client`', 'openai', sgi.name, 'min', 1.8),
         ratioGoal(rounds, '@anthropic-ai/sdk / `@sgi/client`', '@anthropic-ai/sdk', sgi.name, 'min', 1.8),
       ].filter(Boolean) as Goal[])

@@ -3,7 +3,7 @@ import { type Operation, operation } from '../core/operation.js';
 import type { RequestOptions, WithResponse } from '../core/options.js';
 import { sleep } from '../core/retry.js';
 import { attemptSignal, TIMEOUT } from '../core/signal.js';
-import type { Call, Send } from '../core/transport.js';
+import type { Send } from '../core/transport.js';
 import type {
   CreatedDeployment,
   DeploymentStatus,
@@ -92,8 +92,15 @@ export class Inference {
     this.withResponse = (_full ? this : new Inference(_send, true)) as unknown as InferenceWithResponse;
   }
 
-  private _call<T>(op: Operation<T>, call: Omit<Call<T>, 'op' | 'withResponse'>): Promise<T> {
-    return this._send({ ...call, op: op as Operation<unknown>, withResponse: this._full }) as Promise<T>;
+  private _call<T>(
+    op: Operation<T>,
+    id: string | undefined,
+    options: RequestOptions | undefined,
+    query?: string,
+    body?: unknown,
+  ): Promise<T> {
+    const withResponse = this._full;
+    return this._send({ op: op as Operation<unknown>, id, query, body, options, withResponse }) as Promise<T>;
   }
 
   /**
@@ -101,32 +108,32 @@ export class Inference {
    * retried only when the API cannot have processed the request (see the README's retry policy).
    */
   create(body: InferenceDeploymentCreate, options?: RequestOptions): Promise<CreatedDeployment> {
-    return this._call<CreatedDeployment>(operations.create, { body, options });
+    return this._call<CreatedDeployment>(operations.create, undefined, options, undefined, body);
   }
 
   /** Lists all of your deployments but the deleted ones, newest first (empty when there are none). */
   list(options?: RequestOptions): Promise<InferenceDeployment[]> {
-    return this._call<InferenceDeployment[]>(operations.list, { options });
+    return this._call<InferenceDeployment[]>(operations.list, undefined, options);
   }
 
   /** Reads one deployment; rejects with `NotFoundError` when there is none with this id. */
   get(id: string, options?: RequestOptions): Promise<InferenceDeployment> {
-    return this._call<InferenceDeployment>(operations.get, { id, options });
+    return this._call<InferenceDeployment>(operations.get, id, options);
   }
 
   /** Deletes a deployment (it becomes `DELETING`, then is gone); resolves with the API's message. */
   delete(id: string, params?: ForceParams, options?: RequestOptions): Promise<string> {
-    return this._call<string>(operations.delete, { id, query: force(params), options });
+    return this._call<string>(operations.delete, id, options, force(params));
   }
 
   /** Starts an `INACTIVE` deployment again (it becomes `PROVISIONING`); resolves with the API's message. */
   start(id: string, options?: RequestOptions): Promise<string> {
-    return this._call<string>(operations.start, { id, options });
+    return this._call<string>(operations.start, id, options);
   }
 
   /** Stops a deployment: scales it to zero workers (`INACTIVE`), so no GPU is billed. */
   stop(id: string, params?: ForceParams, options?: RequestOptions): Promise<string> {
-    return this._call<string>(operations.stop, { id, query: force(params), options });
+    return this._call<string>(operations.stop, id, options, force(params));
   }
 
   /**

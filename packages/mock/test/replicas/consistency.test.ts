@@ -17,7 +17,9 @@ const body = {
 
 let redis: TestRedis;
 let replicas: Replica[] = [];
-const args = () => ['--store', redis.url, '--provision-delay-ms', '300', '--delete-delay-ms', '300'];
+// A deployment stays DELETING for 3 s: long enough that a second DELETE sent right after the first
+// meets it there (409) even on a loaded machine, short enough that "gone" comes soon after.
+const args = () => ['--store', redis.url, '--provision-delay-ms', '300', '--delete-delay-ms', '3000'];
 
 beforeAll(async () => {
   redis = await startRedis();
