@@ -1,11 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { launchBrowser, staysLocal } from '@sgi/testing/browser';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guidePage, guides } from '../src/guides.js';
 import { serveSite } from '../src/serve.js';
-import { launchBrowser, staysLocal } from './support/browser.js';
-import { type Operation, operations, referenceRoute, sitePages } from './support/site.js';
+import { DESKTOP, type Operation, operations, referenceRoute, sitePages } from './support/site.js';
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -21,14 +21,10 @@ const consoleErrors: string[] = [];
 
 beforeAll(async () => {
   site = await serveSite({ port: 0 });
-  browser = await launchBrowser();
-  // Record every request the pages make; abort any that would leave the machine, so that a
-  // regression is reported by the last test below instead of reaching the network.
+  browser = await launchBrowser({ viewport: DESKTOP });
+  // Record every request the pages make (the launcher aborts any that would leave the machine), so
+  // that a regression is reported by the last test below instead of reaching the network.
   browser.context.on('request', (request) => requests.push(request.url()));
-  await browser.context.route(
-    (url) => !staysLocal(url.href),
-    (route) => route.abort('blockedbyclient'),
-  );
   page = await browser.context.newPage();
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text().slice(0, 300));
