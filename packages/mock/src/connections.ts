@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { CorsPolicy } from './cors.js';
 import { envelope, sendJson } from './errors.js';
 
 /** Bounds on connections and time, so that slow or greedy clients cannot hold the server. */
@@ -36,11 +37,15 @@ export interface GuardedServer {
 /**
  * Creates the HTTP server partners talk to: header and request timeouts, a connection cap, a cap on the
  * requests one client address has in flight, and `Expect: 100-continue` answered 413 when the declared
- * body is over the limit (the client never gets `100 Continue`, so it never sends the body).
+ * body is over the limit (the client never gets `100 Continue`, so it never sends the body). With `cors`,
+ * CORS is this outermost layer's job: every answer carries its headers, whichever layer gives it (so a
+ * browser sees a 401 or a 429 as such, not as a network error), and a preflight is answered here,
+ * before any check that needs credentials, which a preflight never carries.
  */
 export function guardedServer(
   handler: (req: IncomingMessage, res: ServerResponse) => void,
   limits: ConnectionLimits,
+  cors?: CorsPolicy,
 ): GuardedServer {
   const inFlight = new Map<string, number>();
   let active = 0;
@@ -48,6 +53,7 @@ export function guardedServer(
   let idle: (() => void) | undefined;
 
   const serve = (req: IncomingMessage, res: ServerResponse) => {
+    cors?.decorate(req, res);
     const client = req.socket.remoteAddress ?? 'unknown';
     const count = (inFlight.get(client) ?? 0) + 1;
     active++;
@@ -65,6 +71,7 @@ export function guardedServer(
     res.once('close', finish);
     // While draining, no answer keeps its connection open.
     if (draining) res.shouldKeepAlive = false;
+    if (cors?.preflight(req, res)) return;
     if (count > limits.maxConcurrentPerClient) {
       req.resume();
       sendJson(
@@ -93,6 +100,7 @@ export function guardedServer(
   );
   server.maxConnections = limits.maxConnections;
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    cors?.decorate(req, res);
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limits.maxBodyBytes) {
       // No `100 Continue`: the client learns the answer without sending the body.

@@ -19,12 +19,20 @@ const EXPOSED_HEADERS = [
 ];
 const ALLOWED_METHODS = 'GET, POST, DELETE, OPTIONS';
 
+/** Who may call from a browser, applied to each request. */
+export interface CorsPolicy {
+  /** Adds the CORS headers of an actual (not preflight) request's answer. */
+  decorate(req: IncomingMessage, res: ServerResponse): void;
+  /** Answers a preflight (`OPTIONS` with `Access-Control-Request-Method`); false when it is not one. */
+  preflight(req: IncomingMessage, res: ServerResponse): boolean;
+}
+
 /**
  * Who may call the mock from a browser. Bearer tokens travel in a header, so no caller needs credentials
  * mode (cookies): by default any origin may call (`Access-Control-Allow-Origin: *`, never with
  * `Access-Control-Allow-Credentials`); with `origins`, only those, each answered by name.
  */
-export function corsPolicy(origins: readonly string[] = []) {
+export function corsPolicy(origins: readonly string[] = []): CorsPolicy {
   const allowed = new Set(origins.map((origin) => origin.replace(/\/+$/, '')));
 
   /** The `Access-Control-Allow-Origin` value for a request's `Origin`, or undefined for none. */

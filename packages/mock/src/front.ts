@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
 import { pathProblem, sandboxHeaderErrors, unknownFieldErrors } from './checks.js';
-import { CORS_RESPONSE_HEADERS, corsPolicy } from './cors.js';
+import { CORS_RESPONSE_HEADERS } from './cors.js';
 import {
   type ErrorEnvelope,
   envelope,
@@ -41,8 +41,6 @@ export interface FrontOptions {
   chaos: number;
   /** Called for every response Prism refused because it broke the spec. */
   onContractViolation: (violation: ContractViolation) => void;
-  /** Origins allowed to call from a browser; empty (the default) for any, with `*`. */
-  corsOrigins?: readonly string[];
   /** Answer as production does today for each of its known drifts (`X-Sandbox-Quirks` overrides it per call). */
   productionQuirks?: boolean;
 }
@@ -84,14 +82,11 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'to
 export function frontHandler(options: FrontOptions) {
   const upstream = new URL(options.upstream);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const cors = corsPolicy(options.corsOrigins);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The hosting layer in front may have named the request already.
     const requestId = String(res.getHeader('X-Request-Id') ?? newRequestId());
     res.setHeader('X-Request-Id', requestId);
-    cors.decorate(req, res);
-    if (cors.preflight(req, res)) return;
     const fail = (status: number, body: ErrorEnvelope, headers: Record<string, string> = {}) =>
       sendJson(res, status, { ...body, request_id: requestId }, headers);
     const method = req.method ?? 'GET';

@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { loadSpec } from '@sgi/spec';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, guardedServer } from './connections.js';
+import { corsPolicy } from './cors.js';
 import { envelope, sendJson } from './errors.js';
 import { type ContractViolation, frontHandler } from './front.js';
 import { type AuthMode, gate } from './gate.js';
@@ -217,7 +218,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       maxDepth: DEFAULT_MAX_DEPTH,
       chaos: options.chaos ?? 0,
-      ...(options.corsOrigins ? { corsOrigins: options.corsOrigins } : {}),
       ...(options.productionQuirks ? { productionQuirks: true } : {}),
       onContractViolation:
         options.onContractViolation ??
@@ -265,6 +265,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         next: front.handler,
       }),
       limits,
+      corsPolicy(options.corsOrigins),
     );
     const port = await listen(guarded.server, options.port ?? 0, host);
     cleanups.push(() => {
