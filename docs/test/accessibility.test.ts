@@ -1,11 +1,12 @@
 import { AxeBuilder } from '@axe-core/playwright';
 import { type MockServer, startMockServer } from '@sgi/mock';
+import { launchBrowser } from '@sgi/testing/browser';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guidePage, guides } from '../src/guides.js';
 import { serveSite } from '../src/serve.js';
-import { launchBrowser, staysLocal } from './support/browser.js';
 import { openOperation, send, setToken } from './support/console.js';
+import { DESKTOP } from './support/site.js';
 
 /**
  * axe-core, run in Chromium on every guide, on the reference and on an open console. A public site owes
@@ -21,11 +22,7 @@ let page: Page;
 beforeAll(async () => {
   mock = await startMockServer({ mode: 'sandbox', port: 0 });
   site = await serveSite({ port: 0, sandboxUrl: mock.url });
-  browser = await launchBrowser();
-  await browser.context.route(
-    (url) => !staysLocal(url.href),
-    (route) => route.abort('blockedbyclient'),
-  );
+  browser = await launchBrowser({ viewport: DESKTOP });
   page = await browser.context.newPage();
 });
 

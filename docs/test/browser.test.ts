@@ -1,11 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { launchBrowser, staysLocal } from '@sgi/testing/browser';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guidePage, guides } from '../src/guides.js';
 import { serveSite } from '../src/serve.js';
-import { launchBrowser, staysLocal } from './support/browser.js';
-import { type Operation, operations, referenceRoute, sitePages } from './support/site.js';
+import { watchedPage } from './support/page.js';
+import { DESKTOP, type Operation, operations, referenceRoute, sitePages } from './support/site.js';
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -16,24 +17,15 @@ const resultsDir = fileURLToPath(new URL('../test-results/', import.meta.url));
 let site: { url: string; close: () => Promise<void> };
 let browser: { context: BrowserContext; close: () => Promise<void> };
 let page: Page;
-const requests: string[] = [];
-const consoleErrors: string[] = [];
+let requests: string[];
+let consoleErrors: string[];
 
 beforeAll(async () => {
   site = await serveSite({ port: 0 });
-  browser = await launchBrowser();
-  // Record every request the pages make; abort any that would leave the machine, so that a
-  // regression is reported by the last test below instead of reaching the network.
-  browser.context.on('request', (request) => requests.push(request.url()));
-  await browser.context.route(
-    (url) => !staysLocal(url.href),
-    (route) => route.abort('blockedbyclient'),
-  );
-  page = await browser.context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text().slice(0, 300));
-  });
-  page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message.slice(0, 300)}`));
+  browser = await launchBrowser({ viewport: DESKTOP });
+  // Record every request the pages make (the launcher aborts any that would leave the machine), so
+  // that a regression is reported by the last test below instead of reaching the network.
+  ({ page, requests, consoleErrors } = await watchedPage(browser.context));
 });
 
 afterAll(async () => {

@@ -2,11 +2,13 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type MockServer, startMockServer } from '@sgi/mock';
 import { loadSpec } from '@sgi/spec';
+import { launchBrowser, staysLocal } from '@sgi/testing/browser';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveSite } from '../src/serve.js';
-import { launchBrowser, staysLocal } from './support/browser.js';
 import { type ConsoleAnswer, openOperation, send, setToken } from './support/console.js';
+import { watchedPage } from './support/page.js';
+import { DESKTOP } from './support/site.js';
 
 /**
  * A reader walks a deployment's whole life from the console page, by clicking and typing, against a
@@ -20,24 +22,15 @@ let mock: MockServer;
 let site: { url: string; close: () => Promise<void> };
 let browser: { context: BrowserContext; close: () => Promise<void> };
 let page: Page;
-const requests: string[] = [];
-const consoleErrors: string[] = [];
+let requests: string[];
+let consoleErrors: string[];
 
 beforeAll(async () => {
   // A short provisioning and deletion, so the reader sees PROVISIONING and DELETING on the way.
   mock = await startMockServer({ mode: 'sandbox', port: 0, provisionDelayMs: 1500, deleteDelayMs: 1000 });
   site = await serveSite({ port: 0, sandboxUrl: mock.url });
-  browser = await launchBrowser();
-  browser.context.on('request', (request) => requests.push(request.url()));
-  await browser.context.route(
-    (url) => !staysLocal(url.href),
-    (route) => route.abort('blockedbyclient'),
-  );
-  page = await browser.context.newPage();
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text().slice(0, 300));
-  });
-  page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message.slice(0, 300)}`));
+  browser = await launchBrowser({ viewport: DESKTOP });
+  ({ page, requests, consoleErrors } = await watchedPage(browser.context));
 });
 
 afterAll(async () => {

@@ -69,3 +69,6 @@ export function sitePages(): string[] {
 export function readPage(page: string): string {
   return readFileSync(join(siteDir, page), 'utf8');
 }
+
+/** The viewport of the browser tests: a desktop window, wide enough for the three-panel reference. */
+export const DESKTOP = { width: 1400, height: 900 };

@@ -4,17 +4,26 @@ import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { chromiumArgs, chromiumPath } from './chromium.js';
 
+/** Settings of {@link launchBrowser}. */
+export interface LaunchOptions {
+  /** The pages' viewport (default Playwright's, 1280 x 720). */
+  viewport?: { width: number; height: number };
+}
+
 /**
  * Launches headless Chromium ({@link chromiumPath}) with a fresh profile, no background traffic of
- * its own and every request that would leave the machine aborted. `close()` ends the browser and
- * removes the profile.
+ * its own and every request that would leave the machine aborted (a test that records requests
+ * still sees it, and can fail on it). `close()` ends the browser and removes the profile.
  */
-export async function launchBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export async function launchBrowser(
+  options: LaunchOptions = {},
+): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'sgi-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
     args: [...chromiumArgs],
+    ...(options.viewport ? { viewport: options.viewport } : {}),
   });
   await context.route(
     (url) => !staysLocal(url.href),
