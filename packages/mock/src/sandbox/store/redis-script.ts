@@ -69,9 +69,10 @@ local function expire(now)
   end
 end
 
--- Pushes the expiry of a tenant's keys to life from now.
+-- Pushes the expiry of a tenant's keys to life from now. Best effort, as the mark of a tenant's activity in
+-- touch: a full Redis (noeviction) refuses these writes, and a read goes on without them.
 local function refresh(t)
-  for _, part in ipairs(PARTS) do redis.call('PEXPIRE', tk(t, part), life) end
+  for _, part in ipairs(PARTS) do redis.pcall('PEXPIRE', tk(t, part), life) end
 end
 
 -- Marks an existing tenant as used at now; false when it does not exist, or is gone (its last request is
@@ -85,7 +86,7 @@ local function touch(t, now)
     forget(t)
     return false
   end
-  redis.call('ZADD', TENANTS, 'GT', now, t)
+  redis.pcall('ZADD', TENANTS, 'GT', now, t)
   if left <= ttl then refresh(t) end
   return true
 end
@@ -122,9 +123,10 @@ local function appendLog(t, now, admitted, entry)
   redis.call('LTRIM', tk(t, 'log'), 0, logSize - 1)
 end
 
+-- A carried entry never fails the operation that carries it (a full Redis refuses the entry, not the read).
 for i = 0, carried - 1 do
   local at = 6 + 4 * i
-  appendLog(ARGV[at], tonumber(ARGV[at + 1]), ARGV[at + 2], ARGV[at + 3])
+  pcall(appendLog, ARGV[at], tonumber(ARGV[at + 1]), ARGV[at + 2], ARGV[at + 3])
 end
 
 if op == 'create' then
