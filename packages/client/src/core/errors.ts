@@ -32,7 +32,12 @@ export class APIError<TStatus extends number = number> extends ScaleGenError {
   declare readonly requestId: string | undefined;
 
   /** @internal Built by the client from a response; see {@link makeAPIError}. */
-  constructor(status: TStatus, message: string, body: ErrorBody | string | undefined, headers: Headers | undefined) {
+  constructor(
+    status: TStatus,
+    message: string,
+    body: ErrorBody | string | undefined,
+    headers: Headers | undefined,
+  ) {
     super(message);
     // Assigned, not declared as class fields: no `field;` line per property in the built code.
     this.status = status;

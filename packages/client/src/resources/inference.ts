@@ -83,9 +83,9 @@ export interface InferenceWithResponse {
 export class Inference {
   /** The same methods, resolving with `{ data, response, requestId }` instead of the result alone. */
   declare readonly withResponse: InferenceWithResponse;
-  private declare readonly _send: Send;
+  declare private readonly _send: Send;
   /** Whether the methods resolve with `{ data, response, requestId }`: those of `withResponse`. */
-  private declare readonly _full: boolean;
+  declare private readonly _full: boolean;
 
   /** @internal Built once by `createClient`. */
   constructor(send: Send, full = false) {
