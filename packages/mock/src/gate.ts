@@ -5,6 +5,7 @@ import type { AccessLog } from './operator/log.js';
 import type { MockMetrics } from './operator/metrics.js';
 import { routeOf } from './operator/route.js';
 import { ADMIN_PREFIX, adminApi } from './sandbox/keys.js';
+import { READ_AHEAD_HEADER, type ReadAhead } from './sandbox/read-ahead.js';
 import { StoreUnavailableError, storeUnavailable } from './sandbox/store/errors.js';
 import type { RequestLogEntry, SandboxStore } from './sandbox/store/types.js';
 import { bearerToken, sha256, TENANT_HEADER, type Tenant, tenantOfToken } from './sandbox/tenant.js';
@@ -16,6 +17,8 @@ export type AuthMode = 'open' | 'keys';
 export interface GateOptions {
   /** The sandbox's store; undefined in static mode, which keeps no state. */
   store?: SandboxStore;
+  /** Starts a sandbox read as soon as the request's tenant is known (see {@link ReadAhead}). */
+  readAhead?: ReadAhead;
   auth: AuthMode;
   /** The operator's token for the admin API; without one, the admin API does not exist. */
   adminToken?: string;
@@ -160,8 +163,9 @@ export function gate(options: GateOptions) {
     }
     if (admin && (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`))) return admin(req, res, path);
 
-    // No caller names a tenant but through its credentials.
+    // No caller names a tenant but through its credentials, nor hands the sandbox a read.
     delete req.headers[TENANT_HEADER];
+    delete req.headers[READ_AHEAD_HEADER];
     if (!store) {
       if (path.startsWith('/__sandbox/')) {
         skipBody(req, res);
@@ -177,6 +181,14 @@ export function gate(options: GateOptions) {
       return fail(401, UNAUTHORIZED, 'unauthorized');
     }
     if (tenant) req.headers[TENANT_HEADER] = options.tenantHeader(tenant);
+    if (tenant && options.readAhead && !seen.ended) {
+      const { readAhead } = options;
+      const token = readAhead.start(tenant.key, method, path, options.clock());
+      if (token) {
+        req.headers[READ_AHEAD_HEADER] = token;
+        res.once('close', () => readAhead.drop(token));
+      }
+    }
 
     if (path.startsWith('/__sandbox/') && tenant) {
       if (!skipBody(req, res)) return fail(413, 'This route takes no body.', 'body_too_large');

@@ -48,8 +48,13 @@ local function num(v) return tonumber(v) or 0 end
 -- How long a tenant's keys live after a refresh of their expiry: the time to live and a little slack.
 local life = ttl + math.min(1000, math.floor(ttl / 100))
 
+-- The tenants this call found existing, each with the latest time it marked them used at: a carried
+-- request-log entry and the operation after it are usually of one tenant, which is then looked up once.
+local touched = {}
+
 -- Forgets a tenant and everything it holds, giving its counts back.
 local function forget(t)
+  touched[t] = nil
   local n = num(redis.call('HGET', NUSE, t))
   local b = num(redis.call('HGET', BUSE, t))
   if n ~= 0 then redis.call('HINCRBY', TOTALS, 'deployments', -n) end
@@ -79,6 +84,13 @@ end
 -- ttl old, or Redis expired its marker), which forgets it. Refreshes the expiry of its keys only once
 -- their marker has less than ttl left: every key a write creates gets its expiry there and then.
 local function touch(t, now)
+  if touched[t] then
+    if now > touched[t] then
+      redis.pcall('ZADD', TENANTS, 'GT', now, t)
+      touched[t] = now
+    end
+    return true
+  end
   local last = redis.call('ZSCORE', TENANTS, t)
   if not last then return false end
   local left = redis.call('PTTL', tk(t, 'm'))
@@ -88,6 +100,7 @@ local function touch(t, now)
   end
   redis.pcall('ZADD', TENANTS, 'GT', now, t)
   if left <= ttl then refresh(t) end
+  touched[t] = now
   return true
 end
 
