@@ -177,14 +177,13 @@ function build(
   secrets: readonly string[],
 ): ScaleGenClient {
   const baseUrl = (settings.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  // The settings as they are (`backoff`, `fetch`, `fetchOptions`), with the defaults applied.
   const send = createTransport({
+    ...settings,
     baseUrl,
     credentials,
     timeout: settings.timeout ?? 60_000,
     maxRetries: settings.maxRetries ?? 2,
-    backoff: settings.backoff,
-    fetch: settings.fetch,
-    fetchOptions: settings.fetchOptions,
     headers,
     log: createLog(settings.logger ?? console, settings.logLevel ?? 'warn'),
     secrets,

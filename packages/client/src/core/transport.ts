@@ -27,11 +27,11 @@ export interface TransportConfig {
   credentials: Credentials;
   timeout: number;
   maxRetries: number;
-  backoff: BackoffOptions | undefined;
-  fetch: Fetch | undefined;
+  backoff?: BackoffOptions | undefined;
+  fetch?: Fetch | undefined;
   /** The client's headers, normalized. */
   headers: HeaderLayer | undefined;
-  fetchOptions: FetchOptions | undefined;
+  fetchOptions?: FetchOptions | undefined;
   log: Log;
   /** Secrets that never appear in an error or a log line (key secret, static token). */
   secrets: readonly string[];
