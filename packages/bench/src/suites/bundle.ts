@@ -74,6 +74,7 @@ export interface BundleSize {
   largestInputs: Array<{ path: string; bytes: number; eager: boolean }>;
 }
 
+/** Sums the sizes of `chunks`, each compressed on its own. */
 function compressed(chunks: Uint8Array[]): ChunkSizes {
   const sizes = { chunks: chunks.length, minified: 0, gzip: 0, brotli: 0 };
   for (const code of chunks) {
@@ -91,6 +92,7 @@ function compressed(chunks: Uint8Array[]): ChunkSizes {
  * splitting, and measures it: the chunks loaded up front (`eager`) and all of them (`all`).
  */
 export async function bundleSize(name: string, source: string, resolveDir: string): Promise<BundleSize> {
+  // Nothing is written (`write: false`): `outdir` only places the chunks and their imports.
   const outdir = join(resolveDir, 'bundle-out');
   const result = await build({
     stdin: { contents: source, resolveDir, loader: 'js', sourcefile: 'consumer.js' },
