@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join, relative } from 'node:path';
 import { launchBrowser } from '@sgi/testing/browser';
 import { build } from 'esbuild';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -8,6 +9,8 @@ import { DEPLOYMENT } from './support/fault-server.js';
 
 // The built package, bundled for browsers by esbuild, run in Chromium against a loopback server
 // that serves the page, the bundle, a token endpoint and the API (one origin: no CORS in the way).
+// Two bundles: one script (IIFE) for most tests, and ES modules split into chunks as an app's
+// bundler makes them, where the key pair's token exchange is a chunk loaded on demand.
 const pkgDir = new URL('..', import.meta.url).pathname;
 
 interface Seen {
@@ -22,6 +25,9 @@ let browser: { context: BrowserContext; close: () => Promise<void> };
 let page: Page;
 const seen: Seen[] = [];
 const pageErrors: string[] = [];
+/** The chunks of the split ES module build, by URL path (`/esm/...`), and the ones the page asked for. */
+const chunks = new Map<string, string>();
+const chunksLoaded: string[] = [];
 
 function answer(req: IncomingMessage, res: ServerResponse, bundle: string, body: string) {
   const json = (status: number, value: unknown) => {
@@ -37,6 +43,12 @@ function answer(req: IncomingMessage, res: ServerResponse, bundle: string, body:
   if (req.url === '/client.js') {
     res.writeHead(200, { 'content-type': 'text/javascript' });
     return res.end(bundle);
+  }
+  const chunk = chunks.get(req.url ?? '');
+  if (chunk !== undefined) {
+    chunksLoaded.push(req.url ?? '');
+    res.writeHead(200, { 'content-type': 'text/javascript' });
+    return res.end(chunk);
   }
   seen.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization });
   if (req.url === '/oauth/token') {
@@ -64,6 +76,20 @@ beforeAll(async () => {
     logLevel: 'silent',
   });
   const bundle = out.outputFiles[0]?.text ?? '';
+  const split = await build({
+    stdin: { contents: "export * from '@sgi/client';", resolveDir: pkgDir, sourcefile: 'app.js' },
+    bundle: true,
+    minify: true,
+    splitting: true,
+    outdir: join(pkgDir, 'esm'),
+    absWorkingDir: pkgDir,
+    entryNames: 'app',
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    logLevel: 'silent',
+  });
+  for (const file of split.outputFiles) chunks.set(`/${relative(pkgDir, file.path)}`, file.text);
   server = createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
@@ -175,6 +201,61 @@ describe('@sgi/client in Chromium', () => {
     }, origin);
     expect(ids).toEqual(['dep-1']);
     expect(seen.map((s) => `${s.method} ${s.url} ${s.authorization ?? '-'}`)).toEqual([
+      'POST /oauth/token -',
+      'GET /sg_inf/list Bearer browser-access-1',
+    ]);
+  });
+
+  it('split into ES module chunks, the token exchange is loaded on the first key-pair call only', async () => {
+    seen.length = 0;
+    expect([...chunks.keys()].sort()).toEqual([
+      '/esm/app.js',
+      expect.stringMatching(/^\/esm\/token-exchange-[\w-]+\.js$/),
+    ]);
+    await page.addScriptTag({
+      type: 'module',
+      content: "import * as sgi from '/esm/app.js'; globalThis.sgiSplit = sgi;",
+    });
+    await page.waitForFunction(() => 'sgiSplit' in globalThis);
+    const result = await page.evaluate(async (baseUrl) => {
+      const sgi = (globalThis as unknown as { sgiSplit: Sgi }).sgiSplit;
+      const bearer = sgi.createClient({ baseUrl, token: 'browser-token-1' });
+      await bearer.inference.get('dep-1');
+      const loadedBefore = performance
+        .getEntriesByType('resource')
+        .filter((e) => e.name.includes('token-exchange')).length;
+      const keys = sgi.createClient({
+        baseUrl,
+        keyId: 'browser-key-id',
+        keySecret: 'wrong-key-secret',
+        tokenUrl: `${baseUrl}/oauth/token`,
+        dangerouslyAllowBrowser: true,
+        maxRetries: 0,
+      });
+      const refused = await keys.inference.list().catch((e: Error) => e);
+      const good = sgi.createClient({
+        baseUrl,
+        keyId: 'browser-key-id',
+        keySecret: 'browser-key-secret',
+        tokenUrl: `${baseUrl}/oauth/token`,
+        dangerouslyAllowBrowser: true,
+      });
+      const ids = (await good.inference.list()).map((d) => d.id);
+      return {
+        loadedBefore,
+        refused: [refused instanceof sgi.AuthenticationError, (refused as Error).message],
+        ids,
+      };
+    }, origin);
+    expect(result).toEqual({
+      loadedBefore: 0,
+      refused: [true, expect.stringMatching(/^token exchange at .*\/oauth\/token failed with HTTP 401/)],
+      ids: ['dep-1'],
+    });
+    expect(chunksLoaded.filter((url) => url.includes('token-exchange'))).toHaveLength(1);
+    expect(seen.map((s) => `${s.method} ${s.url} ${s.authorization ?? '-'}`)).toEqual([
+      'GET /sg_inf/dep-1 Bearer browser-token-1',
+      'POST /oauth/token -',
       'POST /oauth/token -',
       'GET /sg_inf/list Bearer browser-access-1',
     ]);

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  APIConnectionError,
   APIConnectionTimeoutError,
   APIUserAbortError,
+  AuthenticationError,
   createClient,
   InternalServerError,
+  ScaleGenError,
 } from '../src/index.js';
 import { abortable, deferred, json, type StubCall, stubFetch } from './support/stub-fetch.js';
 
@@ -101,6 +104,47 @@ describe('the token exchange follows the retry policy of reads', () => {
     exchange.resolve(issued(1));
     expect(await call).toBeInstanceOf(APIUserAbortError);
     expect(calls.map((c) => c.url)).toEqual([TOKEN_URL]);
+  });
+});
+
+describe("the exchange's code, loaded on a key-pair client's first call", () => {
+  it('a call aborted while the code loads starts no exchange; the next call makes one', async () => {
+    const { client, calls } = keyPair((c) => (c.url === TOKEN_URL ? issued(1) : list()));
+    const ac = new AbortController();
+    // The first call must load the exchange's module before it can ask for a token: abort at once.
+    const call = client.inference.list({ signal: ac.signal });
+    ac.abort();
+    await expect(call).rejects.toBeInstanceOf(APIUserAbortError);
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls).toEqual([]);
+    await expect(client.inference.list()).resolves.toEqual([]);
+    expect(calls.map((c) => c.url)).toEqual([TOKEN_URL, 'http://api.test/sg_inf/list']);
+  });
+
+  it('concurrent first calls share one load and one exchange; a cached token is then used as it is', async () => {
+    const { client, calls, exchanges } = keyPair((c) => (c.url === TOKEN_URL ? issued(1) : list()));
+    await Promise.all([client.inference.list(), client.inference.list(), client.inference.list()]);
+    await client.inference.list();
+    expect(exchanges()).toBe(1);
+    expect(calls.filter((c) => c.headers.authorization === 'Bearer access-1')).toHaveLength(4);
+  });
+
+  it("its errors are the package's classes, with their messages", async () => {
+    const { client } = keyPair(() =>
+      json(401, { error: 'access_denied', error_description: 'Unauthorized' }),
+    );
+    const err = await client.inference.list().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AuthenticationError);
+    expect(err).toBeInstanceOf(ScaleGenError);
+    expect((err as Error).message).toBe(`token exchange at ${TOKEN_URL} failed with HTTP 401: Unauthorized`);
+    const down = keyPair(() =>
+      Promise.reject(new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } })),
+    );
+    const refused = await down.client.inference.list({ maxRetries: 0 }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(APIConnectionError);
+    expect((refused as Error).message).toBe(
+      `token exchange at ${TOKEN_URL} failed: no response (ECONNREFUSED)`,
+    );
   });
 });
 

@@ -45,6 +45,7 @@ type Run = {
   status: string;
   deleted: string;
   notFound?: { isNotFound: boolean; isAPIError?: boolean; isScaleGenError?: boolean; status: number };
+  keyPair: { listed: boolean; exchanges: number; refused: string };
 };
 
 describe('@sgi/client against the @sgi/mock sandbox, both from their tarballs', () => {
@@ -62,6 +63,15 @@ describe('@sgi/client against the @sgi/mock sandbox, both from their tarballs', 
     expect(out.inf_id).toMatch(/\S/);
     expect(typeof out.deleted).toBe('string');
     expect(out.notFound).toMatchObject({ isNotFound: true, status: 404 });
+    // The key pair's token exchange, loaded on its first call: one exchange per client, and a refused
+    // secret is an AuthenticationError that names the token endpoint.
+    expect(out.keyPair).toEqual({
+      listed: true,
+      exchanges: 2,
+      refused: expect.stringMatching(
+        /^token exchange at http:\/\/127\.0\.0\.1:\d+\/oauth\/token failed with HTTP 401: application\/json response/,
+      ),
+    });
   }
 
   it('create -> get -> delete -> 404 from an ES module, against sgi-mock started through its bin', async () => {

@@ -20,23 +20,28 @@ export class ScaleGenError extends Error {
  */
 export class APIError<TStatus extends number = number> extends ScaleGenError {
   override name = 'APIError';
+  /** The HTTP status of the response. */
+  declare readonly status: TStatus;
+  /** The response headers. */
+  declare readonly headers: Headers | undefined;
   /** The parsed error body (`{success: false, message, errors?, request_id?}`), or the text of a non-JSON body. */
-  readonly body: ErrorBody | string | undefined;
+  declare readonly body: ErrorBody | string | undefined;
   /** For a rejected request, one entry per offending field (dotted path and reason); empty otherwise. */
-  readonly errors: FieldError[];
+  declare readonly errors: FieldError[];
   /** The id of the request, from `X-Request-Id` or the body's `request_id`, to quote to support. */
-  readonly requestId: string | undefined;
+  declare readonly requestId: string | undefined;
 
   /** @internal Built by the client from a response; see {@link makeAPIError}. */
   constructor(
-    /** The HTTP status of the response. */
-    readonly status: TStatus,
+    status: TStatus,
     message: string,
     body: ErrorBody | string | undefined,
-    /** The response headers. */
-    readonly headers: Headers | undefined,
+    headers: Headers | undefined,
   ) {
     super(message);
+    // Assigned, not declared as class fields: no `field;` line per property in the built code.
+    this.status = status;
+    this.headers = headers;
     this.body = body;
     this.errors = (typeof body === 'object' && body?.errors) || [];
     this.requestId =
@@ -170,25 +175,23 @@ type Deployment = components['schemas']['InferenceDeployment'];
 /** `waitUntilReady`: the deployment reached `FAILED`, `DELETING` or `DELETED`, so it will not become `ACTIVE`. */
 export class DeploymentFailedError extends ScaleGenError {
   override name = 'DeploymentFailedError';
+  /** The deployment as last read, with its `status` and `metadata` (which may say why it failed). */
+  declare readonly deployment: Deployment;
   /** @internal */
-  constructor(
-    message: string,
-    /** The deployment as last read, with its `status` and `metadata` (which may say why it failed). */
-    readonly deployment: Deployment,
-  ) {
+  constructor(message: string, deployment: Deployment) {
     super(message);
+    this.deployment = deployment;
   }
 }
 
 /** `waitUntilReady`: the deployment was not `ACTIVE` by the deadline. */
 export class WaitTimeoutError extends ScaleGenError {
   override name = 'WaitTimeoutError';
+  /** The deployment as last read. */
+  declare readonly deployment: Deployment | undefined;
   /** @internal */
-  constructor(
-    message: string,
-    /** The deployment as last read. */
-    readonly deployment: Deployment | undefined,
-  ) {
+  constructor(message: string, deployment: Deployment | undefined) {
     super(message);
+    this.deployment = deployment;
   }
 }

@@ -82,14 +82,17 @@ export interface InferenceWithResponse {
  */
 export class Inference {
   /** The same methods, resolving with `{ data, response, requestId }` instead of the result alone. */
-  readonly withResponse: InferenceWithResponse;
+  declare readonly withResponse: InferenceWithResponse;
+  declare private readonly _send: Send;
+  /** Whether the methods resolve with `{ data, response, requestId }`: those of `withResponse`. */
+  declare private readonly _full: boolean;
 
   /** @internal Built once by `createClient`. */
-  constructor(
-    private readonly _send: Send,
-    private readonly _full = false,
-  ) {
-    this.withResponse = (_full ? this : new Inference(_send, true)) as unknown as InferenceWithResponse;
+  constructor(send: Send, full = false) {
+    // Assigned, not declared as class fields: no `field;` line per property in the built code.
+    this._send = send;
+    this._full = full;
+    this.withResponse = (full ? this : new Inference(send, true)) as unknown as InferenceWithResponse;
   }
 
   private _call<T>(

@@ -1,5 +1,48 @@
-// The same program as CommonJS: require() of @sgi/client, no top-level await.
-import { APIError, createClient, type InferenceDeploymentCreate, NotFoundError } from '@sgi/client';
+// The same program as CommonJS: require() of @sgi/client, no top-level await. The key pair's token
+// exchange is inline in the CommonJS build: it loads all the same on the first call.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  APIError,
+  AuthenticationError,
+  createClient,
+  type InferenceDeploymentCreate,
+  NotFoundError,
+} from '@sgi/client';
+
+/** Lists with a key pair whose tokens come from a token endpoint on loopback; then with a wrong secret. */
+async function keyPair(baseUrl: string) {
+  let exchanges = 0;
+  const tokens = createServer((req, res) => {
+    let form = '';
+    req.on('data', (chunk: Buffer) => {
+      form += chunk.toString();
+    });
+    req.on('end', () => {
+      exchanges++;
+      const ok = new URLSearchParams(form).get('client_secret') === 'consumer-key-secret';
+      res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify(
+          ok ? { access_token: 'consumer-access', expires_in: 3600 } : { error: 'access_denied' },
+        ),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => tokens.listen(0, '127.0.0.1', resolve));
+  const tokenUrl = `http://127.0.0.1:${(tokens.address() as AddressInfo).port}/oauth/token`;
+  const keys = { baseUrl, keyId: 'consumer-key-id', tokenUrl, maxRetries: 0 };
+  const listed = await createClient({ ...keys, keySecret: 'consumer-key-secret' }).inference.list();
+  const refused: unknown = await createClient({ ...keys, keySecret: 'wrong-key-secret' })
+    .inference.list()
+    .catch((error: unknown) => error);
+  tokens.close();
+  return {
+    listed: Array.isArray(listed),
+    exchanges,
+    refused: refused instanceof AuthenticationError ? refused.message : String(refused),
+  };
+}
 
 async function main(baseUrl: string): Promise<void> {
   const client = createClient({ baseUrl, token: 'consumer-test-token', maxRetries: 0 });
@@ -30,6 +73,7 @@ async function main(baseUrl: string): Promise<void> {
   console.log(
     JSON.stringify({
       module: 'cjs',
+      keyPair: await keyPair(baseUrl),
       inf_id,
       name: deployment.name,
       status: deployment.status,

@@ -1,7 +1,12 @@
 // A strict TypeScript program (ES module) that uses @sgi/client as its README shows:
-// create -> get -> delete -> get (404) against the sandbox at the base URL given as the first argument.
+// create -> get -> delete -> get (404) against the sandbox at the base URL given as the first argument;
+// then a key pair, whose token exchange (a chunk of the package loaded on the first call) is answered
+// by a token endpoint of its own on loopback.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   APIError,
+  AuthenticationError,
   createClient,
   type InferenceDeployment,
   type InferenceDeploymentCreate,
@@ -51,9 +56,39 @@ for (let attempt = 0; attempt < 50 && !notFound; attempt++) {
   }
 }
 
+// The token endpoint: issues a token for the right secret, refuses any other.
+let exchanges = 0;
+const tokens = createServer((req, res) => {
+  let form = '';
+  req.on('data', (chunk: Buffer) => {
+    form += chunk.toString();
+  });
+  req.on('end', () => {
+    exchanges++;
+    const ok = new URLSearchParams(form).get('client_secret') === 'consumer-key-secret';
+    res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify(ok ? { access_token: 'consumer-access', expires_in: 3600 } : { error: 'access_denied' }),
+    );
+  });
+});
+await new Promise<void>((resolve) => tokens.listen(0, '127.0.0.1', resolve));
+const tokenUrl = `http://127.0.0.1:${(tokens.address() as AddressInfo).port}/oauth/token`;
+const keys = { baseUrl, keyId: 'consumer-key-id', tokenUrl, maxRetries: 0 };
+const listed = await createClient({ ...keys, keySecret: 'consumer-key-secret' }).inference.list();
+const refused: unknown = await createClient({ ...keys, keySecret: 'wrong-key-secret' })
+  .inference.list()
+  .catch((error: unknown) => error);
+tokens.close();
+
 console.log(
   JSON.stringify({
     module: 'esm',
+    keyPair: {
+      listed: Array.isArray(listed),
+      exchanges,
+      refused: refused instanceof AuthenticationError ? refused.message : String(refused),
+    },
     inf_id,
     name: deployment.name,
     status: deployment.status,
