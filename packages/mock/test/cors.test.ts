@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MockServer, startMockServer } from '../src/index.js';
 import { keysCommand } from '../src/keys-command.js';
 import { client } from './support/http.js';
+import { startSandbox } from './support/sandbox.js';
 
 const ADMIN = 'admin-token-for-the-cors-tests';
 const APP = 'https://app.example';
@@ -16,16 +17,8 @@ let open: ReturnType<typeof client>;
 
 beforeAll(async () => {
   [openMock, hosted] = await Promise.all([
-    startMockServer({ mode: 'sandbox', port: 0, provisionDelayMs: 0, deleteDelayMs: 0 }),
-    startMockServer({
-      mode: 'sandbox',
-      port: 0,
-      provisionDelayMs: 0,
-      deleteDelayMs: 0,
-      auth: 'keys',
-      adminToken: ADMIN,
-      rateLimit: 2,
-    }),
+    startSandbox(),
+    startSandbox({ auth: 'keys', adminToken: ADMIN, rateLimit: 2 }),
   ]);
   open = client(openMock.url, 'cors');
 }, 120_000);

@@ -3,9 +3,10 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type ContractViolation, type MockServer, startMockServer } from '../src/index.js';
+import type { ContractViolation, MockServer } from '../src/index.js';
 import { fromSchema, mutation } from './support/arbitrary.js';
 import { spec } from './support/contract.js';
+import { startSandbox } from './support/sandbox.js';
 
 const RUNS = inject('fuzzRuns') ?? 10_000;
 const SEED = 20261125;
@@ -305,11 +306,7 @@ function send(base: URL, r: FuzzRequest): Promise<{ status: number; text: string
 }
 
 beforeAll(async () => {
-  mock = await startMockServer({
-    mode: 'sandbox',
-    port: 0,
-    provisionDelayMs: 0,
-    deleteDelayMs: 0,
+  mock = await startSandbox({
     maxTenants: 100,
     maxDeploymentsPerTenant: 20,
     onContractViolation: (v) => violations.push(v),

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MockServer, startMockServer } from '../src/index.js';
+import type { MockServer } from '../src/index.js';
 import { errorEnvelopeViolations } from './support/contract.js';
 import { client, expectDocumented } from './support/http.js';
 import { rawRequest } from './support/raw.js';
+import { startSandbox } from './support/sandbox.js';
 
 const seedBody = JSON.parse(
   readFileSync(new URL('./fixtures/seed-create-body.json', import.meta.url), 'utf8'),
@@ -13,7 +14,7 @@ let mock: MockServer;
 let call: ReturnType<typeof client>;
 
 beforeAll(async () => {
-  mock = await startMockServer({ mode: 'sandbox', port: 0, provisionDelayMs: 0, deleteDelayMs: 0 });
+  mock = await startSandbox();
   call = client(mock.url, 'hardening');
 });
 afterAll(() => mock.close());

@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MockServer, startMockServer } from '../src/index.js';
+import type { MockServer } from '../src/index.js';
 import { client, expectDocumented } from './support/http.js';
+import { startSandbox } from './support/sandbox.js';
 
 const seedBody = JSON.parse(
   readFileSync(new URL('./fixtures/seed-create-body.json', import.meta.url), 'utf8'),
@@ -18,11 +19,7 @@ let mock: MockServer;
 let call: ReturnType<typeof client>;
 
 beforeAll(async () => {
-  mock = await startMockServer({
-    mode: 'sandbox',
-    port: 0,
-    provisionDelayMs: 0,
-    deleteDelayMs: 0,
+  mock = await startSandbox({
     rateLimit: 3,
     maxConcurrent: 1,
     log: logStream,

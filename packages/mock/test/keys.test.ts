@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MockServer, startMockServer } from '../src/index.js';
 import { keysCommand } from '../src/keys-command.js';
 import { client, expectDocumented } from './support/http.js';
+import { startSandbox } from './support/sandbox.js';
 
 const seedBody = JSON.parse(
   readFileSync(new URL('./fixtures/seed-create-body.json', import.meta.url), 'utf8'),
@@ -21,14 +22,7 @@ async function issue(name: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  mock = await startMockServer({
-    mode: 'sandbox',
-    port: 0,
-    provisionDelayMs: 0,
-    deleteDelayMs: 0,
-    auth: 'keys',
-    adminToken: ADMIN,
-  });
+  mock = await startSandbox({ auth: 'keys', adminToken: ADMIN });
   call = client(mock.url);
 }, 120_000);
 afterAll(() => mock.close());

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_BODY_BYTES, type MockServer, startMockServer } from '../src/index.js';
 import { client, expectDocumented } from './support/http.js';
 import { rawRequest } from './support/raw.js';
+import { startSandbox } from './support/sandbox.js';
 
 const seedBody = JSON.parse(
   readFileSync(new URL('./fixtures/seed-create-body.json', import.meta.url), 'utf8'),
@@ -12,7 +13,7 @@ let mock: MockServer;
 let call: ReturnType<typeof client>;
 
 beforeAll(async () => {
-  mock = await startMockServer({ mode: 'sandbox', port: 0, provisionDelayMs: 0, deleteDelayMs: 0 });
+  mock = await startSandbox();
   call = client(mock.url, 'limits-token');
 });
 afterAll(() => mock.close());

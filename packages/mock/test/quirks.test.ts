@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { knownDriftPath } from '@sgi/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MockServer, startMockServer } from '../src/index.js';
+import type { MockServer } from '../src/index.js';
 import { client, expectDocumented } from './support/http.js';
+import { startSandbox } from './support/sandbox.js';
 
 const minimal = {
   name: 'bge-embeddings',
@@ -23,16 +24,7 @@ let mock: MockServer;
 let quirky: MockServer;
 
 beforeAll(async () => {
-  [mock, quirky] = await Promise.all([
-    startMockServer({ mode: 'sandbox', port: 0, provisionDelayMs: 0, deleteDelayMs: 0 }),
-    startMockServer({
-      mode: 'sandbox',
-      port: 0,
-      provisionDelayMs: 0,
-      deleteDelayMs: 0,
-      productionQuirks: true,
-    }),
-  ]);
+  [mock, quirky] = await Promise.all([startSandbox(), startSandbox({ productionQuirks: true })]);
 }, 120_000);
 afterAll(() => Promise.all([mock?.close(), quirky?.close()]));
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ContractViolation, type MockServer, startMockServer } from '../src/index.js';
 import { type Answer, type CallOptions, client, expectDocumented } from './support/http.js';
+import { startSandbox } from './support/sandbox.js';
 
 const seedBody = JSON.parse(
   readFileSync(new URL('./fixtures/seed-create-body.json', import.meta.url), 'utf8'),
@@ -27,13 +28,7 @@ async function waitForStatus(id: string, status: string, token?: string): Promis
 }
 
 beforeAll(async () => {
-  mock = await startMockServer({
-    mode: 'sandbox',
-    port: 0,
-    provisionDelayMs: 0,
-    deleteDelayMs: 0,
-    onContractViolation: (v) => violations.push(v),
-  });
+  mock = await startSandbox({ onContractViolation: (v) => violations.push(v) });
   raw = client(mock.url, 'lifecycle-token');
 });
 afterAll(() => mock.close());

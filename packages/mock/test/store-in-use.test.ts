@@ -5,12 +5,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { type MockServer, startMockServer } from '../src/index.js';
+import type { MockServer } from '../src/index.js';
 import { client } from './support/http.js';
+import { startSandbox } from './support/sandbox.js';
 
 let mock: MockServer;
 beforeAll(async () => {
-  mock = await startMockServer({ mode: 'sandbox', port: 0, provisionDelayMs: 0, deleteDelayMs: 0 });
+  mock = await startSandbox();
 });
 afterAll(async () => {
   await mock?.close();

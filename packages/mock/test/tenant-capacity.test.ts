@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type MockServer, startMockServer } from '../src/index.js';
+import type { MockServer } from '../src/index.js';
 import { client, expectDocumented } from './support/http.js';
+import { startSandbox } from './support/sandbox.js';
 
 const seedBody = JSON.parse(
   readFileSync(new URL('./fixtures/seed-create-body.json', import.meta.url), 'utf8'),
@@ -10,13 +11,7 @@ let mock: MockServer;
 let call: ReturnType<typeof client>;
 
 beforeAll(async () => {
-  mock = await startMockServer({
-    mode: 'sandbox',
-    port: 0,
-    provisionDelayMs: 0,
-    deleteDelayMs: 0,
-    maxTenants: 5,
-  });
+  mock = await startSandbox({ maxTenants: 5 });
   call = client(mock.url);
 }, 120_000);
 afterAll(() => mock.close());
@@ -55,14 +50,7 @@ describe('sandbox: no caller can push out another tenant', () => {
 
 describe('sandbox: inactive tenants expire', () => {
   it('forgets a tenant that made no request for tenantTtlMs, and frees its place', async () => {
-    const short = await startMockServer({
-      mode: 'sandbox',
-      port: 0,
-      provisionDelayMs: 0,
-      deleteDelayMs: 0,
-      maxTenants: 1,
-      tenantTtlMs: 300,
-    });
+    const short = await startSandbox({ maxTenants: 1, tenantTtlMs: 300 });
     try {
       const shortCall = client(short.url);
       const id = (await shortCall('POST', '/sg_inf/create', { body: seedBody, token: 'idle' })).body.message
