@@ -62,22 +62,33 @@ export function tokenProvider(provide: TokenProvider): Credentials {
  * Trades an access key id and secret for bearer tokens (OAuth 2.0 client credentials; see
  * `token-exchange.ts`). The exchange's code is loaded on the first call that needs a token, with a
  * dynamic `import()`: bundlers put it into a chunk of its own, which an app that uses a bearer token
- * never loads. Once it is there, a cached token is at hand synchronously again.
+ * never loads. Once it is there, a cached token is at hand synchronously again. A failed load is an
+ * `APIConnectionError`, retried like a failed exchange.
  */
 export function clientCredentials(keys: KeyPair): Credentials {
   const source = `token exchange at ${keys.tokenUrl}`;
   let loaded: Credentials | undefined;
   let loading: Promise<Credentials> | undefined;
   const load = async (signal: AbortSignal | undefined) => {
-    loading ??= import('./token-exchange.js').then((m) => {
-      loaded = m.exchangeCredentials(keys, source, {
-        APIConnectionError,
-        AuthenticationError,
-        makeAPIError,
-        untilAborted,
-      });
-      return loaded;
-    });
+    loading ??= import('./token-exchange.js').then(
+      (m) => {
+        loaded = m.exchangeCredentials(keys, source, {
+          APIConnectionError,
+          AuthenticationError,
+          makeAPIError,
+          untilAborted,
+        });
+        return loaded;
+      },
+      (cause: unknown) => {
+        // A chunk that could not be fetched (a browser offline, say): the next attempt asks again.
+        loading = undefined;
+        throw new APIConnectionError(
+          `${source} failed: its code could not be loaded (${String((cause as Error)?.message ?? cause)})`,
+          { cause },
+        );
+      },
+    );
     const credentials = await loading;
     // A call that gave up while the code was loading starts no exchange.
     signal?.throwIfAborted();
