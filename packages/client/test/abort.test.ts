@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { APIUserAbortError, createClient, type InferenceDeploymentCreate } from '../src/index.js';
-import { abortable, deferred, json, stubFetch } from './support/stub-fetch.js';
+import { abortable, deferred, json, KEY_PAIR, stubFetch, TOKEN_URL } from './support/stub-fetch.js';
 
 // An abort at any moment before a request is sent rejects the call with APIUserAbortError and
 // sends nothing: a cancelled create must never start paid GPUs.
-const TOKEN_URL = 'http://auth.test/oauth/token';
 const body: InferenceDeploymentCreate = {
   name: 'n',
   model: 'm',
@@ -50,10 +49,7 @@ describe.each([
       call.url === TOKEN_URL ? abortable(exchange.promise, call.signal) : created(),
     );
     const client = createClient({
-      baseUrl: 'http://api.test',
-      keyId: 'key-id',
-      keySecret: 'key-secret-123',
-      tokenUrl: TOKEN_URL,
+      ...KEY_PAIR,
       fetch,
       timeout,
     });
@@ -80,10 +76,7 @@ describe('an abort at the moment the token exchange starts', () => {
         return Promise.reject(new TypeError('fetch failed'));
       });
       const client = createClient({
-        baseUrl: 'http://api.test',
-        keyId: 'key-id',
-        keySecret: 'key-secret-123',
-        tokenUrl: TOKEN_URL,
+        ...KEY_PAIR,
         fetch,
       });
       const error = await client.inference.create(body, { signal: ac.signal }).catch((e: unknown) => e);

@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuthenticationError, createClient, DEFAULT_BASE_URL, ScaleGenError } from '../src/index.js';
-import { json, stubFetch } from './support/stub-fetch.js';
+import { json, stubFetch, TOKEN_URL } from './support/stub-fetch.js';
 
 const ok = json(200, { success: true, message: [] });
-const TOKEN_URL = 'http://auth.test/oauth/token';
 
 afterEach(() => {
   vi.unstubAllEnvs();

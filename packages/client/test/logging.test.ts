@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../src/index.js';
-import { json, stubFetch } from './support/stub-fetch.js';
+import { json, stubFetch, TOKEN_URL } from './support/stub-fetch.js';
 
 // At `debug`, every request and every response is logged: method, path, status, duration, attempt
 // and request id; never a header, a body or a secret.
-const TOKEN_URL = 'http://auth.test/oauth/token';
 const KEY_SECRET = 'key-secret-5f2a9c';
 const TOKEN = 'access-token-7d1e4b';
 const HF_TOKEN = 'hf_abcdefghijklmnop';

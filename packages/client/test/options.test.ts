@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createClient, type Fetch, InternalServerError } from '../src/index.js';
-import { json, stubFetch } from './support/stub-fetch.js';
+import { json, KEY_PAIR, stubFetch, TOKEN_URL } from './support/stub-fetch.js';
 
 // Client settings: derived clients (`withOptions`), extra `fetch` settings, and how `fetch` is called.
-const TOKEN_URL = 'http://auth.test/oauth/token';
 const list = () => json(200, { success: true, message: [] });
 
 function keyPairClient(handler: Parameters<typeof stubFetch>[0] = () => list()) {
@@ -14,10 +13,7 @@ function keyPairClient(handler: Parameters<typeof stubFetch>[0] = () => list()) 
       : handler(call, i),
   );
   const client = createClient({
-    baseUrl: 'http://api.test',
-    keyId: 'key-id',
-    keySecret: 'key-secret-123',
-    tokenUrl: TOKEN_URL,
+    ...KEY_PAIR,
     fetch: stub.fetch,
     headers: { 'x-team': 'search', 'x-env': 'prod' },
     backoff: { initialDelay: 1, maxDelay: 2 },
@@ -113,10 +109,7 @@ describe('fetchOptions', () => {
   it("the client's fetchOptions reach every request, the token exchange included", async () => {
     const { fetch, inits } = recording();
     const client = createClient({
-      baseUrl: 'http://api.test',
-      keyId: 'key-id',
-      keySecret: 'key-secret-123',
-      tokenUrl: TOKEN_URL,
+      ...KEY_PAIR,
       fetch,
       fetchOptions: { keepalive: true, dispatcher },
     });

@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { json, stubFetch } from './support/stub-fetch.js';
+import { json, KEY_PAIR, stubFetch, TOKEN_URL } from './support/stub-fetch.js';
 
 // The key pair's token exchange is a module of its own, loaded on the first call that needs a token
 // (a chunk that a browser fetches). When it cannot be loaded, the call fails as a connection error
 // that says so, retried like one: a later attempt loads it again.
-const TOKEN_URL = 'http://auth.test/oauth/token';
 const EXCHANGE = '../src/core/token-exchange.js';
 
 afterEach(() => {
@@ -21,10 +20,7 @@ async function keyPairClient(maxRetries: number) {
       : json(200, { success: true, message: [] }),
   );
   const client = createClient({
-    baseUrl: 'http://api.test',
-    keyId: 'key-id',
-    keySecret: 'key-secret-123',
-    tokenUrl: TOKEN_URL,
+    ...KEY_PAIR,
     fetch: stub.fetch,
     maxRetries,
     backoff: { initialDelay: 1, maxDelay: 2 },

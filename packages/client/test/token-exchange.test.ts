@@ -8,11 +8,18 @@ import {
   InternalServerError,
   ScaleGenError,
 } from '../src/index.js';
-import { abortable, deferred, json, type StubCall, stubFetch } from './support/stub-fetch.js';
+import {
+  abortable,
+  deferred,
+  json,
+  KEY_PAIR,
+  type StubCall,
+  stubFetch,
+  TOKEN_URL,
+} from './support/stub-fetch.js';
 
 // The token exchange of a key pair is a read: it follows the call's retry policy, timeout and
 // signal, and its errors name the token endpoint. A refresh after a 401 is single-flight.
-const TOKEN_URL = 'http://auth.test/oauth/token';
 const list = () => json(200, { success: true, message: [] });
 const issued = (n: number) => json(200, { access_token: `access-${n}`, expires_in: 3600 });
 
@@ -22,10 +29,7 @@ function keyPair(
 ) {
   const stub = stubFetch(handler);
   const client = createClient({
-    baseUrl: 'http://api.test',
-    keyId: 'key-id',
-    keySecret: 'key-secret-123',
-    tokenUrl: TOKEN_URL,
+    ...KEY_PAIR,
     fetch: stub.fetch,
     backoff: { initialDelay: 1, maxDelay: 2 },
     logLevel: 'off',

@@ -73,3 +73,14 @@ export function clientWith(
   });
   return { client, calls: stub.calls };
 }
+
+/** The token endpoint of the tests' key pair. */
+export const TOKEN_URL = 'http://auth.test/oauth/token';
+
+/** A client's settings for the tests' key pair, against the stubbed API and token endpoint. */
+export const KEY_PAIR = {
+  baseUrl: 'http://api.test',
+  keyId: 'key-id',
+  keySecret: 'key-secret-123',
+  tokenUrl: TOKEN_URL,
+} as const;
