@@ -1,8 +1,6 @@
 import {
   type Credentials,
   clientCredentials,
-  DEFAULT_AUDIENCE,
-  DEFAULT_TOKEN_URL,
   staticToken,
   type TokenProvider,
   tokenProvider,
@@ -91,7 +89,8 @@ export interface ClientOptions extends ClientSettings {
   audience?: string;
   /**
    * Lets a key pair run in a browser, where every visitor could read the secret. Off by default:
-   * in a browser, use a bearer token (or a token function backed by your server).
+   * in a browser, a key pair's calls are refused; use a bearer token (or a token function backed
+   * by your server).
    */
   dangerouslyAllowBrowser?: boolean;
 }
@@ -115,17 +114,12 @@ export interface ScaleGenClient {
   withOptions(settings: ClientSettings): ScaleGenClient;
 }
 
-/** Whether this runs in a browser page, where a secret in the code is a secret for everyone. */
-function inBrowser(): boolean {
-  const g = globalThis as { window?: { document?: unknown }; navigator?: unknown };
-  return typeof g.window?.document !== 'undefined' && typeof g.navigator !== 'undefined';
-}
-
 /**
  * Creates a client. Options not given come from the environment (`SCALEGEN_ACCESS_TOKEN`,
  * `SCALEGEN_ACCESS_KEY_ID` + `SCALEGEN_ACCESS_KEY_SECRET`, `SCALEGEN_BASE_URL`, `SCALEGEN_LOG`)
- * when there is one, then from the defaults. Throws when no credentials are found, and for a key
- * pair in a browser unless `dangerouslyAllowBrowser` is set.
+ * when there is one, then from the defaults. Throws when no credentials are found. A key pair in a
+ * browser page is refused unless `dangerouslyAllowBrowser` is set: each call rejects with a
+ * `ScaleGenError` before anything is sent (the check loads with the key pair's code, on the first call).
  */
 export function createClient(options: ClientOptions = {}): ScaleGenClient {
   const env: Record<string, string | undefined> =
@@ -138,20 +132,10 @@ export function createClient(options: ClientOptions = {}): ScaleGenClient {
   const headers = headerLayer(options.headers);
   let credentials: Credentials;
   if (typeof token === 'function') credentials = tokenProvider(token);
-  else if (token === undefined && keyId && keySecret) {
-    if (inBrowser() && !options.dangerouslyAllowBrowser)
-      throw new ScaleGenError(
-        'createClient: a key pair in a browser shows its secret to every visitor: use a bearer token, or set dangerouslyAllowBrowser: true',
-      );
-    credentials = clientCredentials({
-      keyId,
-      keySecret,
-      tokenUrl: options.tokenUrl ?? DEFAULT_TOKEN_URL,
-      audience: options.audience ?? DEFAULT_AUDIENCE,
-      fetch: () => options.fetch ?? fetch,
-      fetchOptions: options.fetchOptions,
-    });
-  } else credentials = staticToken(token);
+  else if (token === undefined && keyId && keySecret)
+    // The exchange reads `tokenUrl`, `audience`, `fetchOptions` and `dangerouslyAllowBrowser` too.
+    credentials = clientCredentials({ ...options, keyId, keySecret, fetch: () => options.fetch ?? fetch });
+  else credentials = staticToken(token);
   if (!token && !(keyId && keySecret) && !(headers && 'authorization' in headers))
     throw new ScaleGenError(
       'createClient: no credentials: pass `token` or `keyId` + `keySecret`, or set SCALEGEN_ACCESS_TOKEN',
@@ -208,8 +192,9 @@ function build(
     withOptions(o) {
       const layer = o.headers ? { ...headers, ...headerLayer(o.headers) } : headers;
       // A setting given as `undefined` keeps this client's value.
-      const given = Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-      return build({ ...settings, ...given }, layer, credentials, secrets);
+      const merged: Record<string, unknown> = { ...settings };
+      for (const [k, v] of Object.entries(o)) if (v !== undefined) merged[k] = v;
+      return build(merged, layer, credentials, secrets);
     },
   };
 }

@@ -165,24 +165,41 @@ describe('@sgi/client in Chromium', () => {
     expect(name).toBe('APIUserAbortError');
   });
 
-  it('a key pair is refused, with a message that says why and what to do instead', async () => {
+  it('a key pair is refused at its first call, with a message that says why and what to do instead; nothing is sent', async () => {
     seen.length = 0;
-    const error = await page.evaluate((baseUrl) => {
-      const { createClient, ScaleGenError } = (globalThis as unknown as { sgi: Sgi }).sgi;
-      try {
-        createClient({ baseUrl, keyId: 'browser-key-id', keySecret: 'browser-key-secret' });
-        return 'created';
-      } catch (e) {
-        return { isScaleGenError: e instanceof ScaleGenError, message: (e as Error).message };
-      }
+    const error = await page.evaluate(async (baseUrl) => {
+      const { createClient, ScaleGenError, APIConnectionError, APIError } = (
+        globalThis as unknown as { sgi: Sgi }
+      ).sgi;
+      // The refusal lives in the key pair's code, which a page with a bearer token never loads.
+      const client = createClient({
+        baseUrl,
+        keyId: 'browser-key-id',
+        keySecret: 'browser-key-secret',
+        tokenUrl: `${baseUrl}/oauth/token`,
+      });
+      const e = await client.inference.list().then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      const again = await client.inference.get('dep-1').catch((err: Error) => err.message);
+      return {
+        isScaleGenError: e instanceof ScaleGenError,
+        // Not a connection or API error: nothing to retry, nothing was asked of any server.
+        isOther: e instanceof APIConnectionError || e instanceof APIError,
+        message: (e as Error | undefined)?.message,
+        again,
+      };
     }, origin);
     expect(error).toEqual({
       isScaleGenError: true,
+      isOther: false,
       message: expect.stringMatching(/key pair .* browser .* secret .*bearer token.*dangerouslyAllowBrowser/),
+      again: error.message,
     });
-    expect((error as { message: string }).message).not.toContain('browser-key-secret');
-    // Nothing was sent. (The previous test's aborted `/sg_inf/slow` call can reach the server only now,
-    // after `seen` was cleared: it is not this test's.)
+    expect(error.message).not.toContain('browser-key-secret');
+    // Nothing was sent: no token exchange, no API call. (The previous test's aborted `/sg_inf/slow`
+    // call can reach the server only now, after `seen` was cleared: it is not this test's.)
     expect(seen.filter((s) => s.url !== '/sg_inf/slow')).toEqual([]);
   });
 
@@ -206,11 +223,12 @@ describe('@sgi/client in Chromium', () => {
     ]);
   });
 
-  it('split into ES module chunks, the token exchange is loaded on the first key-pair call only', async () => {
+  it('split into ES module chunks, the token exchange and waitUntilReady are loaded on their first use only', async () => {
     seen.length = 0;
     expect([...chunks.keys()].sort()).toEqual([
       '/esm/app.js',
       expect.stringMatching(/^\/esm\/token-exchange-[\w-]+\.js$/),
+      expect.stringMatching(/^\/esm\/wait-[\w-]+\.js$/),
     ]);
     await page.addScriptTag({
       type: 'module',
@@ -221,9 +239,11 @@ describe('@sgi/client in Chromium', () => {
       const sgi = (globalThis as unknown as { sgiSplit: Sgi }).sgiSplit;
       const bearer = sgi.createClient({ baseUrl, token: 'browser-token-1' });
       await bearer.inference.get('dep-1');
-      const loadedBefore = performance
-        .getEntriesByType('resource')
-        .filter((e) => e.name.includes('token-exchange')).length;
+      const loaded = (name: string) =>
+        performance.getEntriesByType('resource').filter((e) => e.name.includes(name)).length;
+      const loadedBefore = loaded('token-exchange') + loaded('/wait-');
+      const ready = (await bearer.inference.waitUntilReady('dep-1')).status;
+      const waitLoaded = loaded('/wait-');
       const keys = sgi.createClient({
         baseUrl,
         keyId: 'browser-key-id',
@@ -243,17 +263,22 @@ describe('@sgi/client in Chromium', () => {
       const ids = (await good.inference.list()).map((d) => d.id);
       return {
         loadedBefore,
+        ready,
+        waitLoaded,
         refused: [refused instanceof sgi.AuthenticationError, (refused as Error).message],
         ids,
       };
     }, origin);
     expect(result).toEqual({
       loadedBefore: 0,
+      ready: 'ACTIVE',
+      waitLoaded: 1,
       refused: [true, expect.stringMatching(/^token exchange at .*\/oauth\/token failed with HTTP 401/)],
       ids: ['dep-1'],
     });
     expect(chunksLoaded.filter((url) => url.includes('token-exchange'))).toHaveLength(1);
     expect(seen.map((s) => `${s.method} ${s.url} ${s.authorization ?? '-'}`)).toEqual([
+      'GET /sg_inf/dep-1 Bearer browser-token-1',
       'GET /sg_inf/dep-1 Bearer browser-token-1',
       'POST /oauth/token -',
       'POST /oauth/token -',

@@ -1,6 +1,6 @@
 import { loadSpec } from '@sgi/spec';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_AUDIENCE, DEFAULT_TOKEN_URL } from '../src/core/auth.js';
+import { DEFAULT_AUDIENCE, DEFAULT_TOKEN_URL } from '../src/core/token-exchange.js';
 import { createClient, DEFAULT_BASE_URL } from '../src/index.js';
 
 // The few values the client states itself must be the spec's.

@@ -1,6 +1,7 @@
-import { APIConnectionError, AuthenticationError, makeAPIError } from './errors.js';
+import { lazy } from './lazy.js';
+import { shared } from './shared.js';
 import { untilAborted } from './signal.js';
-import type { KeyPair } from './token-exchange.js';
+import type { KeyPairOptions } from './token-exchange.js';
 
 /**
  * Returns a bearer token. `refresh` is true when the API rejected the previous one with a 401;
@@ -8,34 +9,23 @@ import type { KeyPair } from './token-exchange.js';
  */
 export type TokenProvider = (context: { refresh: boolean; signal?: AbortSignal }) => string | Promise<string>;
 
-/** The token URL and audience of the client-credentials exchange, from the spec's `ClientCredentials` scheme. */
-export const DEFAULT_TOKEN_URL = 'https://scaletorch.us.auth0.com/oauth/token';
-export const DEFAULT_AUDIENCE = 'api.scaletorch.ai';
-
 /** Where a call's bearer token comes from. */
 export interface Credentials {
-  /** What gives the tokens, in messages: `token exchange at <url>`, `the token provider`. */
+  /** What gives the tokens, in messages: `token exchange at <url>`, `the token provider`, ... */
   readonly source: string;
-  /** Whether a 401 can be answered with a new token. */
-  readonly refreshable: boolean;
   /** The token for the next attempt; a string when it is at hand. Rejects at once when `signal` aborts. */
   token(signal: AbortSignal | undefined): string | undefined | Promise<string | undefined>;
   /**
-   * A token to use instead of `rejected`, which the API refused with a 401. Single-flight and keyed
-   * by the rejected token: concurrent refreshes of one token share one, and a 401 for a token that
-   * was already replaced gets the new one.
+   * A token to use instead of `rejected`, which the API refused with a 401; absent when a 401 cannot
+   * be answered with a new token. Single-flight and keyed by the rejected token: concurrent
+   * refreshes of one token share one, and a 401 for a token that was already replaced gets the new one.
    */
-  refresh(rejected: string, signal: AbortSignal | undefined): Promise<string>;
+  refresh?(rejected: string, signal: AbortSignal | undefined): Promise<string>;
 }
 
 /** A fixed bearer token. */
 export function staticToken(token: string | undefined): Credentials {
-  return {
-    source: 'the token',
-    refreshable: false,
-    token: () => token,
-    refresh: async () => token ?? '',
-  };
+  return { source: 'the token', token: () => token };
 }
 
 /** A user's token function; its refreshes are single-flight per rejected token. */
@@ -43,7 +33,6 @@ export function tokenProvider(provide: TokenProvider): Credentials {
   let last: { rejected: string; token: Promise<string> } | undefined;
   return {
     source: 'the token provider',
-    refreshable: true,
     token: (signal) => provide({ refresh: false, signal }),
     refresh(rejected, signal) {
       if (last?.rejected !== rejected) {
@@ -60,43 +49,20 @@ export function tokenProvider(provide: TokenProvider): Credentials {
 
 /**
  * Trades an access key id and secret for bearer tokens (OAuth 2.0 client credentials; see
- * `token-exchange.ts`). The exchange's code is loaded on the first call that needs a token, with a
- * dynamic `import()`: bundlers put it into a chunk of its own, which an app that uses a bearer token
- * never loads. Once it is there, a cached token is at hand synchronously again. A failed load is an
- * `APIConnectionError`, retried like a failed exchange.
+ * `token-exchange.ts`). The exchange's code is loaded on the first call that needs a token (see
+ * {@link lazy}), so an app that uses a bearer token never loads it. Once it is there, a cached token
+ * is at hand synchronously again. A failed load is an `APIConnectionError`, retried like a failed
+ * exchange.
  */
-export function clientCredentials(keys: KeyPair): Credentials {
-  const source = `token exchange at ${keys.tokenUrl}`;
-  let loaded: Credentials | undefined;
-  let loading: Promise<Credentials> | undefined;
-  const load = async (signal: AbortSignal | undefined) => {
-    loading ??= import('./token-exchange.js').then(
-      (m) => {
-        loaded = m.exchangeCredentials(keys, source, {
-          APIConnectionError,
-          AuthenticationError,
-          makeAPIError,
-          untilAborted,
-        });
-        return loaded;
-      },
-      (cause: unknown) => {
-        // A chunk that could not be fetched (a browser offline, say): the next attempt asks again.
-        loading = undefined;
-        throw new APIConnectionError(
-          `${source} failed: its code could not be loaded (${String((cause as Error)?.message ?? cause)})`,
-          { cause },
-        );
-      },
-    );
-    const credentials = await loading;
-    // A call that gave up while the code was loading starts no exchange.
-    signal?.throwIfAborted();
-    return credentials;
-  };
+export function clientCredentials(keys: KeyPairOptions): Credentials {
+  let loaded: Required<Credentials> | undefined;
+  const load = lazy('the token exchange', () =>
+    import('./token-exchange.js').then((m) => (loaded = m.exchangeCredentials(keys, shared))),
+  );
   return {
-    source,
-    refreshable: true,
+    get source() {
+      return loaded ? loaded.source : 'the token exchange';
+    },
     token: (signal) => (loaded ? loaded.token(signal) : load(signal).then((c) => c.token(signal))),
     refresh: (rejected, signal) => load(signal).then((c) => c.refresh(rejected, signal)),
   };

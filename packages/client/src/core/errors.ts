@@ -37,6 +37,7 @@ export class APIError<TStatus extends number = number> extends ScaleGenError {
     message: string,
     body: ErrorBody | string | undefined,
     headers: Headers | undefined,
+    requestId = headers?.get('x-request-id') ?? undefined,
   ) {
     super(message);
     // Assigned, not declared as class fields: no `field;` line per property in the built code.
@@ -44,8 +45,7 @@ export class APIError<TStatus extends number = number> extends ScaleGenError {
     this.headers = headers;
     this.body = body;
     this.errors = (typeof body === 'object' && body?.errors) || [];
-    this.requestId =
-      headers?.get('x-request-id') ?? (typeof body === 'object' ? body?.request_id : undefined);
+    this.requestId = requestId;
   }
 }
 
@@ -165,9 +165,7 @@ export function makeAPIError(
     `${summary ?? `${op} failed with HTTP ${status}: ${detail.replace(/\s+/g, ' ').slice(0, 1000)}`}${id ? ` [request ${id}]` : ''}`,
     secrets,
   );
-  const err = new Cls(status, message, json ?? (text ? safeText : undefined), headers);
-  (err as { requestId: string | undefined }).requestId = id;
-  return err;
+  return new Cls(status, message, json ?? (text ? safeText : undefined), headers, id);
 }
 
 type Deployment = components['schemas']['InferenceDeployment'];

@@ -44,7 +44,7 @@ export function operation<P extends keyof paths, M extends MethodOf<P>>(
   name: string,
   path: P,
   method: M,
-  policy: { safe: boolean; empty?: 'notFound' | 'list' },
+  empty?: 'notFound' | 'list',
 ): Operation<MessageOf<P, M>> {
   const [prefix = path, suffix = ''] = path.split(/\{[^}]+\}/);
   return {
@@ -53,6 +53,7 @@ export function operation<P extends keyof paths, M extends MethodOf<P>>(
     path,
     prefix,
     suffix,
-    ...policy,
+    safe: method === 'get',
+    empty,
   };
 }

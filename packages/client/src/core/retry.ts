@@ -1,4 +1,5 @@
 import { APIUserAbortError } from './errors.js';
+import { untilAborted } from './signal.js';
 
 /** How long to wait between attempts. */
 export interface BackoffOptions {
@@ -40,16 +41,14 @@ export function retryDelay(
 
 /** Resolves after `ms`, or rejects with {@link APIUserAbortError} as soon as `signal` aborts. */
 export function sleep(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new APIUserAbortError(`${what} was aborted`));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    if (signal?.aborted) onAbort();
-    else signal?.addEventListener('abort', onAbort, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return untilAborted(
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    }),
+    signal,
+    () => clearTimeout(timer),
+  ).catch((cause: unknown) => {
+    throw new APIUserAbortError(`${what} was aborted`, { cause });
   });
 }

@@ -1,44 +1,61 @@
 import type { Credentials } from './auth.js';
-import type { APIConnectionError, AuthenticationError, makeAPIError } from './errors.js';
 import type { Fetch, FetchOptions } from './options.js';
-import type { untilAborted } from './signal.js';
+import type { Shared } from './shared.js';
 
 // The key pair's token exchange, loaded on demand by `clientCredentials` (auth.ts): only a client
-// with a key pair needs it, and a browser refuses key pairs by default.
+// with a key pair needs it, and a browser refuses key pairs by default (also here: a page with a
+// bearer token loads none of it).
 
-/**
- * What the exchange uses of the client's core. `clientCredentials` hands it over instead of this
- * module importing it, so that this module imports nothing at run time: a bundler then makes it a
- * chunk of its own, without moving the core into a chunk shared by both. The errors are the core's
- * classes, so `instanceof` works as for any other error.
- */
-export interface Core {
-  APIConnectionError: typeof APIConnectionError;
-  AuthenticationError: typeof AuthenticationError;
-  makeAPIError: typeof makeAPIError;
-  untilAborted: typeof untilAborted;
-}
+/** The token URL and audience of the client-credentials exchange, from the spec's `ClientCredentials` scheme. */
+export const DEFAULT_TOKEN_URL = 'https://scaletorch.us.auth0.com/oauth/token';
+export const DEFAULT_AUDIENCE = 'api.scaletorch.ai';
 
-/** The settings of a client-credentials exchange. */
-export interface KeyPair {
+/** The settings of a client-credentials exchange, as the client was given them. */
+export interface KeyPairOptions {
   keyId: string;
   keySecret: string;
-  tokenUrl: string;
-  audience: string;
+  /** Default {@link DEFAULT_TOKEN_URL}. */
+  tokenUrl?: string | undefined;
+  /** Default {@link DEFAULT_AUDIENCE}. */
+  audience?: string | undefined;
   /** The `fetch` to call, looked up at each exchange. */
   fetch: () => Fetch;
   /** The client's extra `fetch` settings (a proxy `dispatcher`, ...), for the exchange too. */
   fetchOptions?: FetchOptions | undefined;
+  /** Run in a browser page too, where every visitor can read the secret. */
+  dangerouslyAllowBrowser?: boolean | undefined;
+}
+
+/** Whether this runs in a browser page, where a secret in the code is a secret for everyone. */
+function inBrowser(): boolean {
+  const g = globalThis as { window?: { document?: unknown }; navigator?: unknown };
+  return typeof g.window?.document !== 'undefined' && typeof g.navigator !== 'undefined';
 }
 
 /**
  * Trades an access key id and secret for bearer tokens (OAuth 2.0 client credentials), caches each
  * token until shortly before it expires and shares one exchange between concurrent callers. The
  * exchange runs under the signals of the calls waiting for it: when they all give up, it is aborted.
- * `source` names the exchange in its errors (`token exchange at <url>`).
+ * Its errors name it `token exchange at <url>`. In a browser page, unless the client opted in, every
+ * call is refused with a `ScaleGenError` that says why, and nothing is sent.
  */
-export function exchangeCredentials(keys: KeyPair, source: string, core: Core): Credentials {
-  const { APIConnectionError, AuthenticationError, makeAPIError } = core;
+export function exchangeCredentials(options: KeyPairOptions, core: Shared): Required<Credentials> {
+  const { ScaleGenError, APIConnectionError, AuthenticationError, makeAPIError } = core;
+  const keys = {
+    ...options,
+    tokenUrl: options.tokenUrl ?? DEFAULT_TOKEN_URL,
+    audience: options.audience ?? DEFAULT_AUDIENCE,
+  };
+  const source = `token exchange at ${keys.tokenUrl}`;
+  if (inBrowser() && !options.dangerouslyAllowBrowser) {
+    const refuse = () =>
+      Promise.reject(
+        new ScaleGenError(
+          'a key pair in a browser shows its secret to every visitor: use a bearer token, or pass dangerouslyAllowBrowser: true to createClient',
+        ),
+      );
+    return { source, token: refuse, refresh: refuse };
+  }
   let current: string | undefined;
   let expiresAt = 0;
 
@@ -89,7 +106,6 @@ export function exchangeCredentials(keys: KeyPair, source: string, core: Core): 
   const shared = singleFlight(exchange, core.untilAborted);
   return {
     source,
-    refreshable: true,
     token: (signal) => (current && Date.now() < expiresAt ? current : shared(signal)),
     refresh(rejected, signal) {
       if (current && current !== rejected && Date.now() < expiresAt) return Promise.resolve(current);
@@ -103,7 +119,7 @@ export function exchangeCredentials(keys: KeyPair, source: string, core: Core): 
  * One run of `start` shared by every caller until it settles. Each caller waits under its own
  * signal; when every caller has given up, the run is aborted.
  */
-function singleFlight<T>(start: (signal: AbortSignal) => Promise<T>, untilAborted: Core['untilAborted']) {
+function singleFlight<T>(start: (signal: AbortSignal) => Promise<T>, untilAborted: Shared['untilAborted']) {
   let flight: { promise: Promise<T>; ac: AbortController; waiting: number } | undefined;
   return (signal: AbortSignal | undefined): Promise<T> => {
     if (!flight) {

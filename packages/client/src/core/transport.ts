@@ -117,9 +117,9 @@ export function createTransport(config: TransportConfig): Send {
     };
   }
 
-  /** The token for an attempt: a fresh one in place of `rejected` after a 401. */
+  /** The token for an attempt: a fresh one in place of `rejected` after a 401 (only credentials that refresh get one). */
   function token(rejected: string | undefined, signal: AbortSignal | undefined) {
-    const t = rejected === undefined ? credentials.token(signal) : credentials.refresh(rejected, signal);
+    const t = rejected === undefined ? credentials.token(signal) : credentials.refresh?.(rejected, signal);
     return typeof t === 'object' ? untilAborted(t, signal) : t;
   }
 
@@ -257,7 +257,7 @@ export function createTransport(config: TransportConfig): Send {
     return {
       ok: false,
       error,
-      retry: retryable(op, status, res.headers),
+      retry: retryable(op.safe, status, res.headers),
       response: res,
       rejected: status === 401 ? auth : undefined,
     };
@@ -276,7 +276,7 @@ export function createTransport(config: TransportConfig): Send {
       if (outcome.ok) return unwrap(outcome, p.withResponse);
       // Step 4: decide. A token the API rejected is replaced once per call, whatever the operation
       // (nothing was processed); this is not a failed attempt.
-      if (outcome.rejected !== undefined && credentials.refreshable && !refreshed) {
+      if (outcome.rejected !== undefined && credentials.refresh && !refreshed) {
         refreshed = true;
         rejected = outcome.rejected;
         log(INFO, `${p.op.name}: token rejected (401), refreshing it`, p.secrets);
@@ -301,17 +301,16 @@ function failure(error: ScaleGenError, retry: boolean, response?: Response): Out
 
 /**
  * The retry policy for an error answer: whatever the server says it did not process (429, or 503
- * with `Retry-After`), for every call; for reads, whatever may be transient as well (408, 5xx).
+ * with `Retry-After`), for every call; for reads (`safe`), whatever may be transient as well (408, 5xx).
  */
-function retryable(op: Operation<unknown>, status: number, headers: Headers): boolean {
-  if (status === 429 || (status === 503 && headers.has('retry-after'))) return true;
-  return op.safe && (status === 408 || status >= 500);
+function retryable(safe: boolean, status: number, headers: Headers | undefined): boolean {
+  if (status === 429 || (status === 503 && headers?.has('retry-after'))) return true;
+  return safe && (status === 408 || status >= 500);
 }
 
 /** Whether a failed read (the token exchange) may succeed if asked again. */
 function transient(e: ScaleGenError): boolean {
-  if (e instanceof APIConnectionError) return true;
-  return e instanceof APIError && (e.status === 408 || e.status === 429 || e.status >= 500);
+  return e instanceof APIConnectionError || (e instanceof APIError && retryable(true, e.status, e.headers));
 }
 
 function unwrap(outcome: { data: unknown; response: Response }, withResponse: boolean): unknown {

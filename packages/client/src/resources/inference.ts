@@ -1,8 +1,7 @@
-import { APIUserAbortError, DeploymentFailedError, WaitTimeoutError } from '../core/errors.js';
+import { lazy } from '../core/lazy.js';
 import { type Operation, operation } from '../core/operation.js';
 import type { RequestOptions, WithResponse } from '../core/options.js';
-import { sleep } from '../core/retry.js';
-import { attemptSignal, TIMEOUT } from '../core/signal.js';
+import { shared } from '../core/shared.js';
 import type { Send } from '../core/transport.js';
 import type {
   CreatedDeployment,
@@ -13,21 +12,12 @@ import type {
 
 /** The operations of this resource, each checked against the spec's generated `paths`. */
 export const operations = {
-  create: operation('inference.create', '/sg_inf/create', 'post', { safe: false }),
-  list: operation('inference.list', '/sg_inf/list', 'get', { safe: true, empty: 'list' }),
-  get: operation('inference.get', '/sg_inf/{inference_id}', 'get', { safe: true, empty: 'notFound' }),
-  delete: operation('inference.delete', '/sg_inf/{inference_id}', 'delete', {
-    safe: false,
-    empty: 'notFound',
-  }),
-  start: operation('inference.start', '/sg_inf/{inference_id}/scale/up', 'post', {
-    safe: false,
-    empty: 'notFound',
-  }),
-  stop: operation('inference.stop', '/sg_inf/{inference_id}/scale/zero', 'post', {
-    safe: false,
-    empty: 'notFound',
-  }),
+  create: operation('inference.create', '/sg_inf/create', 'post'),
+  list: operation('inference.list', '/sg_inf/list', 'get', 'list'),
+  get: operation('inference.get', '/sg_inf/{inference_id}', 'get', 'notFound'),
+  delete: operation('inference.delete', '/sg_inf/{inference_id}', 'delete', 'notFound'),
+  start: operation('inference.start', '/sg_inf/{inference_id}/scale/up', 'post', 'notFound'),
+  stop: operation('inference.stop', '/sg_inf/{inference_id}/scale/zero', 'post', 'notFound'),
 };
 
 /** Options of `delete` and `stop`. */
@@ -53,6 +43,9 @@ export interface WaitOptions extends Omit<RequestOptions, 'timeout'> {
   /** Longest delay between two polls, in ms (default 15000). */
   maxInterval?: number;
 }
+
+/** The code of `waitUntilReady`, loaded on its first use (a wait lasts minutes; most apps never wait). */
+const loadWait = /* @__PURE__ */ lazy('inference.waitUntilReady', () => import('./wait.js'));
 
 const force = (p: ForceParams | undefined) => (p?.force === undefined ? '' : `?force=${p.force}`);
 
@@ -148,39 +141,9 @@ export class Inference {
    * included (`0` or `Infinity`: none); each poll is a `get` with the client's per-attempt timeout
    * and the call's `headers`, `maxRetries` and `fetchOptions`.
    */
-  async waitUntilReady(id: string, options: WaitOptions = {}): Promise<InferenceDeployment> {
-    const { timeout = 1_200_000, signal, onStatus, maxInterval = 15_000, interval: first, ...poll } = options;
-    const name = 'inference.waitUntilReady';
-    // One signal for the caller's abort and the deadline: a poll or a pause cut short by the
-    // deadline is a WaitTimeoutError, by the caller an APIUserAbortError.
-    const deadline = attemptSignal(signal, timeout);
-    const pollOptions: RequestOptions = { ...poll, signal: deadline.signal };
-    let interval = first ?? 2000;
-    let last: InferenceDeployment | undefined;
-    try {
-      for (;;) {
-        const d = (await this._send({
-          op: operations.get as Operation<unknown>,
-          id,
-          options: pollOptions,
-        })) as InferenceDeployment;
-        if (d.status !== last?.status) onStatus?.(d.status, d);
-        last = d;
-        if (d.status === 'ACTIVE') return d;
-        if (d.status === 'FAILED' || d.status === 'DELETING' || d.status === 'DELETED')
-          throw new DeploymentFailedError(`${name}: deployment ${id} is ${d.status}`, d);
-        await sleep(interval, deadline.signal, name);
-        interval = Math.min(interval * 1.5, maxInterval);
-      }
-    } catch (e) {
-      throw e instanceof APIUserAbortError && deadline.signal?.reason === TIMEOUT && !signal?.aborted
-        ? new WaitTimeoutError(
-            `${name}: deployment ${id} was ${last ? `still ${last.status}` : 'not read once'} after ${timeout} ms`,
-            last,
-          )
-        : e;
-    } finally {
-      deadline.done();
-    }
+  waitUntilReady(id: string, options: WaitOptions = {}): Promise<InferenceDeployment> {
+    return loadWait().then((m) =>
+      m.waitUntilReady(shared, this._send, operations.get as Operation<unknown>, id, options),
+    );
   }
 }
