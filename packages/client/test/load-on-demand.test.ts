@@ -13,6 +13,16 @@ afterEach(() => {
   vi.resetModules();
 });
 
+/** Makes the first load of `path` fail as a browser's failed chunk fetch does; later loads work. */
+function failFirstLoad(path: string): () => number {
+  let loads = 0;
+  vi.doMock(path, async (importOriginal) => {
+    if (++loads === 1) throw new TypeError('Failed to fetch dynamically imported module');
+    return importOriginal();
+  });
+  return () => loads;
+}
+
 async function keyPairClient(maxRetries: number) {
   const { createClient } = await import('../src/index.js');
   const errors = await import('../src/core/errors.js');
@@ -50,39 +60,30 @@ describe("a key pair whose exchange's code cannot be loaded", () => {
 
   it('loads it again on the next attempt (here, the retry)', async () => {
     vi.resetModules();
-    let loads = 0;
-    vi.doMock(EXCHANGE, async (importOriginal) => {
-      if (++loads === 1) throw new TypeError('Failed to fetch dynamically imported module');
-      return importOriginal();
-    });
+    const loads = failFirstLoad(EXCHANGE);
     const { client, calls } = await keyPairClient(1);
     await expect(client.inference.list()).resolves.toEqual([]);
-    expect(loads).toBe(2);
+    expect(loads()).toBe(2);
     expect(calls.map((c) => c.url)).toEqual([TOKEN_URL, 'http://api.test/sg_inf/list']);
   });
 });
 
 describe('waitUntilReady whose code cannot be loaded', () => {
-  async function bearerClient() {
-    const { createClient } = await import('../src/index.js');
-    const errors = await import('../src/core/errors.js');
-    const stub = stubFetch(() => json(200, { success: true, message: { id: 'dep-1', status: 'ACTIVE' } }));
-    const client = createClient({
+  async function bearerClient(status = 'ACTIVE') {
+    const sgi = await import('../src/index.js');
+    const stub = stubFetch(() => json(200, { success: true, message: { id: 'dep-1', status } }));
+    const client = sgi.createClient({
       baseUrl: 'http://api.test',
       token: 'token-1',
       fetch: stub.fetch,
       logLevel: 'off',
     });
-    return { client, calls: stub.calls, errors };
+    return { client, calls: stub.calls, errors: sgi };
   }
 
   it('rejects with an APIConnectionError that names it and the cause, and loads it again on the next call', async () => {
     vi.resetModules();
-    let loads = 0;
-    vi.doMock(WAIT, async (importOriginal) => {
-      if (++loads === 1) throw new TypeError('Failed to fetch dynamically imported module');
-      return importOriginal();
-    });
+    const loads = failFirstLoad(WAIT);
     const { client, calls, errors } = await bearerClient();
     const err = await client.inference.waitUntilReady('dep-1').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(errors.APIConnectionError);
@@ -92,20 +93,15 @@ describe('waitUntilReady whose code cannot be loaded', () => {
     expect((err as Error).cause).toBeInstanceOf(Error);
     expect(calls).toEqual([]);
     await expect(client.inference.waitUntilReady('dep-1')).resolves.toMatchObject({ status: 'ACTIVE' });
-    expect(loads).toBe(2);
+    expect(loads()).toBe(2);
     expect(calls).toHaveLength(1);
   });
 
   it('its errors are the classes the package exports', async () => {
     vi.resetModules();
-    const { createClient, DeploymentFailedError } = await import('../src/index.js');
-    const stub = stubFetch(() => json(200, { success: true, message: { id: 'dep-1', status: 'FAILED' } }));
-    const client = createClient({
-      baseUrl: 'http://api.test',
-      token: 'token-1',
-      fetch: stub.fetch,
-      logLevel: 'off',
-    });
-    await expect(client.inference.waitUntilReady('dep-1')).rejects.toBeInstanceOf(DeploymentFailedError);
+    const { client, errors } = await bearerClient('FAILED');
+    await expect(client.inference.waitUntilReady('dep-1')).rejects.toBeInstanceOf(
+      errors.DeploymentFailedError,
+    );
   });
 });
