@@ -25,8 +25,8 @@ export interface Operation<T> {
   readonly prefix: string;
   readonly suffix: string;
   /**
-   * Whether a retry is harmless whatever happened to the first attempt (reads). Other calls are
-   * retried only when the server cannot have processed them.
+   * Whether a retry is harmless whatever happened to the first attempt: the reads, which are the
+   * `GET` operations. Other calls are retried only when the server cannot have processed them.
    */
   readonly safe: boolean;
   /** What a 204 (no content) means: a not-found deployment, or an empty list. */
@@ -38,7 +38,8 @@ export interface Operation<T> {
 /**
  * Declares an operation of the spec. `path` and `method` must be an operation of the generated
  * `paths`, and the result type is that operation's 200 `message`: renaming a path or changing a
- * response in the spec fails to compile here.
+ * response in the spec fails to compile here. A `GET` is safe to retry; `empty` says what a 204
+ * means for it (see {@link Operation}).
  */
 export function operation<P extends keyof paths, M extends MethodOf<P>>(
   name: string,
