@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { unknownFieldErrors } from '../checks.js';
 import { envelope, invalidFieldsMessage, sendJson, UNAUTHORIZED } from '../errors.js';
+import { idleTimeoutOf, priceOf, TRANSITION_RULES, view } from '../rules/lifecycle.js';
 import type { SpecFacts } from '../spec.js';
-import { priceOf, TRANSITION_RULES, view } from './lifecycle.js';
 import { READ_AHEAD_HEADER, type ReadAhead, read, readTarget } from './read-ahead.js';
 import { crossFieldErrors, defaultEngines, storedSettings } from './settings.js';
 import type { CreateRefusal, SandboxStore, TransitionOutcome } from './store/types.js';
@@ -50,6 +50,8 @@ export interface SandboxBackendOptions {
   /** The reads the gate started for requests (see {@link ReadAhead}). */
   readAhead?: ReadAhead;
   alter?: AlterResponse;
+  /** An `ACTIVE` deployment's `link` (its endpoint's base URL). */
+  linkOf?: (id: string) => string;
 }
 
 /**
@@ -92,7 +94,13 @@ export function sandboxBackend(options: SandboxBackendOptions) {
       const settings = storedSettings(body, facts, engines);
       const created = await store.create(
         tenant,
-        { id: randomUUID(), settings: JSON.stringify(settings), fails, pricePerHour: priceOf(settings) },
+        {
+          id: randomUUID(),
+          settings: JSON.stringify(settings),
+          fails,
+          pricePerHour: priceOf(settings),
+          ...(idleTimeoutOf(settings) === undefined ? {} : { idleTimeoutMs: idleTimeoutOf(settings) }),
+        },
         now,
       );
       if (!created.ok) return reply(403, envelope(refusal(created.reason, store, created.retryAfterMs)));
@@ -105,9 +113,12 @@ export function sandboxBackend(options: SandboxBackendOptions) {
       const at = ahead?.now ?? now;
       const found = await (ahead?.result ?? read(store, tenant, target, at));
       if ('list' in found)
-        return reply(200, { success: true, message: found.list.map((d) => view(d, userId, at)) });
+        return reply(200, {
+          success: true,
+          message: found.list.map((d) => view(d, userId, at, options.linkOf)),
+        });
       return found.one
-        ? reply(200, { success: true, message: view(found.one, userId, at) })
+        ? reply(200, { success: true, message: view(found.one, userId, at, options.linkOf) })
         : reply(404, envelope(`Deployment ${found.id} was not found.`));
     }
 
