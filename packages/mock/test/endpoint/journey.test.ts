@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { type APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContractViolation, MockServer } from '../../src/index.js';
 import { scalingToZero, seedBody, tenantOf } from '../support/endpoint.js';
@@ -48,9 +48,9 @@ describe('the whole journey, with sandbox time', () => {
     expect(idle.cost).toBeCloseTo((active.current_price_per_hour * 3500) / 3600, 1);
     const inactive = await openai.chat.completions.create(ask, { maxRetries: 0 }).catch((e: unknown) => e);
     expect(inactive).toBeInstanceOf(OpenAI.InternalServerError);
-    expect((inactive as OpenAI.APIError).status).toBe(503);
-    expect((inactive as OpenAI.APIError).headers?.get('retry-after')).toMatch(/^\d+$/);
-    expect((inactive as OpenAI.APIError).message).toContain(`POST /sg_inf/${id}/scale/up`);
+    expect((inactive as APIError).status).toBe(503);
+    expect((inactive as APIError).headers?.get('retry-after')).toMatch(/^\d+$/);
+    expect((inactive as APIError).message).toContain(`POST /sg_inf/${id}/scale/up`);
 
     expect((await partner.raw('POST', `/sg_inf/${id}/scale/up`)).status).toBe(200);
     await partner.until(id, 'ACTIVE');
@@ -70,8 +70,8 @@ describe('the whole journey, with sandbox time', () => {
       .openai(link)
       .models.list({ maxRetries: 0 })
       .catch((e: unknown) => e);
-    expect((provisioning as OpenAI.APIError).status).toBe(503);
-    expect(Number((provisioning as OpenAI.APIError).headers?.get('retry-after'))).toBeGreaterThan(500);
+    expect((provisioning as APIError).status).toBe(503);
+    expect(Number((provisioning as APIError).headers?.get('retry-after'))).toBeGreaterThan(500);
 
     const moved = await partner.advance(600);
     expect(moved.body.message.offset_seconds).toBe(600);

@@ -1,4 +1,4 @@
-import OpenAI from 'openai';
+import OpenAI, { type APIError } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ContractViolation, MockServer } from '../../src/index.js';
 import { embeddingBody, seedBody, tenantOf } from '../support/endpoint.js';
@@ -185,10 +185,10 @@ describe('the endpoint, driven by the openai package', () => {
       .create({ ...ask, max_tokens: 10_000_000 })
       .catch((e: unknown) => e);
     expect(tooMany).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((tooMany as OpenAI.APIError).param).toBe('max_tokens');
+    expect((tooMany as APIError).param).toBe('max_tokens');
     const invalid = await llm.chat.completions.create({ ...ask, temperature: 3 }).catch((e: unknown) => e);
     expect(invalid).toBeInstanceOf(OpenAI.BadRequestError);
-    expect((invalid as OpenAI.APIError).param).toBe('temperature');
+    expect((invalid as APIError).param).toBe('temperature');
     const stranger = new OpenAI({ baseURL: `${llmLink}/inference/v1`, apiKey: 'another-tenant' });
     await expect(stranger.models.list()).rejects.toBeInstanceOf(OpenAI.NotFoundError);
   });
@@ -198,7 +198,7 @@ describe('the endpoint, driven by the openai package', () => {
       .create(ask, { headers: { 'X-Sandbox-Fail': '429' }, maxRetries: 0 })
       .catch((e: unknown) => e);
     expect(limited).toBeInstanceOf(OpenAI.RateLimitError);
-    expect((limited as OpenAI.APIError).headers?.get('retry-after')).toBe('1');
+    expect((limited as APIError).headers?.get('retry-after')).toBe('1');
     await expect(
       llm.chat.completions.create(ask, { headers: { 'X-Sandbox-Fail': '500' }, maxRetries: 0 }),
     ).rejects.toBeInstanceOf(OpenAI.InternalServerError);

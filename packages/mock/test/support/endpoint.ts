@@ -44,6 +44,7 @@ export function tenantOf(url: string, token: string) {
     },
     get: (id: string): Promise<Answer> => raw('GET', `/sg_inf/${id}`),
     /** Polls until the deployment has `status`; returns it. */
+    // biome-ignore lint/suspicious/noExplicitAny: test code reads arbitrary JSON bodies.
     async until(id: string, status: string): Promise<Record<string, any>> {
       for (let i = 0; i < 400; i++) {
         const answer = await raw('GET', `/sg_inf/${id}`);
