@@ -191,12 +191,14 @@ export function endpointHandler(options: EndpointOptions) {
       const raw = await readBody(req, options.maxBodyBytes);
       if (!raw) {
         res.setHeader('Connection', 'close');
-        req.destroy();
-        throw new EndpointError(
+        sendEndpointError(
+          res,
           413,
           `The request body is larger than the limit of ${options.maxBodyBytes} bytes.`,
           'invalid_request_error',
         );
+        req.destroy();
+        return;
       }
       let parsed: unknown;
       try {
