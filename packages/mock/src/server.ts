@@ -14,7 +14,6 @@ import { mockMetrics, serveMetrics } from './operator/metrics.js';
 import { type RunningPrism, startPrism } from './prism.js';
 import { advanceProblem, clockView } from './rules/clock.js';
 import { type AlterResponse, sandboxBackend } from './sandbox/backend.js';
-import { ReadAhead } from './sandbox/read-ahead.js';
 import { StoreUnavailableError, storeUnavailable } from './sandbox/store/errors.js';
 import { MemoryStore } from './sandbox/store/memory.js';
 import type { SandboxStore } from './sandbox/store/types.js';
@@ -194,7 +193,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   try {
     let prism: RunningPrism;
     let store: SandboxStore | undefined;
-    let readAhead: ReadAhead | undefined;
     let publicUrl = options.publicUrl ? publicUrlOf(options.publicUrl) : '';
     const clock = options.clock ?? Date.now;
     const signer = tenantHeader();
@@ -222,13 +220,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
             }));
       const owned = store;
       cleanups.push(() => owned.close());
-      readAhead = new ReadAhead(store);
       const backendHandler = sandboxBackend({
         store,
         facts,
         tenantOf: (req) => signer.read(req.headers[TENANT_HEADER]),
         clock,
-        readAhead,
         linkOf: (id) => `${publicUrl}/deployments/${encodeURIComponent(id)}`,
         ...(options.alterSandboxResponse ? { alter: options.alterSandboxResponse } : {}),
       });
@@ -287,7 +283,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     const guarded = guardedServer(
       gate({
         ...(store ? { store } : {}),
-        ...(readAhead ? { readAhead } : {}),
+        facts,
         auth: options.auth ?? 'open',
         ...(options.adminToken ? { adminToken: options.adminToken } : {}),
         rateLimit: options.rateLimit ?? 0,
