@@ -26,6 +26,7 @@ describe('the public surface', () => {
       'UnprocessableEntityError',
       'WaitTimeoutError',
       'createClient',
+      'deploymentEndpoint',
       'rawClient',
     ]);
     const built = await import(join(pkgDir, 'dist/index.js'));
