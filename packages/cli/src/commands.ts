@@ -14,7 +14,10 @@ import { confirm } from './confirm.js';
 import { ExitCode, type ExitCodeValue, UsageError } from './errors.js';
 import { endpointOf, LIST_HEAD, listRow, RUNNING, viewPanel } from './format.js';
 import type { Output } from './output.js';
-import { type FieldProblem, parseCreateFile, validateCreate } from './validate.js';
+import type { FieldProblem } from './validate.js';
+
+/** The validator (Ajv and the compiled spec), loaded only by the commands that check a request. */
+const loadValidator = () => import('./validate.js');
 
 /** Options every command takes. */
 export interface CommonOptions {
@@ -94,7 +97,7 @@ export async function launch(ctx: Context, file: string, options: CreateOptions)
   } catch (e) {
     throw new UsageError(`launch: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-  const { body, problems } = parseCreateFile(text);
+  const { body, problems } = (await loadValidator()).parseCreateFile(text);
   if (problems.length > 0) {
     const n = problems.length;
     throw new UsageError(
@@ -112,7 +115,7 @@ export async function create(
   options: CreateOptions,
   flagOf: (field: string) => string | undefined,
 ): Promise<ExitCodeValue> {
-  const problems = validateCreate(body);
+  const problems = (await loadValidator()).validateCreate(body);
   if (problems.length > 0) {
     throw new UsageError(
       'create: invalid request; nothing was sent',

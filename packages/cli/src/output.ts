@@ -64,7 +64,9 @@ export class Output {
   ) {
     this.out = picocolors.createColors(!json && colourOn(io.stdout, io.env));
     this.err = picocolors.createColors(colourOn(io.stderr, io.env));
-    this.animated = !json && colourOn(io.stderr, io.env) && io.stderr.isTTY === true;
+    // A terminal of unknown width (0 columns) gets lines, not a spinner, which could not redraw itself.
+    this.animated =
+      !json && colourOn(io.stderr, io.env) && io.stderr.isTTY === true && (io.stderr.columns ?? 0) > 0;
   }
 
   /** Prints data: a line (or lines) of text on standard output. */

@@ -181,8 +181,10 @@ export function buildProgram(ctx: commands.Context, setExit: (code: ExitCodeValu
   const runWith =
     <A extends unknown[]>(fn: (c: commands.Context, ...args: A) => Promise<ExitCodeValue>) =>
     async (...args: A) => {
+      // commander passes (...arguments, options, command): the options get the global ones too.
       const command = args[args.length - 1] as Command;
       const options = command.optsWithGlobals() as commands.CommonOptions;
+      args[args.length - 2] = options;
       const local = { ...ctx, out: new Output(io, options.json === true) };
       setExit(await fn(local, ...args));
     };

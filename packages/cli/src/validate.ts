@@ -50,7 +50,7 @@ const dotted = (path: readonly string[]) =>
 /** "must be one of ...": every value when there are few, else the close ones (`H100` -> `H100_80GB`, ...). */
 function enumMessage(allowed: unknown[], value: unknown): string {
   const list = (values: unknown[]) => values.map((v) => JSON.stringify(v)).join(', ');
-  if (allowed.length <= 12) return `must be one of ${list(allowed)}`;
+  if (allowed.length <= 16) return `must be one of ${list(allowed)}`;
   const text = typeof value === 'string' ? value.toUpperCase() : '';
   const close = text ? allowed.filter((v) => typeof v === 'string' && v.toUpperCase().includes(text)) : [];
   return `must be one of the ${allowed.length} values the spec lists${
@@ -190,26 +190,34 @@ export interface ParsedFile {
   problems: FieldProblem[];
 }
 
-/** The node of `path` in a parsed document, or the deepest one that exists on the way. */
+/**
+ * Where to point for `path` in a parsed document: a scalar's value, an object's or a list's key (the
+ * line that names it), or the deepest node that exists on the way (for a missing field, the object
+ * that lacks it). With `key`, the key of that name in the object at `path` minus its last part.
+ */
 function nodeAt(root: Node | null | undefined, path: readonly string[], key?: string): Node | undefined {
   let node: Node | null | undefined = root;
+  let keyNode: Node | undefined;
   const parts = key === undefined ? path : path.slice(0, -1);
   for (const part of parts) {
     let next: Node | null | undefined;
+    let nextKey: Node | undefined;
     if (isMap(node)) {
-      next = node.items.find((pair) => isScalar(pair.key) && String(pair.key.value) === part)?.value as
-        | Node
-        | undefined;
+      const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === part);
+      next = pair?.value as Node | undefined;
+      nextKey = pair?.key as Node | undefined;
     } else if (isSeq(node)) {
       next = node.items[Number(part)] as Node | undefined;
     }
-    if (!next) return node ?? undefined;
+    if (!next) return keyNode ?? node ?? undefined;
     node = next;
+    keyNode = nextKey;
   }
   if (key !== undefined && isMap(node)) {
     const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
     if (pair && isScalar(pair.key)) return pair.key;
   }
+  if ((isMap(node) || isSeq(node)) && keyNode) return keyNode;
   return node ?? undefined;
 }
 
