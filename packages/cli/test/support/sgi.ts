@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 
 /** The built `sgi` command: the tests run what users get. */
-export const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/sgi.js', import.meta.url));
 
 /** What one run of `sgi` did. */
 export interface Result {
