@@ -27,6 +27,7 @@ describe('the public surface', () => {
       'WaitTimeoutError',
       'createClient',
       'rawClient',
+      'requestIdOf',
     ]);
     const built = await import(join(pkgDir, 'dist/index.js'));
     expect(Object.keys(built).sort()).toEqual(Object.keys(client).sort());

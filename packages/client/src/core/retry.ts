@@ -1,5 +1,5 @@
 import { APIUserAbortError } from './errors.js';
-import { untilAborted } from './signal.js';
+import { MAX_DELAY, untilAborted } from './signal.js';
 
 /** How long to wait between attempts. */
 export interface BackoffOptions {
@@ -39,12 +39,15 @@ export function retryDelay(
   return base * (1 - Math.random() * 0.25);
 }
 
-/** Resolves after `ms`, or rejects with {@link APIUserAbortError} as soon as `signal` aborts. */
+/**
+ * Resolves after `ms` (at most {@link MAX_DELAY}: a timer cannot wait longer), or rejects with
+ * {@link APIUserAbortError} as soon as `signal` aborts.
+ */
 export function sleep(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   return untilAborted(
     new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
+      timer = setTimeout(resolve, Math.min(ms, MAX_DELAY));
     }),
     signal,
     () => clearTimeout(timer),
