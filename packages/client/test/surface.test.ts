@@ -95,5 +95,6 @@ describe('editor hovers', () => {
       withResponse: 'Promise<WithResponse<InferenceDeployment>>',
       stop: 'Promise<string>',
     });
-  });
+    // A whole program with the DOM's lib, on a shared machine: a bound, not a timing.
+  }, 120_000);
 });

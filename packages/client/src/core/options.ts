@@ -22,18 +22,18 @@ export type FetchOptions = Omit<RequestInit, 'method' | 'headers' | 'body' | 'si
 /** Options every method takes as its last argument; each one overrides the client's setting for this call. */
 export interface RequestOptions {
   /** Aborts the call, including any wait for a token or between retries: the promise rejects with `APIUserAbortError`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Time limit of each attempt (the token exchange included), in ms (`0` or `Infinity`: none). */
-  timeout?: number;
+  timeout?: number | undefined;
   /** How many times to retry a failed attempt, where the retry policy allows it. */
-  maxRetries?: number;
+  maxRetries?: number | undefined;
   /**
    * Headers for this call. Names match whatever their case; these win over the client's headers,
    * and `null` removes one.
    */
-  headers?: HeadersInput;
+  headers?: HeadersInput | undefined;
   /** Extra `fetch` settings for this call (`keepalive`, a `dispatcher`, ...), merged over the client's. */
-  fetchOptions?: FetchOptions;
+  fetchOptions?: FetchOptions | undefined;
 }
 
 /** A result together with the HTTP response it came from (the body is already read). */

@@ -4,11 +4,11 @@ import { MAX_DELAY, untilAborted } from './signal.js';
 /** How long to wait between attempts. */
 export interface BackoffOptions {
   /** Delay before the first retry, in ms; doubles with each retry (default 500). */
-  initialDelay?: number;
+  initialDelay?: number | undefined;
   /** Longest delay computed by the backoff, in ms (default 8000). */
-  maxDelay?: number;
+  maxDelay?: number | undefined;
   /** Longest `Retry-After` the client waits for, in ms; a longer hint is capped to this (default 60000). */
-  maxRetryAfter?: number;
+  maxRetryAfter?: number | undefined;
 }
 
 /**

@@ -22,7 +22,7 @@ export const operations = {
 /** Options of `delete` and `stop`. */
 export interface ForceParams {
   /** Do not wait for in-flight requests to finish. */
-  force?: boolean;
+  force?: boolean | undefined;
 }
 
 /**
@@ -34,13 +34,13 @@ export interface WaitOptions extends Omit<RequestOptions, 'timeout'> {
    * The deadline of the whole wait, in ms, a poll in flight included: then it rejects with
    * `WaitTimeoutError` (default 20 minutes; `0` or `Infinity`: none).
    */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Called with each status seen, when it differs from the previous one. */
-  onStatus?: (status: DeploymentStatus, deployment: InferenceDeployment) => void;
+  onStatus?: ((status: DeploymentStatus, deployment: InferenceDeployment) => void) | undefined;
   /** First delay between two polls, in ms (default 2000); it grows by half each time, up to `maxInterval`. */
-  interval?: number;
+  interval?: number | undefined;
   /** Longest delay between two polls, in ms (default 15000). */
-  maxInterval?: number;
+  maxInterval?: number | undefined;
 }
 
 const force = (p: ForceParams | undefined) => (p?.force === undefined ? '' : `?force=${p.force}`);
