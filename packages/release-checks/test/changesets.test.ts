@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import readChangesets from '@changesets/read';
 import { describe, expect, it } from 'vitest';
+import { dateChangelogs } from '../changelog-dates.mjs';
 import { builtFromSpec, specReachProblems } from '../spec-reach.mjs';
 import {
   manifestsCopy,
@@ -73,6 +74,20 @@ describe('what gets published', () => {
   );
 });
 
+describe('changelogs', () => {
+  it.each(publishedPackages().map((p) => [p.manifest.name, p] as const))(
+    "every version in %s's CHANGELOG.md says when it was released",
+    (_name, pkg) => {
+      const text = readFileSync(join(repoRoot, pkg.dir, 'CHANGELOG.md'), 'utf8');
+      const versions = text.match(/^## \d+\.\d+\.\d+\S*$/gm) ?? [];
+      expect(versions.length).toBeGreaterThan(0);
+      expect(text.match(/^## \d+\.\d+\.\d+\S*\n\nReleased \d{4}-\d{2}-\d{2}\.$/gm)).toHaveLength(
+        versions.length,
+      );
+    },
+  );
+});
+
 describe('changesets', () => {
   it('publish publicly, version no private package, and write changelogs without the network', () => {
     expect(config).toMatchObject({ access: 'public', baseBranch: 'main', commit: false });
@@ -110,6 +125,14 @@ describe('changesets', () => {
         /^# @sgi\/spec\n\n## \d+\.0\.0\n\n### Major Changes\n\n- Remove `GET \/sg_inf\/list`\.\n/,
       );
       expect(existsSync(join(copy.dir, '.changeset', 'drop-list.md'))).toBe(false);
+      // `pnpm version-packages` then dates the new versions, and only those.
+      expect(dateChangelogs(copy.dir, '2030-01-02')).toContain(join(spec.dir, 'CHANGELOG.md'));
+      const changelog = readFileSync(join(copy.dir, spec.dir, 'CHANGELOG.md'), 'utf8');
+      expect(changelog).toMatch(
+        /^# @sgi\/spec\n\n## \d+\.0\.0\n\nReleased 2030-01-02\.\n\n### Major Changes\n/,
+      );
+      expect(changelog.match(/^Released 2030-01-02\.$/gm)).toHaveLength(1);
+      expect(dateChangelogs(copy.dir, '2030-01-03')).toEqual([]);
       for (const pkg of workspacePackages()) {
         if (pkg.manifest.private) expect(read(pkg.dir).version, pkg.manifest.name).toBe(pkg.manifest.version);
       }
