@@ -21,6 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { loadSpec, specJsonPath, specYamlPath } from '@sgi/spec';
+import { changelogMarkdown } from './changelog.js';
 import { consolePage, guidePage, guides, notFoundPage, referencePage } from './guides.js';
 import { consoleDocument, guideDocument, notFoundDocument, siteCss, siteHeader, siteName } from './layout.js';
 import { renderGuide } from './markdown.js';
@@ -181,6 +182,8 @@ export function withContentSecurityPolicy(html) {
  */
 function buildGuides(script) {
   mkdirSync(join(outDir, 'guides'), { recursive: true });
+  // The changelog is generated from the packages' changelogs and the pending changesets, never by hand.
+  writeFileSync(join(docsDir, 'guides', 'changelog.md'), changelogMarkdown());
   const entries = [];
   for (const { slug, title } of guides) {
     const markdown = readFileSync(join(docsDir, 'guides', `${slug}.md`), 'utf8');
