@@ -13,7 +13,7 @@ import {
 import { confirm } from './confirm.js';
 import { ExitCode, type ExitCodeValue, UsageError } from './errors.js';
 import { endpointOf, LIST_HEAD, listRow, RUNNING, viewPanel } from './format.js';
-import type { Output } from './output.js';
+import { NO_COLOURS, type Output } from './output.js';
 import type { FieldProblem } from './validate.js';
 
 /** The validator (Ajv and the compiled spec), loaded only by the commands that check a request. */
@@ -276,7 +276,7 @@ export async function list(ctx: Context, options: ListOptions): Promise<ExitCode
         ? 'No deployments.'
         : out.table(
             LIST_HEAD,
-            deployments.map((d) => listRow(out.out, d)),
+            deployments.map((d) => listRow(options.plain ? NO_COLOURS : out.out, d)),
             options.plain === true,
           );
     if (options.watch && out.io.stdout.isTTY) out.io.stdout.write('\x1b[2J\x1b[H');
