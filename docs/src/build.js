@@ -21,6 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { loadSpec, specJsonPath, specYamlPath } from '@sgi/spec';
+import { changelogMarkdown } from './changelog.js';
 import { consolePage, guidePage, guides, notFoundPage, referencePage } from './guides.js';
 import {
   consoleDocument,
@@ -230,6 +231,8 @@ export function withContentSecurityPolicy(html, sandbox = defaultSandboxUrl) {
  */
 function buildGuides(script) {
   mkdirSync(join(outDir, 'guides'), { recursive: true });
+  // The changelog is generated from the packages' changelogs and the pending changesets, never by hand.
+  writeFileSync(join(docsDir, 'guides', 'changelog.md'), changelogMarkdown());
   const entries = [];
   /** @type {Array<{ path: string, title: string, description: string, markdown: string }>} */
   const pages = [];

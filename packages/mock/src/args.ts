@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { DEFAULT_LIMITS } from './limits.js';
 import { storeUrlProblem } from './sandbox/store/url.js';
 import type { MockServerOptions } from './server.js';
@@ -138,6 +138,47 @@ function given<T extends object>(options: T): T {
 }
 
 /**
+ * The flags of `sgi-mock` (not its `keys` command), as `node:util`'s `parseArgs` reads them: the
+ * definitions the release checks report, with the defaults that `HELP` states, to catch a flag removed
+ * or a default changed before a release.
+ */
+export const CLI_FLAGS = {
+  mode: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'provision-delay-ms': { type: 'string' },
+  'delete-delay-ms': { type: 'string' },
+  chaos: { type: 'string' },
+  'production-quirks': { type: 'boolean' },
+  'max-body-bytes': { type: 'string' },
+  upstream: { type: 'string' },
+  strict: { type: 'boolean' },
+  report: { type: 'string' },
+  'cors-origin': { type: 'string', multiple: true },
+  'headers-timeout-ms': { type: 'string' },
+  'request-timeout-ms': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'max-concurrent-per-client': { type: 'string' },
+  'drain-timeout-ms': { type: 'string' },
+  'follow-parent': { type: 'boolean', default: true },
+  store: { type: 'string' },
+  auth: { type: 'string' },
+  'admin-token': { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'max-concurrent': { type: 'string' },
+  'max-tenants': { type: 'string' },
+  'tenant-ttl-ms': { type: 'string' },
+  'max-deployments-per-tenant': { type: 'string' },
+  'max-tenant-bytes': { type: 'string' },
+  'max-deployments': { type: 'string' },
+  'max-total-bytes': { type: 'string' },
+  log: { type: 'boolean' },
+  'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+/**
  * Turns command-line arguments into server options; throws with a clear message on bad input.
  * `env` supplies `SGI_MOCK_ADMIN_TOKEN`, so that the admin token need not appear in a process list,
  * and `SGI_MOCK_STORE`, the store when `--store` is not given.
@@ -151,41 +192,7 @@ export function optionsFromArgs(
     strict: true,
     allowPositionals: false,
     allowNegative: true,
-    options: {
-      mode: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'provision-delay-ms': { type: 'string' },
-      'delete-delay-ms': { type: 'string' },
-      chaos: { type: 'string' },
-      'production-quirks': { type: 'boolean' },
-      'max-body-bytes': { type: 'string' },
-      upstream: { type: 'string' },
-      strict: { type: 'boolean' },
-      report: { type: 'string' },
-      'cors-origin': { type: 'string', multiple: true },
-      'headers-timeout-ms': { type: 'string' },
-      'request-timeout-ms': { type: 'string' },
-      'max-connections': { type: 'string' },
-      'max-concurrent-per-client': { type: 'string' },
-      'drain-timeout-ms': { type: 'string' },
-      'follow-parent': { type: 'boolean', default: true },
-      store: { type: 'string' },
-      auth: { type: 'string' },
-      'admin-token': { type: 'string' },
-      'rate-limit': { type: 'string' },
-      'max-concurrent': { type: 'string' },
-      'max-tenants': { type: 'string' },
-      'tenant-ttl-ms': { type: 'string' },
-      'max-deployments-per-tenant': { type: 'string' },
-      'max-tenant-bytes': { type: 'string' },
-      'max-deployments': { type: 'string' },
-      'max-total-bytes': { type: 'string' },
-      log: { type: 'boolean' },
-      'metrics-port': { type: 'string' },
-      'metrics-host': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: CLI_FLAGS,
   });
   if (values.help) return 'help';
   const mode = values.mode ?? 'sandbox';
