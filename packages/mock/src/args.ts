@@ -1,4 +1,5 @@
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { publicUrlOf } from './endpoint/public-url.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { storeUrlProblem } from './sandbox/store/url.js';
 import type { MockServerOptions } from './server.js';
@@ -21,6 +22,10 @@ Options:
   --host <address>            interface to listen on (default: 127.0.0.1)
   --provision-delay-ms <n>    sandbox: time from PROVISIONING to ACTIVE (default: 2000)
   --delete-delay-ms <n>       sandbox: time from DELETING to gone (default: 1000)
+  --public-url <url>          sandbox: the URL partners reach it at, behind a proxy: ACTIVE deployments'
+                              link is <url>/deployments/<id> (default: its own http://host:port)
+  --endpoint-max-stream-ms <n>
+                              sandbox: longest one answer of a deployment's endpoint may take (default: 60000)
   --production-quirks         answer as production does today for each of its known drifts (bare
                               get and list bodies, 204 for a missing deployment or an empty list)
   --chaos <share>             answer this share (0 to 1) of calls with 429 or 503 and Retry-After (default: 0)
@@ -138,6 +143,49 @@ function given<T extends object>(options: T): T {
 }
 
 /**
+ * The flags of `sgi-mock` (not its `keys` command), as `node:util`'s `parseArgs` reads them: the
+ * definitions the release checks report, with the defaults that `HELP` states, to catch a flag removed
+ * or a default changed before a release.
+ */
+export const CLI_FLAGS = {
+  mode: { type: 'string' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'provision-delay-ms': { type: 'string' },
+  'delete-delay-ms': { type: 'string' },
+  'public-url': { type: 'string' },
+  'endpoint-max-stream-ms': { type: 'string' },
+  chaos: { type: 'string' },
+  'production-quirks': { type: 'boolean' },
+  'max-body-bytes': { type: 'string' },
+  upstream: { type: 'string' },
+  strict: { type: 'boolean' },
+  report: { type: 'string' },
+  'cors-origin': { type: 'string', multiple: true },
+  'headers-timeout-ms': { type: 'string' },
+  'request-timeout-ms': { type: 'string' },
+  'max-connections': { type: 'string' },
+  'max-concurrent-per-client': { type: 'string' },
+  'drain-timeout-ms': { type: 'string' },
+  'follow-parent': { type: 'boolean', default: true },
+  store: { type: 'string' },
+  auth: { type: 'string' },
+  'admin-token': { type: 'string' },
+  'rate-limit': { type: 'string' },
+  'max-concurrent': { type: 'string' },
+  'max-tenants': { type: 'string' },
+  'tenant-ttl-ms': { type: 'string' },
+  'max-deployments-per-tenant': { type: 'string' },
+  'max-tenant-bytes': { type: 'string' },
+  'max-deployments': { type: 'string' },
+  'max-total-bytes': { type: 'string' },
+  log: { type: 'boolean' },
+  'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+/**
  * Turns command-line arguments into server options; throws with a clear message on bad input.
  * `env` supplies `SGI_MOCK_ADMIN_TOKEN`, so that the admin token need not appear in a process list,
  * and `SGI_MOCK_STORE`, the store when `--store` is not given.
@@ -151,41 +199,7 @@ export function optionsFromArgs(
     strict: true,
     allowPositionals: false,
     allowNegative: true,
-    options: {
-      mode: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'provision-delay-ms': { type: 'string' },
-      'delete-delay-ms': { type: 'string' },
-      chaos: { type: 'string' },
-      'production-quirks': { type: 'boolean' },
-      'max-body-bytes': { type: 'string' },
-      upstream: { type: 'string' },
-      strict: { type: 'boolean' },
-      report: { type: 'string' },
-      'cors-origin': { type: 'string', multiple: true },
-      'headers-timeout-ms': { type: 'string' },
-      'request-timeout-ms': { type: 'string' },
-      'max-connections': { type: 'string' },
-      'max-concurrent-per-client': { type: 'string' },
-      'drain-timeout-ms': { type: 'string' },
-      'follow-parent': { type: 'boolean', default: true },
-      store: { type: 'string' },
-      auth: { type: 'string' },
-      'admin-token': { type: 'string' },
-      'rate-limit': { type: 'string' },
-      'max-concurrent': { type: 'string' },
-      'max-tenants': { type: 'string' },
-      'tenant-ttl-ms': { type: 'string' },
-      'max-deployments-per-tenant': { type: 'string' },
-      'max-tenant-bytes': { type: 'string' },
-      'max-deployments': { type: 'string' },
-      'max-total-bytes': { type: 'string' },
-      log: { type: 'boolean' },
-      'metrics-port': { type: 'string' },
-      'metrics-host': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: CLI_FLAGS,
   });
   if (values.help) return 'help';
   const mode = values.mode ?? 'sandbox';
@@ -227,6 +241,13 @@ export function optionsFromArgs(
     host: values.host ?? '127.0.0.1',
     provisionDelayMs: numberFlag('provision-delay-ms', values['provision-delay-ms'], 3_600_000),
     deleteDelayMs: numberFlag('delete-delay-ms', values['delete-delay-ms'], 3_600_000),
+    publicUrl: values['public-url'] === undefined ? undefined : publicUrlOf(values['public-url']),
+    endpointMaxStreamMs: integerFlag(
+      'endpoint-max-stream-ms',
+      values['endpoint-max-stream-ms'],
+      3_600_000,
+      1,
+    ),
     chaos: numberFlag('chaos', values.chaos, 1),
     productionQuirks: values['production-quirks'] === true ? true : undefined,
     maxBodyBytes: numberFlag('max-body-bytes', values['max-body-bytes'], 64 * 1024 * 1024),
