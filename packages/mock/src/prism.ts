@@ -23,10 +23,16 @@ function loadPrism(): LoadedBundle<typeof Vendor> {
     const exports = Object.assign({}, ...names.map((name) => load(name)), {
       forward: load('@stoplight/prism-http/dist/forwarder/index.js').default,
       inject: load('light-my-request').inject,
+      Ajv2020: load('ajv/dist/2020.js').Ajv2020,
     }) as typeof Vendor;
     prism = { exports, fromCache: false, saveCache: () => {} };
   }
   return prism;
+}
+
+/** Ajv's JSON Schema 2020-12 validator, from the same bundle as Prism (no module of its own to load). */
+export function vendoredAjv(): (typeof Vendor)['Ajv2020'] {
+  return loadPrism().exports.Ajv2020;
 }
 
 /** A request handler that Prism's proxy calls in process (the sandbox's backend). */
