@@ -137,7 +137,7 @@ describe('the gate and the sandbox', () => {
         rateLimit: 0,
         maxConcurrent: 0,
         tenantHeader: () => 'signed',
-        ready: () => true,
+        notReady: () => undefined,
         clock: () => NOW,
         next: (req, res) => {
           forwarded.push(req.headers[READ_AHEAD_HEADER]);

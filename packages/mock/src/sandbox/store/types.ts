@@ -213,5 +213,7 @@ export interface SandboxStore {
   stats(now: number): Promise<StoreStats>;
   /** Whether the store can serve (a shared store: whether its database answers). */
   ready(): Promise<boolean>;
+  /** Why the store is not ready, in words fit for a partner's 503 (no address); undefined when it is, or when it cannot say. */
+  problem?(): string | undefined;
   close(): Promise<void>;
 }
