@@ -80,7 +80,10 @@ describe('the store carries an identity', () => {
     replicas.push(late);
     expect((await readiness(late)).status).toBe(503);
     expect((await client(late.url, key)('GET', '/sg_inf/list')).status).toBe(503);
-    const status = await storeCommand('status').catch((e: { code: number; stdout: string }) => e);
+    const status = (await storeCommand('status').catch((e: unknown) => e)) as {
+      code?: number;
+      stdout: string;
+    };
     expect(status.code).toBe(3);
     expect(status.stdout).toContain('replicas expected instead');
     for (const r of [a, b]) expect(r.output()).toMatch(/is not the store this replica was using/);
