@@ -5,10 +5,10 @@ import type { OperatorLog } from './operator/log.js';
 import type { MockMetrics } from './operator/metrics.js';
 import { routeOf } from './operator/route.js';
 import { ADMIN_PREFIX, adminApi } from './sandbox/keys.js';
-import { READ_AHEAD_HEADER, type ReadAhead } from './sandbox/read-ahead.js';
 import { StoreUnavailableError, storeUnavailable } from './sandbox/store/errors.js';
 import type { RequestLogEntry, SandboxStore } from './sandbox/store/types.js';
 import { bearerToken, sha256, TENANT_HEADER, type Tenant, tenantOfToken } from './sandbox/tenant.js';
+import type { SpecFacts } from './spec.js';
 
 /** How partners are told apart: `open`, any bearer token is a tenant; `keys`, only operator-issued sandbox keys. */
 export type AuthMode = 'open' | 'keys';
@@ -17,8 +17,8 @@ export type AuthMode = 'open' | 'keys';
 export interface GateOptions {
   /** The sandbox's store; undefined in static mode, which keeps no state. */
   store?: SandboxStore;
-  /** Starts a sandbox read as soon as the request's tenant is known (see {@link ReadAhead}). */
-  readAhead?: ReadAhead;
+  /** The spec's facts: metrics label each request with its operation (see {@link routeOf}). */
+  facts?: SpecFacts;
   auth: AuthMode;
   /** The operator's token for the admin API; without one, the admin API does not exist. */
   adminToken?: string;
@@ -95,7 +95,7 @@ export function gate(options: GateOptions) {
     const requestId = String(res.getHeader('X-Request-Id'));
     const method = req.method ?? 'GET';
     const shortPath = path.slice(0, 200);
-    options.metrics?.observe(routeOf(method, path), status, duration / 1000, seen.reason);
+    options.metrics?.observe(routeOf(method, path, options.facts), status, duration / 1000, seen.reason);
     const probe = path === '/__sandbox/health' || path === '/__sandbox/ready';
     if (!probe || options.logProbes)
       options.log?.request({
@@ -188,9 +188,8 @@ export function gate(options: GateOptions) {
       return fail(404, `No such route: ${method} ${path.slice(0, 200)}.`, 'no_route');
     }
 
-    // No caller names a tenant but through its credentials, nor hands the sandbox a read.
+    // No caller names a tenant but through its credentials.
     delete req.headers[TENANT_HEADER];
-    delete req.headers[READ_AHEAD_HEADER];
     if (!store) {
       if (path.startsWith('/__sandbox/')) {
         skipBody(req, res);
@@ -206,14 +205,6 @@ export function gate(options: GateOptions) {
       return fail(401, UNAUTHORIZED, 'unauthorized');
     }
     if (tenant) req.headers[TENANT_HEADER] = options.tenantHeader(tenant);
-    if (tenant && options.readAhead && !seen.ended) {
-      const { readAhead } = options;
-      const token = readAhead.start(tenant.key, method, path, options.clock());
-      if (token) {
-        req.headers[READ_AHEAD_HEADER] = token;
-        res.once('close', () => readAhead.drop(token));
-      }
-    }
 
     if (path.startsWith('/__sandbox/') && tenant) {
       if (!skipBody(req, res)) return fail(413, 'This route takes no body.', 'body_too_large');

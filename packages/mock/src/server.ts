@@ -10,7 +10,6 @@ import { type EventLevel, type LogDestination, operatorLog, type ServerEvent } f
 import { mockMetrics, serveMetrics } from './operator/metrics.js';
 import { type RunningPrism, startPrism } from './prism.js';
 import { type AlterResponse, sandboxBackend } from './sandbox/backend.js';
-import { ReadAhead } from './sandbox/read-ahead.js';
 import { StoreUnavailableError, storeUnavailable } from './sandbox/store/errors.js';
 import { MemoryStore } from './sandbox/store/memory.js';
 import type { SandboxStore } from './sandbox/store/types.js';
@@ -210,7 +209,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   try {
     let prism: RunningPrism;
     let store: SandboxStore | undefined;
-    let readAhead: ReadAhead | undefined;
     const clock = options.clock ?? Date.now;
     const signer = tenantHeader();
     if (mode === 'sandbox') {
@@ -245,13 +243,11 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
             })());
       const owned = store;
       cleanups.push(() => owned.close());
-      readAhead = new ReadAhead(store);
       const backendHandler = sandboxBackend({
         store,
         facts,
         tenantOf: (req) => signer.read(req.headers[TENANT_HEADER]),
         clock,
-        readAhead,
         ...(options.alterSandboxResponse ? { alter: options.alterSandboxResponse } : {}),
       });
       // Prism's validating proxy calls the backend in process: no second HTTP hop per request.
@@ -309,7 +305,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     };
     const gateOptions = {
       ...(store ? { store } : {}),
-      ...(readAhead ? { readAhead } : {}),
+      facts,
       auth: options.auth ?? 'open',
       ...(options.adminToken ? { adminToken: options.adminToken } : {}),
       rateLimit: options.rateLimit ?? 0,

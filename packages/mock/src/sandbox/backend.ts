@@ -4,7 +4,6 @@ import { unknownFieldErrors } from '../checks.js';
 import { envelope, invalidFieldsMessage, sendJson, UNAUTHORIZED } from '../errors.js';
 import type { SpecFacts } from '../spec.js';
 import { priceOf, TRANSITION_RULES, view } from './lifecycle.js';
-import { READ_AHEAD_HEADER, type ReadAhead, read, readTarget } from './read-ahead.js';
 import { crossFieldErrors, defaultEngines, storedSettings } from './settings.js';
 import type { CreateRefusal, SandboxStore, TransitionOutcome } from './store/types.js';
 import { userIdOf } from './tenant.js';
@@ -47,18 +46,16 @@ export interface SandboxBackendOptions {
   /** The tenant the front authenticated the request as. */
   tenantOf: (req: IncomingMessage) => string | undefined;
   clock?: () => number;
-  /** The reads the gate started for requests (see {@link ReadAhead}). */
-  readAhead?: ReadAhead;
   alter?: AlterResponse;
 }
 
 /**
  * The stateful fake of the Inference API. It sits behind Prism's validating proxy, which has already
- * checked each request against the spec, and whose check of each answer it must pass. A read (`get`,
- * `list`) uses the read the gate started for the request when there is one.
+ * checked each request against the spec, and whose check of each answer it must pass. The store is read
+ * only here, once the request is admitted (authenticated, within its limits, its body read and checked).
  */
 export function sandboxBackend(options: SandboxBackendOptions) {
-  const { store, facts, tenantOf, readAhead, alter } = options;
+  const { store, facts, tenantOf, alter } = options;
   const clock = options.clock ?? Date.now;
   const engines = defaultEngines(facts);
 
@@ -99,20 +96,19 @@ export function sandboxBackend(options: SandboxBackendOptions) {
       return reply(200, { success: true, message: { inf_id: created.record.id } });
     }
     req.resume();
-    const target = readTarget(method, path);
-    if (target) {
-      const ahead = readAhead?.take(req.headers[READ_AHEAD_HEADER], tenant, target);
-      const at = ahead?.now ?? now;
-      const found = await (ahead?.result ?? read(store, tenant, target, at));
-      if ('list' in found)
-        return reply(200, { success: true, message: found.list.map((d) => view(d, userId, at)) });
-      return found.one
-        ? reply(200, { success: true, message: view(found.one, userId, at) })
-        : reply(404, envelope(`Deployment ${found.id} was not found.`));
+    if (method === 'GET' && path === '/sg_inf/list') {
+      const list = await store.list(tenant, now);
+      return reply(200, { success: true, message: list.map((d) => view(d, userId, now)) });
     }
 
     const match = /^\/sg_inf\/([^/]+)(\/scale\/(up|zero))?$/.exec(path);
     const id = match ? decodeURIComponent(match[1] as string) : undefined;
+    if (id !== undefined && !match?.[2] && method === 'GET') {
+      const found = await store.get(tenant, id, now);
+      return found
+        ? reply(200, { success: true, message: view(found, userId, now) })
+        : reply(404, envelope(`Deployment ${id} was not found.`));
+    }
     if (id !== undefined && !match?.[2] && method === 'DELETE') {
       const rule = TRANSITION_RULES.delete;
       return outcome(

@@ -22,7 +22,7 @@
  * - `P t:T:log`              list: the request log, newest first, at most 100
  * - `P keys`, `P keyhash`    hashes: sandbox key name -> key (JSON); secret's SHA-256 -> name
  * - `P rate:T`               hash: the tenant's current one-second window and its requests (expires after 10 s idle)
- * - `P slots:T`              sorted set: requests in flight -> when they started (leases)
+ * - `P slots:T`              sorted set: requests in flight -> when their lease was last taken or renewed
  *
  * A tenant is gone `tenantTtlMs` after its last request (its score in `tenants`), and its `t:T:*` keys
  * expire with Redis's own key expiry (no sweeper) at most 1% of the time to live (at most 1 s) later: each
@@ -280,6 +280,19 @@ if op == 'admit' then
     redis.call('PEXPIRE', key, lease)
   end
   return {'ok', t, used}
+end
+
+-- Renews the slots of a replica's requests in flight (tenant, lease pairs): each lasts a lease from now.
+-- A slot already ended (expired, or given back) is not taken again.
+if op == 'renew' then
+  local lease = tonumber(a[1])
+  local time = redis.call('TIME')
+  local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  for i = 2, #a - 1, 2 do
+    local key = P .. 'slots:' .. a[i]
+    if redis.call('ZADD', key, 'XX', 'CH', now, a[i + 1]) == 1 then redis.call('PEXPIRE', key, lease) end
+  end
+  return 1
 end
 
 -- Gives back a request's concurrency slot (its log entry comes carried with it).

@@ -32,7 +32,12 @@ export interface RedisStoreOptions {
   keyPrefix?: string;
   /** How long one Redis command may take before the request answers 503 (default 2000 ms). */
   commandTimeoutMs?: number;
-  /** How long a request's concurrency slot is held at most if its replica dies before giving it back (default 60 s). */
+  /**
+   * How long a request's concurrency slot lasts unless its replica renews it (default 6 s). A replica renews
+   * the slots of its requests in flight every third of that, in one command; a slot whose release was lost
+   * (Redis stalled, a replica died, an admission that timed out here but ran in Redis later) ends at most
+   * this long after its request ended.
+   */
   slotLeaseMs?: number;
   /**
    * Told when Redis becomes unreachable and when it is back, when it is not the store this replica was
@@ -52,6 +57,9 @@ export type StoreStatus = 'up' | 'down' | 'wrong_store' | 'store_back';
 
 /** How often a replica that found the wrong store looks again, with no request asking. */
 const IDENTITY_RECHECK_MS = 1000;
+
+/** How long a concurrency slot lasts unless renewed (see {@link RedisStoreOptions.slotLeaseMs}). */
+export const DEFAULT_SLOT_LEASE_MS = 6000;
 
 /** Request-log entries one command carries at most: with more waiting, they are sent at once. */
 const MAX_CARRIED = 50;
@@ -98,6 +106,12 @@ export class RedisStore implements SandboxStore {
   #closed = false;
   #reportedDown = false;
   #lastError = 'not connected yet';
+  /** Redis stopped answering (a command timed out) while its connection stayed open: reported once. */
+  #stalled = false;
+  /** The concurrency slots of this replica's requests in flight: lease -> tenant. */
+  readonly #leases = new Map<string, string>();
+  #renewTimer: NodeJS.Timeout | undefined;
+  readonly #commandTimeoutMs: number;
   readonly #onStatus: NonNullable<RedisStoreOptions['onStatus']>;
   /** The identity of the store this replica uses (see `identity.ts`); undefined until it first checked. */
   #identity: string | undefined;
@@ -115,7 +129,8 @@ export class RedisStore implements SandboxStore {
     options: RedisStoreOptions,
   ) {
     this.#prefix = options.keyPrefix ?? 'sgi-mock:';
-    this.#slotLeaseMs = options.slotLeaseMs ?? 60_000;
+    this.#slotLeaseMs = options.slotLeaseMs ?? DEFAULT_SLOT_LEASE_MS;
+    this.#commandTimeoutMs = options.commandTimeoutMs ?? 2000;
     this.#logDelayMs = options.requestLogDelayMs ?? 20;
     const onStatus =
       options.onStatus ??
@@ -126,7 +141,7 @@ export class RedisStore implements SandboxStore {
       maxRetriesPerRequest: 0,
       // A command whose answer was lost may or may not have run: never send it again on its own.
       autoResendUnfulfilledCommands: false,
-      commandTimeout: options.commandTimeoutMs ?? 2000,
+      commandTimeout: this.#commandTimeoutMs,
       connectTimeout: 2000,
       retryStrategy: (attempt) => Math.min(attempt * 50, 1000),
     });
@@ -194,7 +209,9 @@ export class RedisStore implements SandboxStore {
         this.#identity ?? '',
         randomUUID(),
       );
+      this.#answered();
     } catch (error) {
+      this.#failed(error);
       throw unavailable(error);
     }
     const verdict = identityVerdict(answer);
@@ -257,16 +274,57 @@ export class RedisStore implements SandboxStore {
     const carried = this.#takeCarried();
     const argv = [op, this.#prefix, this.#ttl, REQUEST_LOG_SIZE, carried.length / 4, ...carried, ...args];
     try {
+      let answer: unknown;
       try {
-        return await this.#redis.evalsha(SCRIPT_SHA, 0, ...argv);
+        answer = await this.#redis.evalsha(SCRIPT_SHA, 0, ...argv);
       } catch (error) {
         // Redis forgets loaded scripts when it restarts: load it again (once, by sending it whole).
         if (!replyOf(error)?.startsWith('NOSCRIPT')) throw error;
-        return await this.#redis.eval(STORE_SCRIPT, 0, ...argv);
+        answer = await this.#redis.eval(STORE_SCRIPT, 0, ...argv);
       }
+      this.#answered();
+      return answer;
     } catch (error) {
+      this.#failed(error);
       throw unavailable(error);
     }
+  }
+
+  /** Redis answered: a stall, if one was reported, is over. */
+  #answered(): void {
+    if (!this.#stalled) return;
+    this.#stalled = false;
+    this.#onStatus('up', 'answering again');
+  }
+
+  /**
+   * A command failed: a timeout on an open connection means Redis stalled (paused, swapping, stuck in a
+   * slow command), which closes no socket; reported once, as an outage is.
+   */
+  #failed(error: unknown): void {
+    if (this.#stalled || this.#closed || !this.#up) return;
+    if (!(error instanceof Error) || !/timed out/i.test(error.message)) return;
+    this.#stalled = true;
+    this.#onStatus('down', `stalled: no answer within ${this.#commandTimeoutMs} ms`);
+  }
+
+  /** Renews the slots of this replica's requests in flight (one command), while there are any. */
+  #scheduleRenewal(): void {
+    if (this.#renewTimer || this.#leases.size === 0) return;
+    this.#renewTimer = setTimeout(
+      () => {
+        this.#renewTimer = undefined;
+        if (this.#leases.size === 0 || this.#closed) return;
+        const pairs = [...this.#leases].flatMap(([lease, tenant]) => [tenant, lease]);
+        this.#run('renew', this.#slotLeaseMs, ...pairs).then(
+          () => this.#scheduleRenewal(),
+          // Not renewed: the slots end by themselves; the store's outage is reported by the store.
+          () => this.#scheduleRenewal(),
+        );
+      },
+      Math.max(100, Math.floor(this.#slotLeaseMs / 3)),
+    );
+    this.#renewTimer.unref();
   }
 
   #takeCarried(): string[] {
@@ -416,6 +474,10 @@ export class RedisStore implements SandboxStore {
     if (verdict === 'concurrency_limit') {
       return { ok: false, reason: 'concurrency_limit', tenant, ...(rate ? { rate } : {}) };
     }
+    if (lease) {
+      this.#leases.set(lease, tenant);
+      this.#scheduleRenewal();
+    }
     return { ok: true, tenant, ...(rate ? { rate } : {}), ...(lease ? { lease } : {}) };
   }
 
@@ -427,6 +489,8 @@ export class RedisStore implements SandboxStore {
   async finishRequest(tenant: string, end: RequestEnd, now: number): Promise<void> {
     if (end.entry) this.#carry.push(tenant, String(now), end.admitted ? '1' : '0', JSON.stringify(end.entry));
     if (end.lease) {
+      // No longer renewed: should the release be lost, the slot ends within a lease.
+      this.#leases.delete(end.lease);
       await this.#run('release', tenant, end.lease);
       return;
     }
@@ -472,6 +536,7 @@ export class RedisStore implements SandboxStore {
     clearInterval(this.#recheck);
     await this.#flush();
     this.#closed = true;
+    clearTimeout(this.#renewTimer);
     try {
       await this.#redis.quit();
     } catch {
