@@ -95,7 +95,13 @@ export function gate(options: GateOptions) {
     const requestId = String(res.getHeader('X-Request-Id'));
     const method = req.method ?? 'GET';
     const shortPath = path.slice(0, 200);
-    options.metrics?.observe(routeOf(method, path, options.facts), status, duration / 1000, seen.reason);
+    options.metrics?.observe(
+      routeOf(method, path, options.facts),
+      method,
+      status,
+      duration / 1000,
+      seen.reason,
+    );
     const probe = path === '/__sandbox/health' || path === '/__sandbox/ready';
     if (!probe || options.logProbes)
       options.log?.request({

@@ -119,3 +119,26 @@ describe('the admin port', () => {
     }
   });
 });
+
+describe('metrics an operator expects', () => {
+  it("serves Node's process metrics, the method as a label, and the store's reachability and latency", async () => {
+    const mock = await startSandbox({ metricsPort: 0 });
+    try {
+      await client(mock.url)('GET', '/sg_inf/list');
+      await fetch(`${mock.url}/sg_inf/list`, { method: 'PATCH' }).then((r) => r.arrayBuffer());
+      const text = await (await fetch(mock.metricsUrl as string)).text();
+      expect(text).toMatch(/^process_cpu_user_seconds_total \d/m);
+      expect(text).toMatch(/^nodejs_heap_size_used_bytes \d/m);
+      expect(text).toMatch(
+        /^sgi_mock_requests_total\{route="GET \/sg_inf\/list",method="GET",status="200"\} 1$/m,
+      );
+      expect(text).toMatch(/^sgi_mock_requests_total\{route="other",method="PATCH",status="40\d"\} 1$/m);
+      expect(text).toMatch(/^sgi_mock_store_up 1$/m);
+      expect(text).toMatch(/^sgi_mock_store_latency_seconds \d/m);
+      // One process, one store: this replica reports the store's figures.
+      expect(text).toMatch(/^sgi_mock_store_reporter 1$/m);
+    } finally {
+      await mock.close();
+    }
+  });
+});

@@ -52,6 +52,16 @@ export interface RedisStoreOptions {
   requestLogDelayMs?: number;
 }
 
+/** Takes or renews the metrics reporter's lease (KEYS[1]) for ARGV[1] when free or already its own. */
+const REPORTER_SCRIPT = `
+local cur = redis.call('GET', KEYS[1])
+if not cur or cur == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', tonumber(ARGV[2]))
+  return 1
+end
+return 0
+`;
+
 /** A change of the store's state a replica reports. */
 export type StoreStatus = 'up' | 'down' | 'wrong_store' | 'store_back';
 
@@ -525,6 +535,22 @@ export class RedisStore implements SandboxStore {
       return false;
     }
     return this.#wrongStore === undefined;
+  }
+
+  async claimReporter(replica: string, ttlMs: number): Promise<boolean> {
+    await this.#guard();
+    try {
+      const held = await this.#redis.eval(
+        REPORTER_SCRIPT,
+        1,
+        `${this.#prefix}metrics:reporter`,
+        replica,
+        ttlMs,
+      );
+      return Number(held) === 1;
+    } catch (error) {
+      throw unavailable(error);
+    }
   }
 
   problem(): string | undefined {
