@@ -28,6 +28,20 @@
   // Guides: set the mode before the first paint (this script is in <head>); Redoc does it on the reference.
   if (isGuide) applyMode(preferredMode());
 
+  // The skip link: to the page's content (a guide's <main>, the reference's first heading), without
+  // touching the URL's hash, which the reference routes with.
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest?.('.skip-link');
+    if (!link) return;
+    const target =
+      document.getElementById('sgi-content') ??
+      document.querySelector('[data-testid="middle-panel"] h1, [data-testid="middle-panel"] h2, main h1, h1');
+    if (!target) return;
+    event.preventDefault();
+    if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+    target.focus();
+  });
+
   const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
   let index;

@@ -41,20 +41,12 @@ function singleTag(/** @type {Spec} */ spec) {
  * the sandbox added to the servers when `sandboxUrl` is given.
  * @template {Spec} T
  * @param {T} spec
- * @param {{ sandboxUrl?: string, consolePage?: string }} [options] `consolePage`: each operation links
- *   to its form there
+ * @param {{ sandboxUrl?: string }} [options]
  * @returns {T}
  */
-export function referenceSpec(spec, { sandboxUrl, consolePage } = {}) {
+export function referenceSpec(spec, { sandboxUrl } = {}) {
   const copy = structuredClone(spec);
   oneBearerScheme(copy);
-  if (consolePage) {
-    for (const op of operationsOf(copy)) {
-      const d = /** @type {{ description?: string }} */ (op);
-      const link = `[Try it in the console](${consolePage}#/operations/${op.operationId}): send it to the sandbox and see the answer.`;
-      d.description = `${link}\n\n${String(d.description ?? '').trim()}\n`;
-    }
-  }
   if (sandboxUrl) {
     copy.servers = [
       ...(copy.servers ?? []),

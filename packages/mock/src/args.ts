@@ -1,4 +1,5 @@
-import { parseArgs } from 'node:util';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { publicUrlOf } from './endpoint/public-url.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { storeUrlProblem } from './sandbox/store/url.js';
 import type { MockServerOptions } from './server.js';
@@ -21,6 +22,10 @@ Options:
   --host <address>            interface to listen on (default: 127.0.0.1)
   --provision-delay-ms <n>    sandbox: time from PROVISIONING to ACTIVE (default: 2000)
   --delete-delay-ms <n>       sandbox: time from DELETING to gone (default: 1000)
+  --public-url <url>          sandbox: the URL partners reach it at, behind a proxy: ACTIVE deployments'
+                              link is <url>/deployments/<id> (default: its own http://host:port)
+  --endpoint-max-stream-ms <n>
+                              sandbox: longest one answer of a deployment's endpoint may take (default: 60000)
   --production-quirks         answer as production does today for each of its known drifts (bare
                               get and list bodies, 204 for a missing deployment or an empty list)
   --chaos <share>             answer this share (0 to 1) of calls with 429 or 503 and Retry-After (default: 0)
@@ -106,6 +111,8 @@ export const FLAGS: readonly FlagDefinition[] = [
   flag('host', 'string', 'interface to listen on'),
   flag('provision-delay-ms', 'string', 'time from PROVISIONING to ACTIVE'),
   flag('delete-delay-ms', 'string', 'time from DELETING to gone'),
+  flag('public-url', 'string', 'the URL partners reach the sandbox at'),
+  flag('endpoint-max-stream-ms', 'string', "longest stream of a deployment's endpoint"),
   flag('production-quirks', 'boolean', 'answer as production does for each known drift'),
   flag('chaos', 'string', 'share of calls answered 429 or 503'),
   flag('max-body-bytes', 'string', 'largest request body'),
@@ -176,12 +183,13 @@ function readFlags(
   args: string[],
   env: Record<string, string | undefined>,
 ): { values: Record<string, string | boolean | string[] | undefined>; source: (name: string) => string } {
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean; short?: string }> = {};
-  for (const f of FLAGS) options[f.name] = { type: f.type, ...(f.multiple ? { multiple: true } : {}) };
-  // Earlier names, kept working: `--follow-parent` is `--exit-with-parent`.
-  options['follow-parent'] = { type: 'boolean' };
-  options.help = { type: 'boolean', short: 'h' };
-  const { values } = parseArgs({ args, strict: true, allowPositionals: false, allowNegative: true, options });
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: false,
+    allowNegative: true,
+    options: CLI_FLAGS,
+  });
   const read = { ...values } as Record<string, string | boolean | string[] | undefined>;
   if (read['exit-with-parent'] === undefined && read['follow-parent'] !== undefined)
     read['exit-with-parent'] = read['follow-parent'];
@@ -231,6 +239,18 @@ function storeFlag(value: string | undefined, from: string): string | undefined 
 function given<T extends object>(options: T): T {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as T;
 }
+
+/**
+ * The flags of `sgi-mock` (not its `keys` or `store` commands), as `node:util`'s `parseArgs` reads
+ * them, made from {@link FLAGS}: the definitions the release checks report, with the defaults that
+ * `HELP` states, to catch a flag removed or a default changed before a release.
+ */
+export const CLI_FLAGS = Object.fromEntries([
+  ...FLAGS.map((f) => [f.name, { type: f.type, ...(f.multiple ? { multiple: true } : {}) }]),
+  // The earlier name of `--exit-with-parent`, kept working.
+  ['follow-parent', { type: 'boolean' }],
+  ['help', { type: 'boolean', short: 'h' }],
+]) as NonNullable<ParseArgsConfig['options']>;
 
 /**
  * Turns command-line arguments and the environment into server options; throws with a clear message on
@@ -305,6 +325,8 @@ export function optionsFromArgs(
     host: text('host') ?? '127.0.0.1',
     provisionDelayMs: numberFlag('provision-delay-ms', 3_600_000),
     deleteDelayMs: numberFlag('delete-delay-ms', 3_600_000),
+    publicUrl: text('public-url') === undefined ? undefined : publicUrlOf(text('public-url') as string),
+    endpointMaxStreamMs: integerFlag('endpoint-max-stream-ms', 3_600_000, 1),
     chaos: numberFlag('chaos', 1),
     productionQuirks: values['production-quirks'] === true ? true : undefined,
     maxBodyBytes: numberFlag('max-body-bytes', 64 * 1024 * 1024),
