@@ -108,10 +108,15 @@ describe('the deployment recipe', () => {
           resolve(code);
         }),
       );
-      const url = await eventually(`replica ${i} listening`, async () => {
-        if (child.exitCode !== null) throw new Error(`replica ${i} exited: ${out}`);
-        return /"url":"(http:\/\/[^"]+)","mode"/.exec(out)?.[1];
-      });
+      const url = await eventually(
+        `replica ${i} listening`,
+        async () => {
+          if (child.exitCode !== null) throw new Error(`replica ${i} exited: ${out}`);
+          return /"url":"(http:\/\/[^"]+)","mode"/.exec(out)?.[1];
+          // Starting Prism takes seconds on a busy machine.
+        },
+        2400,
+      );
       return { child, url, out: () => out, exit };
     };
     const replicas: [Replica, Replica] = [await start(1), await start(2)];
@@ -289,5 +294,5 @@ describe('the deployment recipe', () => {
     }
     for (const r of replicas) r.child.kill('SIGTERM');
     await Promise.all(replicas.map((r) => r.exit));
-  }, 180_000);
+  }, 300_000);
 });
