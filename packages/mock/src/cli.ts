@@ -87,10 +87,7 @@ async function main(): Promise<void> {
         drain_timeout_ms: serverOptions.drainTimeoutMs ?? 10_000,
       });
       server.close({ grace }).then(
-        () => {
-          server.log('info', { event: 'stopped', msg: 'stopped' });
-          process.exit(0);
-        },
+        () => process.exit(0),
         () => process.exit(1),
       );
     };

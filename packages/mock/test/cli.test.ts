@@ -198,7 +198,7 @@ describe('sgi-mock command line', () => {
     expect(code).toBe(0);
     const lines = out.split('\n').filter(Boolean);
     const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(parsed.map((l) => l.event)).toEqual(['listening', 'stopping', 'stopped']);
+    expect(parsed.map((l) => l.event)).toEqual(['listening', 'stopping']);
     for (const l of parsed) expect(l.level).toBe('info');
     expect(parsed[0]?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
