@@ -5,6 +5,7 @@ export const guides = [
   { slug: 'authentication', title: 'Authentication' },
   { slug: 'lifecycle', title: 'Lifecycle and statuses' },
   { slug: 'errors-and-retries', title: 'Errors and retries' },
+  { slug: 'call-your-deployment', title: 'Call your deployment' },
   { slug: 'testing', title: 'Testing against the mock' },
   { slug: 'production', title: 'Production and the contract' },
   { slug: 'changelog', title: 'Changelog' },

@@ -65,7 +65,8 @@ describe.each(targets)('the whole life of a deployment through @sgi/client, agai
     expect(seen.every((s) => s === 'PROVISIONING' || s === 'ACTIVE')).toBe(true);
 
     const got = await client.inference.get(id);
-    expect(got.link).toMatch(/^https:\/\//);
+    // An ACTIVE deployment's link is its model endpoint, served by the sandbox itself.
+    expect(got.link).toBe(`${inject(target.url)}/deployments/${id}`);
     // The seed sends the deprecated latency fields and their thresholds: the thresholds win, and the
     // deprecated fields come back equal to them.
     const scaling = { ...seedBody.autoscaling_config };

@@ -1,5 +1,6 @@
 import { loadEndpointSpec } from '@sgi/spec';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
+import { vendoredAjv } from '../prism.js';
 
 /** The endpoint's schemas the sandbox checks requests and answers against, by name. */
 export type EndpointSchema =
@@ -29,6 +30,7 @@ const ID = 'https://spec.sgi.local/endpoint.json';
  */
 export function endpointContract() {
   const spec = loadEndpointSpec();
+  const Ajv2020 = vendoredAjv();
   const ajv = new Ajv2020({ allErrors: false, strict: true, strictTypes: false, strictRequired: false });
   for (const keyword of Object.keys(spec)) ajv.addKeyword({ keyword });
   ajv.addSchema({ ...spec, $id: ID }, ID);

@@ -19,6 +19,8 @@ export interface ChildMock {
 export function startChildMock(args: string[], heapMb = 256): Promise<ChildMock> {
   const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, cli, '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // No grace period on SIGTERM unless a test asks for one: stopping a test's server need not wait.
+    env: { ...process.env, SGI_MOCK_SHUTDOWN_GRACE_MS: '0' },
   });
   let out = '';
   let exited = false;
@@ -31,7 +33,7 @@ export function startChildMock(args: string[], heapMb = 256): Promise<ChildMock>
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       out += chunk.toString('utf8');
-      const url = /listening on (http:\/\/\S+)\n/.exec(out)?.[1];
+      const url = /listening on (http:\/\/[^\s"]+)/.exec(out)?.[1];
       if (url) {
         resolve({
           url,

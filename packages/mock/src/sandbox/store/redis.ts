@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { applyTransition, callWorthRecording, settle } from '../../rules/lifecycle.js';
-import { StoreUnavailableError } from './errors.js';
+import { StoreIdentityError, StoreUnavailableError } from './errors.js';
+import { IDENTITY_CHECK_SCRIPT, identityProblem, identityVerdict } from './identity.js';
 import { rateOutcome } from './rate.js';
 import { STORE_SCRIPT } from './redis-script.js';
 import {
@@ -38,14 +39,34 @@ export interface RedisStoreOptions {
    * this long after its request ended.
    */
   slotLeaseMs?: number;
-  /** Told when Redis becomes unreachable and when it is back (default: a line on stderr for each change). */
-  onStatus?: (status: 'up' | 'down', detail: string) => void;
+  /**
+   * Told when Redis becomes unreachable and when it is back, when it is not the store this replica was
+   * using (`wrong_store`: emptied or replaced, see `identity.ts`) and when it is again (`store_back`: the
+   * original is back, or an operator accepted the new one). Default: a line on stderr for each change.
+   */
+  onStatus?: (status: StoreStatus, detail: string) => void;
   /**
    * How long a request-log entry may wait for this store's next command to go with, before it is sent on
    * its own (default 20 ms). A request served right after reads its entry in either case.
    */
   requestLogDelayMs?: number;
 }
+
+/** Takes or renews the metrics reporter's lease (KEYS[1]) for ARGV[1] when free or already its own. */
+const REPORTER_SCRIPT = `
+local cur = redis.call('GET', KEYS[1])
+if not cur or cur == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', tonumber(ARGV[2]))
+  return 1
+end
+return 0
+`;
+
+/** A change of the store's state a replica reports. */
+export type StoreStatus = 'up' | 'down' | 'wrong_store' | 'store_back';
+
+/** How often a replica that found the wrong store looks again, with no request asking. */
+const IDENTITY_RECHECK_MS = 1000;
 
 /** How long a concurrency slot lasts unless renewed (see {@link RedisStoreOptions.slotLeaseMs}). */
 export const DEFAULT_SLOT_LEASE_MS = 6000;
@@ -112,6 +133,14 @@ export class RedisStore implements SandboxStore {
   #renewTimer: NodeJS.Timeout | undefined;
   readonly #commandTimeoutMs: number;
   readonly #onStatus: NonNullable<RedisStoreOptions['onStatus']>;
+  /** The identity of the store this replica uses (see `identity.ts`); undefined until it first checked. */
+  #identity: string | undefined;
+  /** The store was checked since the connection was last made. */
+  #verified = false;
+  #verifying: Promise<void> | undefined;
+  /** Why the store is not the one expected (the message for partners), while it is not. */
+  #wrongStore: string | undefined;
+  #recheck: NodeJS.Timeout | undefined;
 
   private constructor(
     url: string,
@@ -125,12 +154,7 @@ export class RedisStore implements SandboxStore {
     this.#logDelayMs = options.requestLogDelayMs ?? 20;
     const onStatus =
       options.onStatus ??
-      ((status, detail) =>
-        process.stderr.write(
-          status === 'up'
-            ? `sgi-mock: store ${redactStoreUrl(url)} is reachable\n`
-            : `sgi-mock: store ${redactStoreUrl(url)} is unreachable (${detail}); answering 503 until it is back\n`,
-        ));
+      ((status, detail) => process.stderr.write(`sgi-mock: ${storeStatusMessage(url, status, detail)}\n`));
     this.#redis = new Redis(url, {
       // Fail at once while Redis is away (503, safe to retry) instead of queueing requests in memory.
       enableOfflineQueue: false,
@@ -146,11 +170,14 @@ export class RedisStore implements SandboxStore {
       this.#up = true;
       if (this.#reportedDown) onStatus('up', 'ready');
       this.#reportedDown = false;
+      // Whoever answers at the address now may not be the store this replica was using.
+      this.#verify().catch(() => {});
     });
     this.#redis.on('error', (error: Error) => {
       this.#lastError = (error as NodeJS.ErrnoException).code ?? error.message;
     });
     this.#redis.on('close', () => {
+      this.#verified = false;
       if (!this.#up || this.#closed) return;
       this.#up = false;
       this.#reportedDown = true;
@@ -180,7 +207,69 @@ export class RedisStore implements SandboxStore {
       store.#reportedDown = true;
       store.#onStatus('down', store.#lastError);
     }
+    if (store.#up) await store.#verify().catch(() => {});
     return store;
+  }
+
+  /** Checks once (at a time) that the store is the one this replica uses; see `identity.ts`. */
+  #verify(): Promise<void> {
+    this.#verifying ??= this.#checkIdentity().finally(() => {
+      this.#verifying = undefined;
+    });
+    return this.#verifying;
+  }
+
+  async #checkIdentity(): Promise<void> {
+    let answer: unknown;
+    try {
+      answer = await this.#redis.eval(
+        IDENTITY_CHECK_SCRIPT,
+        0,
+        this.#prefix,
+        this.#identity ?? '',
+        randomUUID(),
+      );
+      this.#answered();
+    } catch (error) {
+      this.#failed(error);
+      throw unavailable(error);
+    }
+    const verdict = identityVerdict(answer);
+    if (verdict.ok) {
+      const before = this.#identity;
+      const wasWrong = this.#wrongStore !== undefined;
+      this.#identity = verdict.id;
+      this.#wrongStore = undefined;
+      this.#verified = true;
+      clearInterval(this.#recheck);
+      this.#recheck = undefined;
+      if (wasWrong)
+        this.#onStatus(
+          'store_back',
+          before === undefined || before === verdict.id
+            ? `store ${verdict.id} is the one expected`
+            : `store ${verdict.id} was accepted in place of ${before}`,
+        );
+      return;
+    }
+    this.#verified = false;
+    const first = this.#wrongStore === undefined;
+    this.#wrongStore = identityProblem(verdict);
+    if (!first) return;
+    this.#onStatus(
+      'wrong_store',
+      `${verdict.kind === 'wiped' ? 'emptied or replaced by an empty one' : `replaced by store ${verdict.found}`}; expected ${
+        this.#identity ?? verdict.expected.join(', ')
+      }`,
+    );
+    this.#recheck = setInterval(() => this.#verify().catch(() => {}), IDENTITY_RECHECK_MS);
+    this.#recheck.unref();
+  }
+
+  /** Refuses to touch a store that is not the one this replica uses (checked once per connection). */
+  async #guard(): Promise<void> {
+    if (!this.#verified) await this.#verify();
+    if (this.#wrongStore !== undefined) throw new StoreIdentityError(this.#wrongStore);
   }
 
   #whenReady(waitMs: number): Promise<void> {
@@ -201,6 +290,7 @@ export class RedisStore implements SandboxStore {
    * `redis-script.ts` for the arguments): one command, one round trip.
    */
   async #run(op: string, ...args: Array<string | number>): Promise<unknown> {
+    await this.#guard();
     const carried = this.#takeCarried();
     const argv = [op, this.#prefix, this.#ttl, REQUEST_LOG_SIZE, carried.length / 4, ...carried, ...args];
     try {
@@ -423,6 +513,7 @@ export class RedisStore implements SandboxStore {
   }
 
   async listKeys(): Promise<SandboxKey[]> {
+    await this.#guard();
     const raws = (await this.#redis.hvals(`${this.#prefix}keys`).catch((e: unknown) => {
       throw unavailable(e);
     })) as string[];
@@ -496,16 +587,40 @@ export class RedisStore implements SandboxStore {
     };
   }
 
+  /** Whether Redis answers and is the store this replica uses (one round trip: the identity check). */
   async ready(): Promise<boolean> {
     if (this.#redis.status !== 'ready') return false;
     try {
-      return (await this.#redis.ping()) === 'PONG';
+      await this.#verify();
     } catch {
       return false;
     }
+    return this.#wrongStore === undefined;
+  }
+
+  async claimReporter(replica: string, ttlMs: number): Promise<boolean> {
+    await this.#guard();
+    try {
+      const held = await this.#redis.eval(
+        REPORTER_SCRIPT,
+        1,
+        `${this.#prefix}metrics:reporter`,
+        replica,
+        ttlMs,
+      );
+      return Number(held) === 1;
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
+  problem(): string | undefined {
+    if (this.#wrongStore !== undefined) return this.#wrongStore;
+    return this.#up ? undefined : "Not ready: the server cannot reach the sandbox's state store.";
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#recheck);
     await this.#flush();
     this.#closed = true;
     clearTimeout(this.#renewTimer);
@@ -514,5 +629,20 @@ export class RedisStore implements SandboxStore {
     } catch {
       this.#redis.disconnect();
     }
+  }
+}
+
+/** The line a replica writes for a change of its store's state (the URL without its password). */
+export function storeStatusMessage(url: string, status: StoreStatus, detail: string): string {
+  const store = `store ${redactStoreUrl(url)}`;
+  switch (status) {
+    case 'up':
+      return `${store} is reachable`;
+    case 'down':
+      return `${store} is unreachable (${detail}); answering 503 until it is back`;
+    case 'wrong_store':
+      return `${store} is not the store this replica was using: ${detail}. Answering 503 and not ready until the original store is back, or an operator accepts this one with 'sgi-mock store accept'`;
+    case 'store_back':
+      return `${store} is the store to use again (${detail}); serving`;
   }
 }

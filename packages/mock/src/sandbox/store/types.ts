@@ -245,5 +245,12 @@ export interface SandboxStore {
   stats(now: number): Promise<StoreStats>;
   /** Whether the store can serve (a shared store: whether its database answers). */
   ready(): Promise<boolean>;
+  /**
+   * Shared stores: claims (or renews) for `ttlMs` the role of the one replica that reports the store's
+   * figures in metrics; true when `replica` holds it. A store of one process has no such method.
+   */
+  claimReporter?(replica: string, ttlMs: number): Promise<boolean>;
+  /** Why the store is not ready, in words fit for a partner's 503 (no address); undefined when it is, or when it cannot say. */
+  problem?(): string | undefined;
   close(): Promise<void>;
 }
