@@ -24,7 +24,13 @@ const flat = (text: string) =>
     .replace(/\s+/g, ' ');
 
 /** The first sentence-sized piece of an entry: what a reader must find on the page. */
-const gist = (entry: string) => entry.replace(/[`*]/g, '').replace(/\s+/g, ' ').trim().slice(0, 80);
+const gist = (entry: string) =>
+  entry
+    .replace(/^\s*[-*] /gm, '')
+    .replace(/[`*]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 80);
 
 /**
  * What the changelog page leaves out: each published package's released version and changelog entry,

@@ -197,7 +197,8 @@ describe('the gate on a scratch copy', () => {
   it.each([
     [
       'a removed flag',
-      (dist: string) => edit(join(dist, 'args.js'), /\n\s*chaos: \{ type: 'string' \},/, ''),
+      (dist: string) =>
+        edit(join(dist, 'args.js'), /\n\s*(?:chaos: \{ type: 'string' \}|flag\('chaos', [^\n]*\)),/, ''),
       '--chaos was removed',
     ],
     [
