@@ -38,7 +38,7 @@ export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
  * `node:util` `parseArgs` form) and its `--help` text (`HELP`), and optionally `optionsFromArgs`.
  * A published package with a `bin` that is not named here fails the check: add it.
  */
-export const FLAG_MODULES = { '@sgi/mock': 'dist/args.js' };
+export const FLAG_MODULES = { '@sgi/mock': 'dist/args.js', '@sgi/cli': 'dist/index.js' };
 
 /** The workspace's packages, from `pnpm-workspace.yaml`: `{ dir, manifest }`, `dir` relative to `root`. */
 export function workspacePackages(root = repoRoot) {
@@ -128,7 +128,9 @@ function extract(dir, entry) {
               module: 'nodenext',
               moduleResolution: 'nodenext',
               skipLibCheck: true,
-              types: [],
+              // Node.js's globals (`NodeJS.ReadableStream`...) when the package's types use them.
+              types: existsSync(join(dir, 'node_modules/@types/node')) ? ['node'] : [],
+              typeRoots: [join(dir, 'node_modules/@types')],
             },
             files: [entryPath],
           },
@@ -197,30 +199,85 @@ function helpByFlag(help) {
 const cell = (text) =>
   text === undefined || text === '' ? '' : `\`${String(text).replaceAll('|', '\\|')}\``;
 
-/**
- * The flags report of a command line from its flag module (see {@link FLAG_MODULES}): each flag, the
- * kind of value it takes, the default its `--help` states, and the value the program uses when it is
- * not given (`optionsFromArgs([])`, for the options named like the flag).
- */
-export async function flagsReportText(name, modulePath, bin) {
-  const mod = await import(`${pathToFileURL(modulePath).href}?t=${Date.now()}`);
-  if (!mod.CLI_FLAGS || typeof mod.HELP !== 'string') {
-    throw new Error(`${modulePath} must export CLI_FLAGS (the flag definitions) and HELP (the --help text)`);
-  }
+/** A `parseArgs` command line's rows: `[flag, value, documented default, value when not given]`. */
+function parseArgsRows(mod) {
   const help = helpByFlag(mod.HELP);
   let omitted = {};
   if (typeof mod.optionsFromArgs === 'function') {
     const options = mod.optionsFromArgs([], {});
     if (options && typeof options === 'object') omitted = options;
   }
-  const rows = Object.entries(mod.CLI_FLAGS)
+  return Object.entries(mod.CLI_FLAGS).map(([flag, def]) => {
+    const value = `${def.type}${def.multiple ? ', repeatable' : ''}${def.short ? `, -${def.short}` : ''}`;
+    const documented = help.has(flag) ? defaultIn(help.get(flag)) : undefined;
+    const used = def.default !== undefined ? def.default : omitted[camel(flag)];
+    return [`--${flag}`, value, documented, used];
+  });
+}
+
+/**
+ * A commander program's rows: each command (its arguments as its value) and each of its options, with
+ * the default its description states and commander's default value.
+ */
+function commanderRows(program, bin) {
+  const rows = [];
+  const walk = (command, path) => {
+    const args = (command.registeredArguments ?? []).map((a) =>
+      a.required ? `<${a.name()}>` : `[${a.name()}]`,
+    );
+    rows.push([path, `command${args.length ? ` ${args.join(' ')}` : ''}`, undefined, undefined]);
+    for (const option of command.options) {
+      const value = [
+        option.required ? 'string' : option.optional ? 'optional string' : 'boolean',
+        option.variadic ? 'repeatable' : '',
+        option.negate ? 'negated' : '',
+        option.short ? option.short : '',
+        option.mandatory ? 'required' : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
+      rows.push([
+        `${path} ${option.long ?? option.short}`,
+        value,
+        defaultIn(option.description ?? ''),
+        option.defaultValue,
+      ]);
+    }
+    for (const sub of command.commands) walk(sub, `${path} ${sub.name()}`);
+  };
+  walk(program, bin);
+  return rows;
+}
+
+/**
+ * The flags report of a command line from its flag module (see {@link FLAG_MODULES}): each flag (and,
+ * for a program with commands, each command), the kind of value it takes, the default its help states,
+ * and the value the program uses when it is not given. The module exports either `CLI_FLAGS` (the
+ * `node:util` `parseArgs` definitions) and `HELP`, or `buildProgram` (a commander program).
+ */
+export async function flagsReportText(name, modulePath, bin) {
+  const mod = await import(`${pathToFileURL(modulePath).href}?t=${Date.now()}`);
+  let rows;
+  if (mod.CLI_FLAGS && typeof mod.HELP === 'string') {
+    rows = parseArgsRows(mod);
+  } else if (typeof mod.buildProgram === 'function') {
+    const sink = { write: () => true };
+    const context = { out: { io: { stdout: sink, stderr: sink, stdin: undefined, env: {} } }, env: {} };
+    rows = commanderRows(
+      mod.buildProgram(context, () => {}),
+      bin,
+    );
+  } else {
+    throw new Error(
+      `${modulePath} must export CLI_FLAGS and HELP (parseArgs definitions and the --help text) or buildProgram (a commander program)`,
+    );
+  }
+  const lines = rows
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([flag, def]) => {
-      const value = `${def.type}${def.multiple ? ', repeatable' : ''}${def.short ? `, -${def.short}` : ''}`;
-      const documented = help.has(flag) ? defaultIn(help.get(flag)) : undefined;
-      const used = def.default !== undefined ? def.default : omitted[camel(flag)];
-      return `| \`--${flag}\` | ${value} | ${cell(documented)} | ${used === undefined ? '' : cell(JSON.stringify(used))} |`;
-    });
+    .map(
+      ([flag, value, documented, used]) =>
+        `| \`${flag}\` | ${value} | ${cell(documented)} | ${used === undefined ? '' : cell(JSON.stringify(used))} |`,
+    );
   return [
     `## Command-line flags of "${name}" (\`${bin}\`)`,
     '',
@@ -228,7 +285,7 @@ export async function flagsReportText(name, modulePath, bin) {
     '',
     '| flag | value | default (as `--help` states it) | value when not given |',
     '| --- | --- | --- | --- |',
-    ...rows,
+    ...lines,
     '',
   ].join('\n');
 }
@@ -354,7 +411,7 @@ export function apiBreaks(releasedText, currentText) {
 export function parseFlagsReport(text) {
   const flags = new Map();
   for (const line of text.split('\n')) {
-    const m = /^\| `--([\w-]+)` \| ([^|]*) \| ((?:[^|\\]|\\\|)*) \| ((?:[^|\\]|\\\|)*) \|$/.exec(line);
+    const m = /^\| `([^`]+)` \| ([^|]*) \| ((?:[^|\\]|\\\|)*) \| ((?:[^|\\]|\\\|)*) \|$/.exec(line);
     if (m) flags.set(m[1], { value: m[2].trim(), documented: m[3].trim(), used: m[4].trim() });
   }
   return flags;
@@ -368,16 +425,16 @@ export function flagBreaks(releasedText, currentText) {
   for (const [flag, before] of released) {
     const now = current.get(flag);
     if (!now) {
-      breaks.push(`--${flag} was removed`);
+      breaks.push(`${flag} was removed`);
       continue;
     }
-    if (now.value !== before.value) breaks.push(`--${flag} takes ${now.value} instead of ${before.value}`);
+    if (now.value !== before.value) breaks.push(`${flag} takes ${now.value} instead of ${before.value}`);
     if (now.documented !== before.documented)
       breaks.push(
-        `--${flag}: its default changed from ${before.documented || 'none'} to ${now.documented || 'none'}`,
+        `${flag}: its default changed from ${before.documented || 'none'} to ${now.documented || 'none'}`,
       );
     if (before.used && now.used !== before.used)
-      breaks.push(`--${flag}: its value when not given changed from ${before.used} to ${now.used || 'none'}`);
+      breaks.push(`${flag}: its value when not given changed from ${before.used} to ${now.used || 'none'}`);
   }
   return breaks;
 }

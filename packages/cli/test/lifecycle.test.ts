@@ -120,6 +120,16 @@ describe('the target and the credentials', () => {
     }
   });
 
+  it('reports an unknown SCALEGEN_LOG and goes on with warnings only', async () => {
+    const { run } = tenant();
+    const r = await run(['infer', 'list', '--json'], { env: { SCALEGEN_LOG: 'loud' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([]);
+    expect(r.stderr).toContain(
+      'SCALEGEN_LOG="loud" is not a log level (off, error, warn, info, debug): logging warnings',
+    );
+  });
+
   it('exits 2 and names the variables when there are no credentials', async () => {
     const { run } = tenant();
     const r = await run(['infer', 'list'], { env: { SCALEGEN_ACCESS_TOKEN: undefined } });

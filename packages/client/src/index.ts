@@ -35,6 +35,7 @@ export type { Logger, LogLevel } from './core/log.js';
 export type { Fetch, FetchOptions, RequestOptions, WithResponse } from './core/options.js';
 export type { BackoffOptions } from './core/retry.js';
 export { requestIdOf } from './core/transport.js';
+export { type DeploymentEndpoint, deploymentEndpoint } from './endpoint.js';
 export type { components, operations, paths } from './generated/schema.js';
 export { rawClient } from './raw.js';
 export type { ForceParams, Inference, InferenceWithResponse, WaitOptions } from './resources/inference.js';

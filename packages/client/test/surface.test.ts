@@ -26,6 +26,7 @@ describe('the public surface', () => {
       'UnprocessableEntityError',
       'WaitTimeoutError',
       'createClient',
+      'deploymentEndpoint',
       'rawClient',
       'requestIdOf',
     ]);

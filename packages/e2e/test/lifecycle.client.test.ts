@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  type ClientSettings,
   ConflictError,
   createClient,
   DeploymentFailedError,
@@ -25,7 +26,7 @@ const targets = [
 let target: (typeof targets)[number] = targets[0];
 
 /** A client of the sandbox under test with a token of its own: a tenant no other test sees. */
-function sandboxClient(options: Parameters<typeof createClient>[0] = {}) {
+function sandboxClient(options: ClientSettings = {}) {
   return createClient({
     baseUrl: inject(target.url),
     token: `e2e-${randomUUID()}`,

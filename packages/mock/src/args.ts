@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { publicUrlOf } from './endpoint/public-url.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { storeUrlProblem } from './sandbox/store/url.js';
 import type { MockServerOptions } from './server.js';
@@ -21,6 +22,10 @@ Options:
   --host <address>            interface to listen on (default: 127.0.0.1)
   --provision-delay-ms <n>    sandbox: time from PROVISIONING to ACTIVE (default: 2000)
   --delete-delay-ms <n>       sandbox: time from DELETING to gone (default: 1000)
+  --public-url <url>          sandbox: the URL partners reach it at, behind a proxy: ACTIVE deployments'
+                              link is <url>/deployments/<id> (default: its own http://host:port)
+  --endpoint-max-stream-ms <n>
+                              sandbox: longest one answer of a deployment's endpoint may take (default: 60000)
   --production-quirks         answer as production does today for each of its known drifts (bare
                               get and list bodies, 204 for a missing deployment or an empty list)
   --chaos <share>             answer this share (0 to 1) of calls with 429 or 503 and Retry-After (default: 0)
@@ -148,6 +153,8 @@ export const CLI_FLAGS = {
   host: { type: 'string' },
   'provision-delay-ms': { type: 'string' },
   'delete-delay-ms': { type: 'string' },
+  'public-url': { type: 'string' },
+  'endpoint-max-stream-ms': { type: 'string' },
   chaos: { type: 'string' },
   'production-quirks': { type: 'boolean' },
   'max-body-bytes': { type: 'string' },
@@ -234,6 +241,13 @@ export function optionsFromArgs(
     host: values.host ?? '127.0.0.1',
     provisionDelayMs: numberFlag('provision-delay-ms', values['provision-delay-ms'], 3_600_000),
     deleteDelayMs: numberFlag('delete-delay-ms', values['delete-delay-ms'], 3_600_000),
+    publicUrl: values['public-url'] === undefined ? undefined : publicUrlOf(values['public-url']),
+    endpointMaxStreamMs: integerFlag(
+      'endpoint-max-stream-ms',
+      values['endpoint-max-stream-ms'],
+      3_600_000,
+      1,
+    ),
     chaos: numberFlag('chaos', values.chaos, 1),
     productionQuirks: values['production-quirks'] === true ? true : undefined,
     maxBodyBytes: numberFlag('max-body-bytes', values['max-body-bytes'], 64 * 1024 * 1024),

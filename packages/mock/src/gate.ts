@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isEndpointPath, sendEndpointError } from './endpoint/handler.js';
 import { answeredErrors, envelope, sendJson, UNAUTHORIZED } from './errors.js';
 import { newRequestId } from './front.js';
 import type { AccessLog } from './operator/log.js';
 import type { MockMetrics } from './operator/metrics.js';
 import { routeOf } from './operator/route.js';
+import { CLOCK_PATH, clockRoute } from './sandbox/clock.js';
 import { ADMIN_PREFIX, adminApi } from './sandbox/keys.js';
 import { StoreUnavailableError, storeUnavailable } from './sandbox/store/errors.js';
 import type { RequestLogEntry, SandboxStore } from './sandbox/store/types.js';
@@ -33,6 +35,8 @@ export interface GateOptions {
   log?: AccessLog;
   metrics?: MockMetrics;
   clock: () => number;
+  /** The deployments' model endpoint, for paths under `/deployments/` (sandbox only). */
+  endpoint?: (req: IncomingMessage, res: ServerResponse, tenant: string | undefined) => Promise<void>;
   /** The next layer: the front in front of Prism. */
   next: (req: IncomingMessage, res: ServerResponse) => void;
 }
@@ -138,8 +142,19 @@ export function gate(options: GateOptions) {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, path: string, seen: Seen): Promise<void> {
+    const endpoint = options.endpoint && isEndpointPath(path) ? options.endpoint : undefined;
     const fail = (status: number, message: string, reason: string, headers?: Record<string, string>) => {
       seen.reason = reason;
+      // The endpoint's callers read OpenAI-compatible errors.
+      if (endpoint) {
+        const type =
+          reason === 'unauthorized'
+            ? 'authentication_error'
+            : reason.endsWith('limit')
+              ? 'rate_limit_error'
+              : 'invalid_request_error';
+        return sendEndpointError(res, status, message, type, null, headers);
+      }
       sendJson(
         res,
         status,
@@ -175,12 +190,14 @@ export function gate(options: GateOptions) {
 
     const tenant = await admitted(req, res, seen, fail);
     if (tenant === false) return;
+    if (endpoint) return endpoint(req, res, tenant?.key);
     if (tenant === undefined && (options.auth === 'keys' || path.startsWith('/__sandbox/'))) {
       req.resume();
       return fail(401, UNAUTHORIZED, 'unauthorized');
     }
     if (tenant) req.headers[TENANT_HEADER] = options.tenantHeader(tenant);
 
+    if (path === CLOCK_PATH && tenant) return clockRoute(req, res, store, tenant.key, options.clock());
     if (path.startsWith('/__sandbox/') && tenant) {
       if (!skipBody(req, res)) return fail(413, 'This route takes no body.', 'body_too_large');
       const now = options.clock();

@@ -2,6 +2,9 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { loadSpec } from '@sgi/spec';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, guardedServer } from './connections.js';
 import { corsPolicy } from './cors.js';
+import { endpointContract } from './endpoint/contract.js';
+import { endpointHandler } from './endpoint/handler.js';
+import { publicUrlOf } from './endpoint/public-url.js';
 import { envelope, sendJson } from './errors.js';
 import { type ContractViolation, frontHandler } from './front.js';
 import { type AuthMode, gate } from './gate.js';
@@ -9,11 +12,12 @@ import { DEFAULT_LIMITS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH } from './lim
 import { accessLog, type LogDestination } from './operator/log.js';
 import { mockMetrics, serveMetrics } from './operator/metrics.js';
 import { type RunningPrism, startPrism } from './prism.js';
+import { advanceProblem, clockView } from './rules/clock.js';
 import { type AlterResponse, sandboxBackend } from './sandbox/backend.js';
 import { StoreUnavailableError, storeUnavailable } from './sandbox/store/errors.js';
 import { MemoryStore } from './sandbox/store/memory.js';
 import type { SandboxStore } from './sandbox/store/types.js';
-import { TENANT_HEADER, tenantHeader } from './sandbox/tenant.js';
+import { sha256, TENANT_HEADER, tenantHeader, tenantOfToken } from './sandbox/tenant.js';
 import { specFacts } from './spec.js';
 
 /** How to run the mock server. */
@@ -98,6 +102,22 @@ export interface MockServerOptions {
    * validates it. An answer changed so that it breaks the spec reaches the caller as a 500.
    */
   alterSandboxResponse?: AlterResponse;
+  /**
+   * Sandbox: the URL partners reach this server at (default its own `http://host:port`), for a hosted
+   * sandbox behind a proxy: an `ACTIVE` deployment's `link` is `<publicUrl>/deployments/<id>`, and its
+   * model endpoint (OpenAI base URL `link + "/inference/v1"`) is served there.
+   */
+  publicUrl?: string;
+  /** Sandbox: the longest one answer of a deployment's endpoint may take, streamed or not, in ms (default 60,000). */
+  endpointMaxStreamMs?: number;
+}
+
+/** A tenant's sandbox clock, as `GET /__sandbox/clock` shows it. */
+export interface SandboxClock {
+  /** The tenant's sandbox time (ISO 8601). */
+  now: string;
+  /** How far it is ahead of real time, in seconds. */
+  offset_seconds: number;
 }
 
 /** A running mock server. */
@@ -109,6 +129,14 @@ export interface MockServer {
   mode: 'static' | 'sandbox';
   /** The metrics URL (`http://127.0.0.1:9464/metrics`) when metrics are served. */
   metricsUrl?: string;
+  /**
+   * Sandbox: the sandbox clock of the tenant a credential (a bearer token in open mode, a sandbox key's
+   * secret in keys mode) stands for, as `GET /__sandbox/clock` and `POST /__sandbox/clock` serve it.
+   */
+  clock?: {
+    read(credential: string): Promise<SandboxClock>;
+    advance(credential: string, seconds: number): Promise<SandboxClock>;
+  };
   /**
    * Stops accepting connections, lets the requests in flight finish (within `drainTimeoutMs`), then
    * stops everything it started. Calling it again returns the same promise.
@@ -165,6 +193,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   try {
     let prism: RunningPrism;
     let store: SandboxStore | undefined;
+    let publicUrl = options.publicUrl ? publicUrlOf(options.publicUrl) : '';
     const clock = options.clock ?? Date.now;
     const signer = tenantHeader();
     if (mode === 'sandbox') {
@@ -196,6 +225,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         facts,
         tenantOf: (req) => signer.read(req.headers[TENANT_HEADER]),
         clock,
+        linkOf: (id) => `${publicUrl}/deployments/${encodeURIComponent(id)}`,
         ...(options.alterSandboxResponse ? { alter: options.alterSandboxResponse } : {}),
       });
       // Prism's validating proxy calls the backend in process: no second HTTP hop per request.
@@ -263,6 +293,26 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         ...(log ? { log } : {}),
         ...(metrics ? { metrics } : {}),
         clock,
+        ...(store
+          ? {
+              endpoint: endpointHandler({
+                store,
+                contract: endpointContract(),
+                clock,
+                maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+                maxDepth: DEFAULT_MAX_DEPTH,
+                maxStreamMs: options.endpointMaxStreamMs ?? 60_000,
+                onContractViolation: (v) =>
+                  (
+                    options.onContractViolation ??
+                    ((x) =>
+                      process.stderr.write(
+                        `sgi-mock: contract violation on ${x.method} ${x.path}: ${JSON.stringify(x.violations)}\n`,
+                      ))
+                  )(v),
+              }),
+            }
+          : {}),
         next: front.handler,
       }),
       limits,
@@ -276,15 +326,47 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     ready = true;
 
     const urlHost = host.includes(':') ? `[${host}]` : host;
+    publicUrl ||= `http://${urlHost}:${port}`;
     return {
       url: `http://${urlHost}:${port}`,
       port,
       mode,
       ...(metricsUrl ? { metricsUrl } : {}),
+      ...(store ? { clock: sandboxClock(store, options.auth ?? 'open', clock) } : {}),
       close: closeAll,
     };
   } catch (error) {
     await closeAll();
     throw error;
   }
+}
+
+/** The programmatic side of `/__sandbox/clock`: a tenant named by its credential, as the gate names it. */
+function sandboxClock(
+  store: SandboxStore,
+  auth: AuthMode,
+  clock: () => number,
+): NonNullable<MockServer['clock']> {
+  const tenantOf = (credential: string) => (auth === 'open' ? tenantOfToken(credential).key : undefined);
+  const keyTenant = async (credential: string) => {
+    const hash = sha256(credential);
+    const key = (await store.listKeys()).find((k) => k.hash === hash);
+    if (!key) throw new Error('This sandbox key is not valid: it is unknown or was revoked.');
+    return key.name;
+  };
+  const tenant = async (credential: string) => tenantOf(credential) ?? (await keyTenant(credential));
+  return {
+    async read(credential) {
+      const now = clock();
+      return clockView(now, await store.clockOffset(await tenant(credential), now));
+    },
+    async advance(credential, seconds) {
+      const problem = advanceProblem({ advance_seconds: seconds });
+      if (problem) throw new Error(`advance_seconds ${problem.message}.`);
+      const now = clock();
+      const moved = await store.advanceClock(await tenant(credential), Math.round(seconds * 1000), now);
+      if (!moved.ok) throw new Error('The sandbox is at capacity: no new tenant can be made now.');
+      return clockView(now, moved.offsetMs);
+    },
+  };
 }

@@ -80,8 +80,9 @@ describe('changelogs', () => {
     (_name, pkg) => {
       const text = readFileSync(join(repoRoot, pkg.dir, 'CHANGELOG.md'), 'utf8');
       const versions = text.match(/^## \d+\.\d+\.\d+\S*$/gm) ?? [];
-      expect(versions.length).toBeGreaterThan(0);
-      expect(text.match(/^## \d+\.\d+\.\d+\S*\n\nReleased \d{4}-\d{2}-\d{2}\.$/gm)).toHaveLength(
+      // A package not released yet (0.0.0) has no version in its changelog.
+      if (pkg.manifest.version !== '0.0.0') expect(versions.length).toBeGreaterThan(0);
+      expect(text.match(/^## \d+\.\d+\.\d+\S*\n\nReleased \d{4}-\d{2}-\d{2}\.$/gm) ?? []).toHaveLength(
         versions.length,
       );
     },

@@ -23,7 +23,7 @@ export type FetchOptions = Omit<RequestInit, 'method' | 'headers' | 'body' | 'si
 export interface RequestOptions {
   /** Aborts the call, including any wait for a token or between retries: the promise rejects with `APIUserAbortError`. */
   signal?: AbortSignal | undefined;
-  /** Time limit of each attempt (the token exchange included), in ms (`0` or `Infinity`: none). */
+  /** Time limit of each attempt (the token exchange included), in ms (`0`, `Infinity` or 2^31-1 ms and up: none). */
   timeout?: number | undefined;
   /** How many times to retry a failed attempt, where the retry policy allows it. */
   maxRetries?: number | undefined;

@@ -32,7 +32,7 @@ export interface ForceParams {
 export interface WaitOptions extends Omit<RequestOptions, 'timeout'> {
   /**
    * The deadline of the whole wait, in ms, a poll in flight included: then it rejects with
-   * `WaitTimeoutError` (default 20 minutes; `0` or `Infinity`: none).
+   * `WaitTimeoutError` (default 20 minutes; `0`, `Infinity` or 2^31-1 ms and up: none).
    */
   timeout?: number | undefined;
   /** Called with each status seen, when it differs from the previous one. */
@@ -134,7 +134,7 @@ export class Inference {
    * `WaitTimeoutError` at the deadline, and with `APIUserAbortError` when `signal` aborts. Any
    * other status, one this version does not know included, counts as not ready yet: the wait goes
    * on (and `onStatus` reports it). `timeout` is the deadline of the whole wait, a poll in flight
-   * included (`0` or `Infinity`: none); each poll is a `get` with the client's per-attempt timeout
+   * included (`0`, `Infinity` or 2^31-1 ms and up: none); each poll is a `get` with the client's per-attempt timeout
    * and the call's `headers`, `maxRetries` and `fetchOptions`.
    */
   waitUntilReady(id: string, options: WaitOptions = {}): Promise<InferenceDeployment> {

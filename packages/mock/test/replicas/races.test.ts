@@ -7,7 +7,7 @@ import { startRedis, type TestRedis } from '@sgi/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MockServer, type MockServerOptions, startMockServer } from '../../src/index.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
-import { settle, TRANSITION_RULES } from '../../src/sandbox/lifecycle.js';
+import { settle, TRANSITION_RULES } from '../../src/rules/lifecycle.js';
 import { RedisStore } from '../../src/sandbox/store/redis.js';
 import { type Answer, client, expectDocumented } from '../support/http.js';
 import { pause } from '../support/replica.js';

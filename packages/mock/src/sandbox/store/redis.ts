@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { applyTransition, settle } from '../lifecycle.js';
+import { applyTransition, callWorthRecording, settle } from '../../rules/lifecycle.js';
 import { StoreUnavailableError } from './errors.js';
 import { rateOutcome } from './rate.js';
 import { STORE_SCRIPT } from './redis-script.js';
@@ -70,6 +70,16 @@ function unavailable(error: unknown): Error {
 }
 
 const parseRecord = (raw: string) => JSON.parse(raw) as DeploymentRecord;
+
+/** What create sends in place of the record's times: the script writes the tenant's sandbox time there. */
+const AT = '@@AT@@';
+
+/** The record as stored: without the time it was settled at. */
+function stored(d: DeploymentRecord): DeploymentRecord {
+  if (d.clockAt === undefined) return d;
+  const { clockAt: _, ...rest } = d;
+  return rest;
+}
 
 /**
  * The sandbox's state in Redis, shared by any number of sandbox processes: every operation is one Lua
@@ -297,31 +307,82 @@ export class RedisStore implements SandboxStore {
       maxTotalBytes,
       input.id,
       size,
-      // The script puts `{"seq":N,` in front.
-      JSON.stringify(record).slice(1),
-    )) as [string, number?];
-    if (answer[0] === 'ok') return { ok: true, record: { ...record, seq: Number(answer[1]) } };
+      // The script puts `{"seq":N,` in front, and the tenant's sandbox time in place of AT.
+      JSON.stringify({ ...record, createdAt: AT, since: AT }).slice(1),
+    )) as [string, number?, number?];
+    if (answer[0] === 'ok') {
+      const at = now + Number(answer[2] ?? 0);
+      return { ok: true, record: { ...record, createdAt: at, since: at, seq: Number(answer[1]) } };
+    }
     const reason = answer[0] as CreateRefusal;
     return reason === 'tenant_capacity'
       ? { ok: false, reason, retryAfterMs: Number(answer[1]) }
       : { ok: false, reason };
   }
 
-  async #read(tenant: string, id: string, now: number): Promise<string | null> {
-    return (await this.#run('get', tenant, now, id)) as string | null;
+  /** The stored record (null when there is none) and the tenant's sandbox time. */
+  async #read(tenant: string, id: string, now: number): Promise<{ raw: string | null; at: number }> {
+    const answer = (await this.#run('get', tenant, now, id)) as [number, string | null] | null;
+    return answer ? { raw: answer[1] ?? null, at: now + Number(answer[0]) } : { raw: null, at: now };
+  }
+
+  #settled(raw: string, at: number): DeploymentRecord | undefined {
+    const d = settle(parseRecord(raw), at, this.timings);
+    return d && { ...d, clockAt: at };
   }
 
   async get(tenant: string, id: string, now: number): Promise<DeploymentRecord | undefined> {
-    const raw = await this.#read(tenant, id, now);
-    return raw === null ? undefined : settle(parseRecord(raw), now, this.timings);
+    const { raw, at } = await this.#read(tenant, id, now);
+    return raw === null ? undefined : this.#settled(raw, at);
   }
 
   async list(tenant: string, now: number): Promise<DeploymentRecord[]> {
-    const raws = ((await this.#run('list', tenant, now)) as string[] | null) ?? [];
-    return raws
-      .map((raw) => settle(parseRecord(raw), now, this.timings))
+    const answer = (await this.#run('list', tenant, now)) as [number, string[]] | null;
+    if (!answer) return [];
+    const at = now + Number(answer[0]);
+    return answer[1]
+      .map((raw) => this.#settled(raw, at))
       .filter((d): d is DeploymentRecord => d !== undefined)
       .sort((a, b) => b.seq - a.seq);
+  }
+
+  async recordCall(tenant: string, id: string, now: number): Promise<DeploymentRecord | undefined> {
+    let { raw, at } = await this.#read(tenant, id, now);
+    // Each retry means another replica changed this deployment in between; a handful is plenty.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const d = raw === null ? undefined : this.#settled(raw, at);
+      if (raw === null || !d || !callWorthRecording(d, at)) return d;
+      const called = { ...d, lastCallAt: at };
+      const answer = (await this.#run('cas', tenant, now, id, raw, JSON.stringify(stored(called)), '')) as [
+        string,
+        string?,
+      ];
+      if (answer[0] === 'ok') return called;
+      if (answer[0] === 'not_found') return undefined;
+      raw = answer[1] ?? null;
+    }
+    // Others keep writing it: their calls count as this one's.
+    return raw === null ? undefined : this.#settled(raw, at);
+  }
+
+  async clockOffset(tenant: string, now: number): Promise<number> {
+    return Number(await this.#run('clock', tenant, now));
+  }
+
+  async advanceClock(
+    tenant: string,
+    ms: number,
+    now: number,
+  ): Promise<
+    { ok: true; offsetMs: number } | { ok: false; reason: 'tenant_capacity'; retryAfterMs: number }
+  > {
+    const [verdict, value] = (await this.#run('advance', tenant, now, ms, this.limits.maxTenants)) as [
+      string,
+      number,
+    ];
+    return verdict === 'ok'
+      ? { ok: true, offsetMs: Number(value) }
+      : { ok: false, reason: 'tenant_capacity', retryAfterMs: Number(value) };
   }
 
   async transition(
@@ -331,14 +392,14 @@ export class RedisStore implements SandboxStore {
     to: Status,
     now: number,
   ): Promise<TransitionOutcome> {
-    let raw = await this.#read(tenant, id, now);
+    let { raw, at } = await this.#read(tenant, id, now);
     // Each retry means another replica changed this deployment in between; a handful is plenty.
     for (let attempt = 0; attempt < 50; attempt++) {
-      const d = raw === null ? undefined : settle(parseRecord(raw), now, this.timings);
+      const d = raw === null ? undefined : settle(parseRecord(raw), at, this.timings);
       if (raw === null || !d) return { ok: false, reason: 'not_found' };
       if (!from.includes(d.status)) return { ok: false, reason: 'conflict', status: d.status };
-      const record = applyTransition(d, to, now);
-      const goneAt = to === 'DELETING' ? String(now + this.timings.deleteDelayMs) : '';
+      const record = applyTransition(d, to, at);
+      const goneAt = to === 'DELETING' ? String(at + this.timings.deleteDelayMs) : '';
       const answer = (await this.#run('cas', tenant, now, id, raw, JSON.stringify(record), goneAt)) as [
         string,
         string?,
