@@ -23,6 +23,8 @@ export const siteCss = `
 }
 html.dark { --site-accent: #93c5fd; --site-border: #3f3f46; --site-muted: #a1a1aa; --site-bg: #18181b; --site-fg: #fafafa; --site-hover: #27272a; }
 body { margin: 0; padding: 0; }
+/* What the keyboard focuses is never hidden under the sticky header. */
+html { scroll-padding-top: calc(var(--site-header-height) + 8px); }
 .site-header {
   position: sticky; top: 0; z-index: 1000; box-sizing: border-box; height: var(--site-header-height);
   display: flex; align-items: center; gap: 16px; padding: 0 20px; white-space: nowrap;
