@@ -117,7 +117,11 @@ function buildReference(script) {
   const output = join(outDir, referencePage);
   const work = mkdtempSync(join(tmpdir(), 'sgi-docs-'));
   const input = join(work, 'openapi.json');
-  writeFileSync(input, JSON.stringify(referenceSpec(loadSpec(), { sandboxUrl })));
+  const start = ['getting-started', 'authentication', 'testing'].map((slug) => ({
+    title: guides.find((g) => g.slug === slug)?.title ?? slug,
+    href: guidePage(slug),
+  }));
+  writeFileSync(input, JSON.stringify(referenceSpec(loadSpec(), { sandboxUrl, guides: start })));
   const args = [
     cli,
     'build-docs',

@@ -23,6 +23,8 @@ export const siteCss = `
 }
 html.dark { --site-accent: #93c5fd; --site-border: #3f3f46; --site-muted: #a1a1aa; --site-bg: #18181b; --site-fg: #fafafa; --site-hover: #27272a; }
 body { margin: 0; padding: 0; }
+/* What the keyboard focuses is never hidden under the sticky header. */
+html { scroll-padding-top: calc(var(--site-header-height) + 8px); }
 .site-header {
   position: sticky; top: 0; z-index: 1000; box-sizing: border-box; height: var(--site-header-height);
   display: flex; align-items: center; gap: 16px; padding: 0 20px; white-space: nowrap;
@@ -40,7 +42,9 @@ body { margin: 0; padding: 0; }
 .site-tools { margin-left: auto; display: flex; gap: 8px; align-items: center; }
 .site-search kbd { font: 11px var(--site-mono); color: var(--site-muted); border: 1px solid var(--site-border); border-radius: 4px; padding: 0 4px; margin-left: 6px; }
 .site-menu { display: none; }
-@media (max-width: 1100px) {
+/* Below 1440 px the reference link stands for the brand, so that every link fits; below 1180 px, a menu. */
+@media (max-width: 1439px) { .site-header .site-brand { display: none; } }
+@media (max-width: 1180px) {
   .site-header { padding: 0 10px; gap: 8px; }
   .site-header .site-brand { display: none; }
   .site-menu { display: inline-block; }
@@ -109,8 +113,17 @@ html:not(.dark) body { --code-block-tokens-function-color: #1d4ed8; --code-block
   --code-block-tokens-comment-color: #52525b; --code-block-tokens-property-color: #1e3a8a; --code-block-tokens-operator-color: #3f3f46;
   --code-block-tokens-punctuation-color: #3f3f46; --code-block-tokens-builtin-color: #6b21a8; --code-block-tokens-constant-color: #9a3412;
   --code-block-tokens-variable-color: #1e3a8a; --code-block-tokens-class-name-color: #6b21a8; --code-block-tokens-default-color: #18181b; }
+/* Redoc's dark comment and meta tokens (1.9:1, e.g. curl's here-document marker): a lighter grey. */
+html.dark body { --code-block-tokens-comment-color: #a1a1aa; }
+html.dark .th-meta { color: #a1a1aa !important; }
 /* Redoc's dark mode briefly paints some field names in its accent (3.1:1 on the dark panel): its usual light text. */
 html.dark .schema-name { color: rgb(251 251 252) !important; }
+/* Phones: a status name or a word of a title is never cut in two; a wide table scrolls instead. */
+@media (max-width: 640px) {
+  [data-component-name="Markdown/Markdown"] table { display: block; overflow-x: auto; }
+  [data-component-name="Markdown/Markdown"] :is(td, th) code { white-space: nowrap; }
+  :is(h1, h2) { overflow-wrap: normal; word-break: normal; hyphens: manual; }
+}
 /* Skip link: the first thing Tab reaches on every page. */
 .skip-link { position: absolute; left: 8px; top: -60px; z-index: 2000; padding: 8px 12px; border-radius: 6px;
   background: var(--site-bg); color: var(--site-accent); font: 600 14px var(--site-font); border: 2px solid var(--site-accent); }
@@ -173,11 +186,11 @@ pre.sgi-sample { white-space: pre; }
  *   (`''` or `'../'`); `current` is the page's own path inside the site (e.g. `guides/testing.html`).
  */
 export function siteHeader({ root, current }) {
-  const link = (/** @type {string} */ href, /** @type {string} */ text) =>
-    `<a href="${root}${href}"${href === current ? ' aria-current="page"' : ''}>${escapeHtml(text)}</a>`;
+  const link = (/** @type {string} */ href, /** @type {string} */ text, /** @type {string} */ full = text) =>
+    `<a href="${root}${href}"${href === current ? ' aria-current="page"' : ''}${full === text ? '' : ` title="${escapeHtml(full)}"`}>${escapeHtml(text)}</a>`;
   const links = [
     link(referencePage, 'API reference'),
-    ...guides.map((g) => link(guidePage(g.slug), g.title)),
+    ...guides.map((g) => link(guidePage(g.slug), g.nav ?? g.title, g.title)),
   ];
   const theme =
     current === referencePage || current === consolePage

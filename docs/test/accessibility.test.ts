@@ -87,7 +87,7 @@ describe('accessibility (axe-core)', { timeout: 240_000 }, () => {
       }
     }
     await page.evaluate(() => localStorage.clear());
-  });
+  }, 600_000); // four loads of the reference and four axe runs: minutes on a busy machine
 
   it('finds nothing serious on the former console address, which leads to the reference', async () => {
     await page.goto(`${site.url}console.html#/operations/getInferenceDeployment`, { waitUntil: 'load' });
