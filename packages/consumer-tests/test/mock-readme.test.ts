@@ -250,7 +250,9 @@ startMockServer({ port: 0, provisionDelayMs: 0 }).then(async (mock) => {
       expect(calls.length).toBeGreaterThan(4);
       for (const call of calls) {
         const target = call.includes(':4011') ? staticMock.match[1] : mock.match[1];
-        const command = `${call.replace(/http:\/\/127\.0\.0\.1:401[01]/g, target ?? '')} -o /dev/null -w '%{http_code}'`;
+        // A call's own trailing comment (`curl ... # liveness`) would swallow the options added here.
+        const bare = call.replace(/\s+#[^'"\n]*$/gm, '');
+        const command = `${bare.replace(/http:\/\/127\.0\.0\.1:401[01]/g, target ?? '')} -o /dev/null -w '%{http_code}'`;
         const { stdout } = await exec('bash', ['-c', command], { env: recipeEnv() });
         const status = Number(stdout.trim());
         // Each call is answered as documented: never a 5xx the README does not announce, never a 405.
