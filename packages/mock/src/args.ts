@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { proxyList } from './connections.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { storeUrlProblem } from './sandbox/store/url.js';
 import type { MockServerOptions } from './server.js';
@@ -31,7 +32,12 @@ Options:
   --request-timeout-ms <n>    time a client has to send a whole request (default: 30000)
   --max-connections <n>       open connections at once (default: 1024)
   --max-concurrent-per-client <n>
-                              requests in flight at once from one client address; more get 429 (default: 64)
+                              requests in flight at once from one client; more get 429 (default: 64)
+  --max-connections-per-client <n>
+                              open connections from one address, a trusted proxy's apart (default: 64)
+  --trust-proxy <address|cidr>
+                              a proxy that may name the client with X-Forwarded-For (the TLS proxy in
+                              front); repeat it or give a comma list (default: none)
   --drain-timeout-ms <n>      on SIGTERM/SIGINT, time the requests in flight have to finish (default: 10000)
   --no-follow-parent          keep running when the process that started it exits (default: stop with it)
 
@@ -106,6 +112,17 @@ function corsOrigins(values: string[] | undefined): string[] | undefined {
   return origins;
 }
 
+/** Reads `--trust-proxy` values (repeated, or comma lists): each an address or a CIDR range. */
+function trustProxyFlag(values: string[] | undefined): string[] | undefined {
+  if (!values) return undefined;
+  const entries = values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  proxyList(entries); // throws naming a bad entry
+  return entries;
+}
+
 /** The environment variable that names the sandbox's store when `--store` is not given. */
 export const STORE_ENV = 'SGI_MOCK_STORE';
 
@@ -168,6 +185,8 @@ export function optionsFromArgs(
       'request-timeout-ms': { type: 'string' },
       'max-connections': { type: 'string' },
       'max-concurrent-per-client': { type: 'string' },
+      'max-connections-per-client': { type: 'string' },
+      'trust-proxy': { type: 'string', multiple: true },
       'drain-timeout-ms': { type: 'string' },
       'follow-parent': { type: 'boolean', default: true },
       store: { type: 'string' },
@@ -240,6 +259,13 @@ export function optionsFromArgs(
       1_000_000,
       1,
     ),
+    maxConnectionsPerClient: integerFlag(
+      'max-connections-per-client',
+      values['max-connections-per-client'],
+      1_000_000,
+      1,
+    ),
+    trustProxy: trustProxyFlag(values['trust-proxy']),
     drainTimeoutMs: numberFlag('drain-timeout-ms', values['drain-timeout-ms'], 600_000),
     storeUrl: storeFlag(values.store, env),
     auth,

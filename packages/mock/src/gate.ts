@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answeredErrors, envelope, sendJson, UNAUTHORIZED } from './errors.js';
-import { newRequestId } from './front.js';
+import { discardRest, newRequestId } from './front.js';
 import type { AccessLog } from './operator/log.js';
 import type { MockMetrics } from './operator/metrics.js';
 import { routeOf } from './operator/route.js';
@@ -52,10 +52,13 @@ interface Seen {
   ended?: boolean;
 }
 
-/** Skips a body the route does not read; a body larger than the limit closes the connection. */
-function skipBody(req: IncomingMessage, res: ServerResponse): boolean {
+/**
+ * Skips a body the route does not read; false for a declared body larger than the limit, which is then
+ * read and thrown away after the answer (a lingering close, see {@link discardRest}).
+ */
+function skipBody(req: IncomingMessage): boolean {
   if (Number(req.headers['content-length']) > OWN_ROUTE_MAX_BODY) {
-    res.setHeader('Connection', 'close');
+    discardRest(req);
     return false;
   }
   let size = 0;
@@ -150,7 +153,7 @@ export function gate(options: GateOptions) {
     const method = req.method ?? 'GET';
 
     if (path === '/__sandbox/health' || path === '/__sandbox/ready') {
-      if (!skipBody(req, res)) return fail(413, 'This route takes no body.', 'body_too_large');
+      if (!skipBody(req)) return fail(413, 'This route takes no body.', 'body_too_large');
       if (method !== 'GET' && method !== 'HEAD')
         return fail(405, `${method} is not allowed on ${path}.`, 'method');
       if (path === '/__sandbox/health') return sendJson(res, 200, { success: true, message: 'alive' });
@@ -167,7 +170,7 @@ export function gate(options: GateOptions) {
     delete req.headers[TENANT_HEADER];
     if (!store) {
       if (path.startsWith('/__sandbox/')) {
-        skipBody(req, res);
+        skipBody(req);
         return fail(404, `No such route: ${method} ${path.slice(0, 200)}.`, 'no_route');
       }
       return options.next(req, res);
@@ -182,7 +185,7 @@ export function gate(options: GateOptions) {
     if (tenant) req.headers[TENANT_HEADER] = options.tenantHeader(tenant);
 
     if (path.startsWith('/__sandbox/') && tenant) {
-      if (!skipBody(req, res)) return fail(413, 'This route takes no body.', 'body_too_large');
+      if (!skipBody(req)) return fail(413, 'This route takes no body.', 'body_too_large');
       const now = options.clock();
       if (method === 'POST' && path === '/__sandbox/reset') {
         const removed = await store.reset(tenant.key, now);

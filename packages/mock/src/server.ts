@@ -79,8 +79,15 @@ export interface MockServerOptions {
   requestTimeoutMs?: number;
   /** Open connections at once (default 1,024). */
   maxConnections?: number;
-  /** Requests in flight at once from one client address (default 64); more answer 429. */
+  /** Requests in flight at once from one client (default 64); more answer 429. */
   maxConcurrentPerClient?: number;
+  /** Open connections from one address (default 64), a trusted proxy's apart; more are closed at once. */
+  maxConnectionsPerClient?: number;
+  /**
+   * Proxies (addresses or CIDR ranges, such as the TLS proxy in front) that may name the client with
+   * `X-Forwarded-For`, for the per-client limits. Default none: the client is the connection's address.
+   */
+  trustProxy?: string[];
   /** On `close()`, how long requests in flight may take to finish, in ms (default 10,000). */
   drainTimeoutMs?: number;
   /**
@@ -248,6 +255,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       maxConnections: options.maxConnections ?? DEFAULT_CONNECTION_LIMITS.maxConnections,
       maxConcurrentPerClient:
         options.maxConcurrentPerClient ?? DEFAULT_CONNECTION_LIMITS.maxConcurrentPerClient,
+      maxConnectionsPerClient:
+        options.maxConnectionsPerClient ?? DEFAULT_CONNECTION_LIMITS.maxConnectionsPerClient,
+      trustProxy: options.trustProxy ?? DEFAULT_CONNECTION_LIMITS.trustProxy,
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     };
     const guarded = guardedServer(

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { SandboxStore } from '../sandbox/store/types.js';
+import type { SandboxStore, StoreStats } from '../sandbox/store/types.js';
 
 export { routeOf } from './route.js';
 
@@ -28,19 +28,41 @@ export async function mockMetrics(store: SandboxStore | undefined, clock: () => 
     registers: [registry],
   });
   if (store) {
-    const fromStats = (name: string, help: string, pick: 'tenants' | 'deployments' | 'keys' | 'bytes') =>
+    // One read of the store per scrape, whichever gauge asks first.
+    let stats: Promise<StoreStats> | undefined;
+    const fromStats = (
+      name: string,
+      help: string,
+      pick: 'tenants' | 'deployments' | 'keys' | 'bytes' | 'full',
+    ) =>
       new Gauge({
         name,
         help,
         registers: [registry],
         async collect() {
-          this.set((await store.stats(clock()))[pick]);
+          if (!stats) {
+            stats = store.stats(clock());
+            const clear = () => {
+              stats = undefined;
+            };
+            stats.then(clear, clear);
+          }
+          this.set(Number((await stats)[pick]));
         },
       });
     fromStats('sgi_mock_tenants', 'Tenants held.', 'tenants');
     fromStats('sgi_mock_deployments', 'Deployments held.', 'deployments');
     fromStats('sgi_mock_sandbox_keys', 'Sandbox keys issued and not revoked.', 'keys');
-    fromStats('sgi_mock_stored_bytes', 'Bytes of deployment settings held.', 'bytes');
+    fromStats(
+      'sgi_mock_stored_bytes',
+      'Bytes held (UTF-8, as stored): deployment settings and request logs.',
+      'bytes',
+    );
+    fromStats(
+      'sgi_mock_store_full',
+      '1 while the store refuses new data for lack of room (creates answer 403), else 0.',
+      'full',
+    );
   }
   return {
     registry,

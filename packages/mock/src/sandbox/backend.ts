@@ -34,6 +34,8 @@ function refusal(reason: CreateRefusal, store: SandboxStore, retryAfterMs?: numb
       const minutes = Math.max(1, Math.ceil((retryAfterMs ?? 0) / 60_000));
       return `The sandbox is at capacity: it holds ${l.maxTenants} tenants, and a new token becomes a tenant only when an inactive one expires (in about ${minutes} minute${minutes === 1 ? '' : 's'}). Ask the operator for a sandbox key, or retry later.`;
     }
+    case 'store_full':
+      return "The sandbox's store is full: it refuses new data until there is room. Delete some deployments or reset, or retry later.";
     default:
       return 'The sandbox is full: it holds as many deployments as it may. Retry later.';
   }

@@ -12,6 +12,17 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/**
+ * The store refuses new data for lack of room (Redis at its `maxmemory`, with `noeviction`): nothing was
+ * written. A create answers `403` (the sandbox is full); reads, transitions and reset go on.
+ */
+export class StoreFullError extends StoreUnavailableError {
+  constructor(cause: unknown) {
+    super(cause);
+    this.name = 'StoreFullError';
+  }
+}
+
 /** Seconds a caller is told to wait (`Retry-After`) while the store is unavailable. */
 export const STORE_RETRY_AFTER_S = 1;
 

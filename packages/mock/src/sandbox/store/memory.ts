@@ -8,6 +8,7 @@ import {
   type DeploymentRecord,
   type NewDeployment,
   type RateOutcome,
+  REQUEST_LOG_BYTES,
   REQUEST_LOG_SIZE,
   type RequestEnd,
   type RequestLogEntry,
@@ -17,14 +18,19 @@ import {
   type Status,
   type StoreLimits,
   type StoreStats,
+  storedBytes,
   type TransitionOutcome,
 } from './types.js';
 
 interface Tenant {
   deployments: Map<string, DeploymentRecord>;
+  /** Bytes of its deployments' settings. */
   bytes: number;
   lastSeen: number;
-  log: RequestLogEntry[];
+  /** Its request log, oldest first, each entry with its size. */
+  log: Array<{ entry: RequestLogEntry; bytes: number }>;
+  /** Bytes of its request log. */
+  logBytes: number;
 }
 
 /**
@@ -59,7 +65,7 @@ export class MemoryStore implements SandboxStore {
 
   #forget(key: string, tenant: Tenant): void {
     this.#deployments -= tenant.deployments.size;
-    this.#bytes -= tenant.bytes;
+    this.#bytes -= tenant.bytes + tenant.logBytes;
     this.#tenants.delete(key);
   }
 
@@ -79,9 +85,10 @@ export class MemoryStore implements SandboxStore {
     const settled = settle(d, now, this.timings);
     if (!settled) {
       tenant.deployments.delete(d.id);
-      tenant.bytes -= d.settings.length;
+      const size = storedBytes(d.settings);
+      tenant.bytes -= size;
       this.#deployments--;
-      this.#bytes -= d.settings.length;
+      this.#bytes -= size;
     } else if (settled !== d) {
       tenant.deployments.set(d.id, settled);
     }
@@ -99,11 +106,11 @@ export class MemoryStore implements SandboxStore {
           retryAfterMs: Math.max(0, oldest.lastSeen + this.limits.tenantTtlMs - now),
         };
       }
-      tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [] };
+      tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [], logBytes: 0 };
       this.#tenants.set(key, tenant);
     }
     for (const d of [...tenant.deployments.values()]) this.#settle(tenant, d, now);
-    const size = input.settings.length;
+    const size = storedBytes(input.settings);
     const refusal =
       tenant.deployments.size >= this.limits.maxDeploymentsPerTenant
         ? 'tenant_deployments'
@@ -243,16 +250,23 @@ export class MemoryStore implements SandboxStore {
     if (!end.entry) return;
     let tenant = this.#touch(key, now);
     if (!tenant && end.admitted) {
-      tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [] };
+      tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [], logBytes: 0 };
       this.#tenants.set(key, tenant);
     }
     if (!tenant) return;
-    tenant.log.push(end.entry);
-    if (tenant.log.length > REQUEST_LOG_SIZE) tenant.log.splice(0, tenant.log.length - REQUEST_LOG_SIZE);
+    const bytes = storedBytes(JSON.stringify(end.entry));
+    tenant.log.push({ entry: end.entry, bytes });
+    tenant.logBytes += bytes;
+    this.#bytes += bytes;
+    while (tenant.log.length > REQUEST_LOG_SIZE || tenant.logBytes > REQUEST_LOG_BYTES) {
+      const dropped = tenant.log.shift() as { bytes: number };
+      tenant.logBytes -= dropped.bytes;
+      this.#bytes -= dropped.bytes;
+    }
   }
 
   async requestLog(key: string, now: number): Promise<RequestLogEntry[]> {
-    return [...(this.#touch(key, now)?.log ?? [])].reverse();
+    return (this.#touch(key, now)?.log ?? []).map((kept) => kept.entry).reverse();
   }
 
   async stats(now: number): Promise<StoreStats> {
@@ -262,6 +276,7 @@ export class MemoryStore implements SandboxStore {
       deployments: this.#deployments,
       bytes: this.#bytes,
       keys: this.#keys.size,
+      full: false,
     };
   }
 

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { applyTransition, settle } from '../lifecycle.js';
-import { StoreUnavailableError } from './errors.js';
+import { StoreFullError, StoreUnavailableError } from './errors.js';
 import { rateOutcome } from './rate.js';
 import { STORE_SCRIPT } from './redis-script.js';
 import {
@@ -21,6 +21,7 @@ import {
   type Status,
   type StoreLimits,
   type StoreStats,
+  storedBytes,
   type TransitionOutcome,
 } from './types.js';
 import { redactStoreUrl, storeUrlProblem } from './url.js';
@@ -38,6 +39,8 @@ export interface RedisStoreOptions {
    * this long after its request ended.
    */
   slotLeaseMs?: number;
+  /** Told when Redis becomes full (refuses new data) and when it has room again (default: a line on stderr for each). */
+  onFull?: (full: boolean) => void;
   /** Told when Redis becomes unreachable and when it is back (default: a line on stderr for each change). */
   onStatus?: (status: 'up' | 'down', detail: string) => void;
   /**
@@ -65,6 +68,7 @@ function replyOf(error: unknown): string | undefined {
 
 function unavailable(error: unknown): Error {
   const reply = replyOf(error);
+  if (reply?.startsWith('OOM')) return new StoreFullError(error);
   if (reply !== undefined && !TRANSIENT_REPLY.test(reply)) return error as Error;
   return new StoreUnavailableError(error);
 }
@@ -95,6 +99,8 @@ export class RedisStore implements SandboxStore {
   #closed = false;
   #reportedDown = false;
   #lastError = 'not connected yet';
+  /** Redis refused a write for lack of memory, and no create has succeeded since: reported once. */
+  #full = false;
   /** Redis stopped answering (a command timed out) while its connection stayed open: reported once. */
   #stalled = false;
   /** The concurrency slots of this replica's requests in flight: lease -> tenant. */
@@ -102,6 +108,7 @@ export class RedisStore implements SandboxStore {
   #renewTimer: NodeJS.Timeout | undefined;
   readonly #commandTimeoutMs: number;
   readonly #onStatus: NonNullable<RedisStoreOptions['onStatus']>;
+  readonly #onFull: NonNullable<RedisStoreOptions['onFull']>;
 
   private constructor(
     url: string,
@@ -132,6 +139,14 @@ export class RedisStore implements SandboxStore {
       retryStrategy: (attempt) => Math.min(attempt * 50, 1000),
     });
     this.#onStatus = onStatus;
+    this.#onFull =
+      options.onFull ??
+      ((full) =>
+        process.stderr.write(
+          full
+            ? `sgi-mock: store ${redactStoreUrl(url)} is full (Redis refuses new data: maxmemory); creates answer 403, reads, stop, start, delete and reset go on\n`
+            : `sgi-mock: store ${redactStoreUrl(url)} has room again\n`,
+        ));
     this.#redis.on('ready', () => {
       this.#up = true;
       if (this.#reportedDown) onStatus('up', 'ready');
@@ -206,8 +221,17 @@ export class RedisStore implements SandboxStore {
       return answer;
     } catch (error) {
       this.#failed(error);
-      throw unavailable(error);
+      const failure = unavailable(error);
+      if (failure instanceof StoreFullError) this.#setFull(true);
+      throw failure;
     }
+  }
+
+  /** Notes (and reports, once per change) whether Redis refuses new data for lack of memory. */
+  #setFull(full: boolean): void {
+    if (this.#full === full) return;
+    this.#full = full;
+    this.#onFull(full);
   }
 
   /** Redis answered: a stall, if one was reported, is over. */
@@ -285,22 +309,31 @@ export class RedisStore implements SandboxStore {
       cost: 0,
       costUpdatedAt: null,
     };
-    const size = input.settings.length;
-    const answer = (await this.#run(
-      'create',
-      tenant,
-      now,
-      maxTenants,
-      maxDeploymentsPerTenant,
-      maxTenantBytes,
-      maxDeployments,
-      maxTotalBytes,
-      input.id,
-      size,
-      // The script puts `{"seq":N,` in front.
-      JSON.stringify(record).slice(1),
-    )) as [string, number?];
-    if (answer[0] === 'ok') return { ok: true, record: { ...record, seq: Number(answer[1]) } };
+    const size = storedBytes(input.settings);
+    let answer: [string, number?];
+    try {
+      answer = (await this.#run(
+        'create',
+        tenant,
+        now,
+        maxTenants,
+        maxDeploymentsPerTenant,
+        maxTenantBytes,
+        maxDeployments,
+        maxTotalBytes,
+        input.id,
+        size,
+        // The script puts `{"seq":N,` in front.
+        JSON.stringify(record).slice(1),
+      )) as [string, number?];
+    } catch (error) {
+      if (error instanceof StoreFullError) return { ok: false, reason: 'store_full' };
+      throw error;
+    }
+    if (answer[0] === 'ok') {
+      this.#setFull(false);
+      return { ok: true, record: { ...record, seq: Number(answer[1]) } };
+    }
     const reason = answer[0] as CreateRefusal;
     return reason === 'tenant_capacity'
       ? { ok: false, reason, retryAfterMs: Number(answer[1]) }
@@ -432,6 +465,7 @@ export class RedisStore implements SandboxStore {
       deployments: Number(deployments),
       bytes: Number(bytes),
       keys: Number(keys),
+      full: this.#full,
     };
   }
 

@@ -54,11 +54,11 @@ export interface StoreLimits {
   maxTenants: number;
   /** Deployments one tenant may hold. */
   maxDeploymentsPerTenant: number;
-  /** Bytes of deployment settings one tenant may hold. */
+  /** Bytes (UTF-8, as stored) of deployment settings one tenant may hold. */
   maxTenantBytes: number;
   /** Deployments held in all. */
   maxDeployments: number;
-  /** Bytes of deployment settings held in all. */
+  /** Bytes (UTF-8, as stored) held in all: deployment settings and request logs. */
   maxTotalBytes: number;
   /** A tenant that makes no request for this long is forgotten with all its data (its sandbox key stays). */
   tenantTtlMs: number;
@@ -66,6 +66,7 @@ export interface StoreLimits {
 
 /** Why a create was refused. */
 export type CreateRefusal =
+  | 'store_full'
   | 'tenant_capacity'
   | 'tenant_deployments'
   | 'tenant_bytes'
@@ -140,6 +141,17 @@ export interface RequestLogEntry {
 /** How many entries a tenant's request log keeps: the newest. */
 export const REQUEST_LOG_SIZE = 100;
 
+/**
+ * How many bytes of entries (UTF-8 JSON, as stored) a tenant's request log keeps at most: the newest that
+ * fit. A log's bytes count in the store's bytes held in all ({@link StoreLimits.maxTotalBytes}).
+ */
+export const REQUEST_LOG_BYTES = 32 * 1024;
+
+/** The bytes a stored text takes: UTF-8, as the store keeps it (a CJK character is 3 bytes, not 1). */
+export function storedBytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
 /** What is left to do once a request is answered. */
 export interface RequestEnd {
   /** The concurrency slot the request held ({@link Admission}), to give back. */
@@ -154,8 +166,11 @@ export interface RequestEnd {
 export interface StoreStats {
   tenants: number;
   deployments: number;
+  /** Bytes held (UTF-8, as stored): deployment settings and request logs. */
   bytes: number;
   keys: number;
+  /** The store refuses new data for lack of room (a Redis at its `maxmemory`); reads and reset go on. */
+  full: boolean;
 }
 
 /** The sandbox's state; see the module comment. `tenant` is always an opaque key (a token hash or a key name). */
