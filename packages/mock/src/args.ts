@@ -26,8 +26,9 @@ Options:
                               get and list bodies, 204 for a missing deployment or an empty list)
   --chaos <share>             answer this share (0 to 1) of calls with 429 or 503 and Retry-After (default: 0)
   --max-body-bytes <n>        largest request body accepted (default: 1048576)
-  --cors-origin <origin>      only this origin may call from a browser; repeat it or give a comma list
-                              (default: any origin, answered 'Access-Control-Allow-Origin: *')
+  --cors-origin <origin>      only this origin may call from a browser; repeat it or give a comma list;
+                              '*' for any origin (default: loopback origins only, such as
+                              http://localhost:3000 and the local docs)
   --headers-timeout-ms <n>    time a client has to send a request's headers (default: 10000)
   --request-timeout-ms <n>    time a client has to send a whole request (default: 30000)
   --max-connections <n>       open connections at once (default: 1024)
@@ -47,6 +48,9 @@ Hosting (see "Hosting the sandbox" in the README):
   --admin-token <token>       enables the admin API for sandbox keys (or SGI_MOCK_ADMIN_TOKEN)
   --rate-limit <n>            requests per second per tenant, then 429 (default: 0, no limit)
   --max-concurrent <n>        requests in flight per tenant, then 429 (default: 0, no limit)
+  --max-answer-bytes-per-second <n>
+                              bytes of answers per second per tenant on each replica, then 429
+                              (default: 4194304; 0, no limit)
   --max-tenants <n>           tenants held; a new one beyond is refused with 403 (default: ${DEFAULT_LIMITS.maxTenants})
   --tenant-ttl-ms <n>         a tenant idle this long is forgotten (default: ${DEFAULT_LIMITS.tenantTtlMs}, 24 h)
   --max-deployments-per-tenant <n>  (default: ${DEFAULT_LIMITS.maxDeploymentsPerTenant})
@@ -100,6 +104,7 @@ function corsOrigins(values: string[] | undefined): string[] | undefined {
     .map((v) => v.trim())
     .filter(Boolean);
   for (const origin of origins) {
+    if (origin === '*') continue;
     let ok = false;
     try {
       const url = new URL(origin);
@@ -107,7 +112,9 @@ function corsOrigins(values: string[] | undefined): string[] | undefined {
         (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === origin.replace(/\/+$/, '');
     } catch {}
     if (!ok)
-      throw new Error(`--cors-origin must be an origin such as https://app.example.com (got '${origin}').`);
+      throw new Error(
+        `--cors-origin must be an origin such as https://app.example.com, or '*' (got '${origin}').`,
+      );
   }
   return origins;
 }
@@ -194,6 +201,7 @@ export function optionsFromArgs(
       'admin-token': { type: 'string' },
       'rate-limit': { type: 'string' },
       'max-concurrent': { type: 'string' },
+      'max-answer-bytes-per-second': { type: 'string' },
       'max-tenants': { type: 'string' },
       'tenant-ttl-ms': { type: 'string' },
       'max-deployments-per-tenant': { type: 'string' },
@@ -272,6 +280,11 @@ export function optionsFromArgs(
     adminToken,
     rateLimit: integerFlag('rate-limit', values['rate-limit'], 1_000_000),
     maxConcurrent: integerFlag('max-concurrent', values['max-concurrent'], 100_000),
+    maxAnswerBytesPerSecond: integerFlag(
+      'max-answer-bytes-per-second',
+      values['max-answer-bytes-per-second'],
+      64 * big,
+    ),
     maxTenants: integerFlag('max-tenants', values['max-tenants'], 10_000_000, 1),
     tenantTtlMs: integerFlag('tenant-ttl-ms', values['tenant-ttl-ms'], 365 * 86_400_000, 1),
     maxDeploymentsPerTenant: integerFlag(

@@ -1,7 +1,29 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import { BlockList, isIP, type Socket } from 'node:net';
 import type { CorsPolicy } from './cors.js';
 import { envelope, sendJson } from './errors.js';
+import { newRequestId } from './front.js';
+
+/** Node's own refusals of what it cannot parse or wait for, as statuses and the envelope's words. */
+function clientErrorAnswer(code: string | undefined): { status: number; message: string } {
+  switch (code) {
+    case 'HPE_HEADER_OVERFLOW':
+      return { status: 431, message: 'The request headers are too large.' };
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return {
+        status: 408,
+        message: 'The request took too long to arrive: its headers or body did not come in time.',
+      };
+    default:
+      return { status: 400, message: 'The request is not valid HTTP and cannot be read.' };
+  }
+}
 
 /** Bounds on connections and time, so that slow or greedy clients cannot hold the server. */
 export interface ConnectionLimits {
@@ -223,6 +245,38 @@ export function guardedServer(
     }
     res.writeContinue();
     serve(req, res);
+  });
+
+  // What Node refuses itself (a request that never ends, oversized headers, a malformed request line)
+  // is answered like everything else: the spec's envelope, an X-Request-Id, and the CORS headers when the
+  // request's headers were read.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    const res = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
+    if (error.code === 'ECONNRESET' || !socket.writable || res?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    const { status, message } = clientErrorAnswer(error.code);
+    const closeSoon = setTimeout(() => socket.destroy(), 2000);
+    closeSoon.unref();
+    if (res) {
+      // The request's headers were read: its answer goes out the usual way (CORS, id, log), then the
+      // connection closes.
+      res.once('finish', () => socket.destroy());
+      sendJson(
+        res,
+        status,
+        { ...envelope(message), request_id: String(res.getHeader('X-Request-Id') ?? newRequestId()) },
+        { Connection: 'close' },
+      );
+      return;
+    }
+    const requestId = newRequestId();
+    const body = JSON.stringify({ ...envelope(message), request_id: requestId });
+    socket.end(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
 
   let closing: Promise<void> | undefined;

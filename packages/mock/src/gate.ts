@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { answeredErrors, envelope, sendJson, UNAUTHORIZED } from './errors.js';
 import { discardRest, newRequestId } from './front.js';
+import type { AnswerBudget } from './hosting/answer-budget.js';
 import type { AccessLog } from './operator/log.js';
 import type { MockMetrics } from './operator/metrics.js';
 import { routeOf } from './operator/route.js';
@@ -26,6 +27,8 @@ export interface GateOptions {
   rateLimit: number;
   /** Requests in flight at once per tenant; 0 for no limit. */
   maxConcurrent: number;
+  /** Bytes of answers a second per tenant, on this replica (see {@link AnswerBudget}); none when undefined. */
+  answerBudget?: AnswerBudget;
   /** Signs the tenant header the sandbox behind Prism reads. */
   tenantHeader: (tenant: Tenant) => string;
   /** Whether the server is ready to serve (false while it starts or drains). */
@@ -99,6 +102,9 @@ export function gate(options: GateOptions) {
       ...(seen.reason ? { reason: seen.reason } : {}),
     });
     seen.ended = true;
+    if (seen.tenant && options.answerBudget && status !== 499) {
+      options.answerBudget.charge(seen.tenant.key, Number(res.getHeader('Content-Length') ?? 0));
+    }
     if (!store || !seen.tenant) return;
     let entry: RequestLogEntry | undefined;
     if (!path.startsWith('/__sandbox/requests')) {
@@ -218,7 +224,21 @@ export function gate(options: GateOptions) {
     const open = options.auth === 'open' ? tenantOfToken(token) : undefined;
     if (open) seen.tenant = open;
     const policy = { rateLimit: options.rateLimit, maxConcurrent: options.maxConcurrent };
-    if (open && policy.rateLimit <= 0 && policy.maxConcurrent <= 0) return open;
+    /** Answers 429 when the tenant's answers have spent its budget of bytes; false when they have not. */
+    const overBudget = (key: string): boolean => {
+      const wait = options.answerBudget?.retryAfter(key);
+      if (wait === undefined) return false;
+      req.resume();
+      fail(
+        429,
+        `Too many bytes of answers: this tenant may be served ${options.answerBudget?.bytesPerSecond} bytes a second; retry after ${wait} second${wait === 1 ? '' : 's'}.`,
+        'answer_bytes',
+        { 'Retry-After': String(wait) },
+      );
+      return true;
+    };
+    if (open && policy.rateLimit <= 0 && policy.maxConcurrent <= 0)
+      return overBudget(open.key) ? false : open;
     const admission = await store.admit(
       open ? { tenant: open.key } : { keyHash: sha256(token) },
       policy,
@@ -255,6 +275,10 @@ export function gate(options: GateOptions) {
           { 'Retry-After': '1' },
         );
       }
+      return false;
+    }
+    if (overBudget(tenant.key)) {
+      if (admission.lease) end(tenant, admission.lease);
       return false;
     }
     if (admission.lease) {

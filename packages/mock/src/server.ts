@@ -5,6 +5,7 @@ import { corsPolicy } from './cors.js';
 import { envelope, sendJson } from './errors.js';
 import { type ContractViolation, frontHandler } from './front.js';
 import { type AuthMode, gate } from './gate.js';
+import { AnswerBudget, DEFAULT_ANSWER_BYTES_PER_SECOND } from './hosting/answer-budget.js';
 import { DEFAULT_LIMITS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH } from './limits.js';
 import { accessLog, type LogDestination } from './operator/log.js';
 import { mockMetrics, serveMetrics } from './operator/metrics.js';
@@ -51,6 +52,11 @@ export interface MockServerOptions {
   rateLimit?: number;
   /** Sandbox: requests in flight at once per tenant, beyond which it answers 429 (default 0: no limit). */
   maxConcurrent?: number;
+  /**
+   * Sandbox: bytes of answers a second per tenant, on each replica, beyond which it answers 429 with
+   * `Retry-After` (default 4 MiB; 0 for no limit). Bounds the CPU one tenant's large lists take.
+   */
+  maxAnswerBytesPerSecond?: number;
   /** The access log, one JSON line per request: `true` for stdout, a writable stream, `false` (the default) for none. */
   log?: LogDestination;
   /** Serves Prometheus metrics at `GET /metrics` on this port (`0` picks one); off when undefined. */
@@ -71,7 +77,12 @@ export interface MockServerOptions {
   clock?: () => number;
   /** Largest request body accepted, in bytes (default 1 MiB); a larger one gets 413. */
   maxBodyBytes?: number;
-  /** Origins allowed to call from a browser (default: any, answered `Access-Control-Allow-Origin: *`, never with credentials). */
+  /**
+   * Origins allowed to call from a browser, each answered by name; `*` for any (answered
+   * `Access-Control-Allow-Origin: *`). Default: loopback origins only (`http://localhost:<port>`,
+   * `http://127.0.0.1:<port>`, `[::1]`), so that no web page at large can call a local sandbox. Never with
+   * credentials.
+   */
   corsOrigins?: string[];
   /** Time a client has to send a request's headers, in ms (default 10,000). */
   headersTimeoutMs?: number;
@@ -249,6 +260,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     }
     if (options.auth === 'keys' && !store) throw new Error("auth 'keys' needs the sandbox mode.");
     let ready = false;
+    const answerBytes = options.maxAnswerBytesPerSecond ?? DEFAULT_ANSWER_BYTES_PER_SECOND;
     const limits: ConnectionLimits = {
       headersTimeoutMs: options.headersTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.headersTimeoutMs,
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.requestTimeoutMs,
@@ -268,6 +280,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         ...(options.adminToken ? { adminToken: options.adminToken } : {}),
         rateLimit: options.rateLimit ?? 0,
         maxConcurrent: options.maxConcurrent ?? 0,
+        ...(answerBytes > 0 && store ? { answerBudget: new AnswerBudget(answerBytes) } : {}),
         tenantHeader: signer.value,
         ready: () => ready,
         ...(log ? { log } : {}),
