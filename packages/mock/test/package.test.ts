@@ -17,7 +17,7 @@ describe('the built package', () => {
   }, 60_000);
 
   it('ships the sgi-mock command as an executable script', () => {
-    expect(pkg.bin).toEqual({ 'sgi-mock': './dist/cli.js' });
+    expect(pkg.bin).toEqual({ 'sgi-mock': './bin/sgi-mock.js' });
     expect(readFileSync(join(pkgDir, pkg.bin['sgi-mock']), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
   });
 
@@ -30,7 +30,7 @@ describe('the built package', () => {
       'prom-client': '15.1.3',
     });
     expect(pkg.engines.node).toMatch(/^>=20/);
-    expect(pkg.files).toEqual(['dist']);
+    expect(pkg.files).toEqual(['bin', 'dist']);
     expect(existsSync(join(pkgDir, 'dist/vendor/prism.cjs'))).toBe(true);
   });
 

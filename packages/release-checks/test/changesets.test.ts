@@ -12,12 +12,12 @@ import {
   workspacePackages,
 } from './support/repo.js';
 
-const PUBLISHED = ['@sgi/client', '@sgi/mock', '@sgi/spec'];
+const PUBLISHED = ['@sgi/cli', '@sgi/client', '@sgi/mock', '@sgi/spec'];
 const REPOSITORY = 'git+https://github.com/scalegenai/sgi-developer-surface.git';
 const config = JSON.parse(readFileSync(join(repoRoot, '.changeset/config.json'), 'utf8'));
 
 describe('what gets published', () => {
-  it('is @sgi/spec and, once they exist, @sgi/client and @sgi/mock; everything else is private', () => {
+  it('is @sgi/spec and, once they exist, @sgi/client, @sgi/mock and @sgi/cli; everything else is private', () => {
     const names = publishedPackages().map((p) => p.manifest.name);
     expect(names).toContain('@sgi/spec');
     for (const name of names) expect(PUBLISHED).toContain(name);

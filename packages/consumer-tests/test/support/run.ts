@@ -64,3 +64,32 @@ export async function startBin(
   });
   return { child, match, stop };
 }
+
+/**
+ * Runs `npx <args>` in the consumer project, as a user would after `npm install`, and resolves with
+ * its exit code and output (it never rejects on a non-zero exit). npm runs offline: the bin is
+ * installed, nothing is fetched. `env` is added to the environment.
+ */
+export function runNpx(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const base: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    // The `npm_*` variables that `pnpm run` sets for its own scripts would steer npm.
+    if (!key.toLowerCase().startsWith('npm_')) base[key] = value;
+  }
+  return new Promise((resolve) => {
+    execFile(
+      'npx',
+      ['--offline', ...args],
+      {
+        cwd: consumerDir(),
+        timeout: 120_000,
+        env: { ...base, npm_config_update_notifier: 'false', ...env },
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
