@@ -12,6 +12,7 @@ const sandboxSuites = [
   'test/hosting.test.ts',
   'test/keys.test.ts',
   'test/store-in-use.test.ts',
+  'test/hosting/revoke-in-flight.test.ts',
 ];
 /** The suites that load the machine on purpose: they run after the others, one at a time. */
 const heavy = ['test/fuzz.test.ts', 'test/hostile-load.test.ts'];

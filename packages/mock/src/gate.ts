@@ -136,7 +136,12 @@ export function gate(options: GateOptions) {
     store
       .finishRequest(
         tenant.key,
-        { ...(lease ? { lease } : {}), ...(entry ? { entry } : {}), admitted: tenant.admitted },
+        {
+          ...(lease ? { lease } : {}),
+          ...(entry ? { entry } : {}),
+          admitted: tenant.admitted,
+          ...(tenant.epoch ? { epoch: tenant.epoch } : {}),
+        },
         options.clock(),
       )
       .catch((error: unknown) => {
@@ -249,7 +254,12 @@ export function gate(options: GateOptions) {
       fail(401, 'This sandbox key is not valid: it is unknown or was revoked.', 'unauthorized');
       return false;
     }
-    const tenant: Tenant = open ?? { key: admission.tenant, label: admission.tenant, admitted: true };
+    const tenant: Tenant = open ?? {
+      key: admission.tenant,
+      label: admission.tenant,
+      admitted: true,
+      epoch: sha256(token),
+    };
     seen.tenant = tenant;
     const { rate } = admission;
     const reset = rate ? String(Math.max(1, Math.ceil(rate.resetMs / 1000))) : '1';

@@ -213,6 +213,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         store,
         facts,
         tenantOf: (req) => signer.read(req.headers[TENANT_HEADER]),
+        epochOf: (req) => signer.epoch(req.headers[TENANT_HEADER]),
         clock,
         ...(options.alterSandboxResponse ? { alter: options.alterSandboxResponse } : {}),
       });

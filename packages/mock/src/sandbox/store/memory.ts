@@ -95,7 +95,13 @@ export class MemoryStore implements SandboxStore {
     return settled;
   }
 
-  async create(key: string, input: NewDeployment, now: number): Promise<CreateOutcome> {
+  /** Whether a request admitted with the sandbox key `epoch` may still write as tenant `key`. */
+  #current(key: string, epoch: string | undefined): boolean {
+    return epoch === undefined || this.#keysByHash.get(epoch)?.name === key;
+  }
+
+  async create(key: string, input: NewDeployment, now: number, epoch?: string): Promise<CreateOutcome> {
+    if (!this.#current(key, epoch)) return { ok: false, reason: 'revoked' };
     let tenant = this.#touch(key, now);
     if (!tenant) {
       if (this.#tenants.size >= this.limits.maxTenants) {
@@ -199,6 +205,8 @@ export class MemoryStore implements SandboxStore {
     this.#keysByHash.delete(key.hash);
     const tenant = this.#tenants.get(name);
     if (tenant) this.#forget(name, tenant);
+    this.#slots.delete(name);
+    this.#rate.delete(name);
     return true;
   }
 
@@ -247,7 +255,7 @@ export class MemoryStore implements SandboxStore {
       held.delete(end.lease);
       if (held.size === 0) this.#slots.delete(key);
     }
-    if (!end.entry) return;
+    if (!end.entry || !this.#current(key, end.epoch)) return;
     let tenant = this.#touch(key, now);
     if (!tenant && end.admitted) {
       tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [], logBytes: 0 };

@@ -8,7 +8,7 @@ import { REQUEST_LOG_BYTES } from './types.js';
  *
  * Arguments: `ARGV[1]` names the operation, `ARGV[2]` is the key prefix, `ARGV[3]` the tenants' time to
  * live (ms), `ARGV[4]` the size of a request log, `ARGV[5]` how many request-log entries the call carries
- * (n), then 4 values per entry (tenant, time, admitted `1`/`0`, the entry as JSON), then the operation's
+ * (n), then 4 values per entry (tenant, time, admitted `0`, `1` or the hash of the request's sandbox key, the entry as JSON), then the operation's
  * own arguments. The carried entries are appended first: a replica sends the log entries of its answered
  * requests with its next command instead of in round trips of their own.
  *
@@ -135,10 +135,18 @@ local function reap(t, now)
   redis.call('HINCRBY', TOTALS, 'bytes', -bytes)
 end
 
+-- Whether a request admitted with the sandbox key of this hash may still write as tenant t: the key
+-- is still the tenant's (not revoked, nor revoked and issued again). '' for a request without a key.
+local function current(t, epoch)
+  return epoch == '' or redis.call('HGET', P .. 'keyhash', epoch) == t
+end
+
 -- Appends one entry to a tenant's request log (of a tenant that exists, or one of a sandbox key).
+-- admitted: '0', '1', or the hash of the sandbox key the request came with (then checked).
 local function appendLog(t, now, admitted, entry)
+  if admitted ~= '0' and admitted ~= '1' and not current(t, admitted) then return end
   if not touch(t, now) then
-    if admitted ~= '1' then return end
+    if admitted == '0' then return end
     enroll(t, now)
   end
   -- The log holds the newest entries that fit in logSize entries and logBytes bytes; its bytes count in
@@ -181,7 +189,8 @@ if op == 'create' then
   local t, now = a[1], tonumber(a[2])
   local maxTenants, maxPer, maxTenantBytes = tonumber(a[3]), tonumber(a[4]), tonumber(a[5])
   local maxDeployments, maxTotalBytes = tonumber(a[6]), tonumber(a[7])
-  local id, size, rest = a[8], tonumber(a[9]), a[10]
+  local id, size, rest, epoch = a[8], tonumber(a[9]), a[10], a[11] or ''
+  if not current(t, epoch) then return {'revoked'} end
   expire(now)
   if not touch(t, now) then
     if redis.call('ZCARD', TENANTS) >= maxTenants then
@@ -275,6 +284,7 @@ if op == 'key-revoke' then
   redis.call('HDEL', P .. 'keyhash', cjson.decode(key).hash)
   redis.call('HDEL', P .. 'keys', name)
   forget(name)
+  redis.call('DEL', P .. 'slots:' .. name, P .. 'rate:' .. name)
   return 1
 end
 

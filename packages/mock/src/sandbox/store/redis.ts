@@ -103,8 +103,8 @@ export class RedisStore implements SandboxStore {
   #full = false;
   /** Redis stopped answering (a command timed out) while its connection stayed open: reported once. */
   #stalled = false;
-  /** The concurrency slots of this replica's requests in flight: lease -> tenant. */
-  readonly #leases = new Map<string, string>();
+  /** The concurrency slots of this replica's requests in flight: lease -> tenant, and when last taken or renewed. */
+  readonly #leases = new Map<string, { tenant: string; at: number }>();
   #renewTimer: NodeJS.Timeout | undefined;
   readonly #commandTimeoutMs: number;
   readonly #onStatus: NonNullable<RedisStoreOptions['onStatus']>;
@@ -252,22 +252,27 @@ export class RedisStore implements SandboxStore {
     this.#onStatus('down', `stalled: no answer within ${this.#commandTimeoutMs} ms`);
   }
 
-  /** Renews the slots of this replica's requests in flight (one command), while there are any. */
+  /**
+   * Renews the slots of this replica's requests in flight that have held theirs for a third of a lease
+   * (one command for all), while there are any: a quick request never needs one.
+   */
   #scheduleRenewal(): void {
     if (this.#renewTimer || this.#leases.size === 0) return;
-    this.#renewTimer = setTimeout(
-      () => {
-        this.#renewTimer = undefined;
-        if (this.#leases.size === 0 || this.#closed) return;
-        const pairs = [...this.#leases].flatMap(([lease, tenant]) => [tenant, lease]);
-        this.#run('renew', this.#slotLeaseMs, ...pairs).then(
-          () => this.#scheduleRenewal(),
-          // Not renewed: the slots end by themselves; the store's outage is reported by the store.
-          () => this.#scheduleRenewal(),
-        );
-      },
-      Math.max(100, Math.floor(this.#slotLeaseMs / 3)),
-    );
+    const every = Math.max(100, Math.floor(this.#slotLeaseMs / 3));
+    this.#renewTimer = setTimeout(() => {
+      this.#renewTimer = undefined;
+      if (this.#leases.size === 0 || this.#closed) return;
+      const now = performance.now();
+      const due = [...this.#leases].filter(([, held]) => now - held.at >= every);
+      if (due.length === 0) return this.#scheduleRenewal();
+      for (const [, held] of due) held.at = now;
+      const pairs = due.flatMap(([lease, held]) => [held.tenant, lease]);
+      this.#run('renew', this.#slotLeaseMs, ...pairs).then(
+        () => this.#scheduleRenewal(),
+        // Not renewed: the slots end by themselves; the store's outage is reported by the store.
+        () => this.#scheduleRenewal(),
+      );
+    }, every);
     this.#renewTimer.unref();
   }
 
@@ -297,7 +302,7 @@ export class RedisStore implements SandboxStore {
     return this.limits.tenantTtlMs;
   }
 
-  async create(tenant: string, input: NewDeployment, now: number): Promise<CreateOutcome> {
+  async create(tenant: string, input: NewDeployment, now: number, epoch?: string): Promise<CreateOutcome> {
     const { maxTenants, maxDeploymentsPerTenant, maxTenantBytes, maxDeployments, maxTotalBytes } =
       this.limits;
     const record: Omit<DeploymentRecord, 'seq'> = {
@@ -325,6 +330,7 @@ export class RedisStore implements SandboxStore {
         size,
         // The script puts `{"seq":N,` in front.
         JSON.stringify(record).slice(1),
+        epoch ?? '',
       )) as [string, number?];
     } catch (error) {
       if (error instanceof StoreFullError) return { ok: false, reason: 'store_full' };
@@ -427,7 +433,7 @@ export class RedisStore implements SandboxStore {
       return { ok: false, reason: 'concurrency_limit', tenant, ...(rate ? { rate } : {}) };
     }
     if (lease) {
-      this.#leases.set(lease, tenant);
+      this.#leases.set(lease, { tenant, at: performance.now() });
       this.#scheduleRenewal();
     }
     return { ok: true, tenant, ...(rate ? { rate } : {}), ...(lease ? { lease } : {}) };
@@ -439,7 +445,9 @@ export class RedisStore implements SandboxStore {
    * {@link MAX_CARRIED} wait), so a busy replica spends no round trip of its own on request logs.
    */
   async finishRequest(tenant: string, end: RequestEnd, now: number): Promise<void> {
-    if (end.entry) this.#carry.push(tenant, String(now), end.admitted ? '1' : '0', JSON.stringify(end.entry));
+    // `admitted`: '0', '1', or the sandbox key's hash when there is one (checked where the entry is written).
+    const admitted = end.admitted ? (end.epoch ?? '1') : '0';
+    if (end.entry) this.#carry.push(tenant, String(now), admitted, JSON.stringify(end.entry));
     if (end.lease) {
       // No longer renewed: should the release be lost, the slot ends within a lease.
       this.#leases.delete(end.lease);

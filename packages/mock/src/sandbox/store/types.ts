@@ -66,6 +66,7 @@ export interface StoreLimits {
 
 /** Why a create was refused. */
 export type CreateRefusal =
+  | 'revoked'
   | 'store_full'
   | 'tenant_capacity'
   | 'tenant_deployments'
@@ -160,6 +161,8 @@ export interface RequestEnd {
   entry?: RequestLogEntry;
   /** The tenant exists by its sandbox key: its log is kept before it creates anything. */
   admitted: boolean;
+  /** The sandbox key the request was admitted with ({@link SandboxStore.create}): no entry once it is revoked. */
+  epoch?: string;
 }
 
 /** What the store holds, for metrics and readiness. */
@@ -180,9 +183,11 @@ export interface SandboxStore {
 
   /**
    * Stores a new `PROVISIONING` deployment. Creates the tenant when it does not exist yet, unless
-   * `maxTenants` are held (`tenant_capacity`); checks every count and byte limit first.
+   * `maxTenants` are held (`tenant_capacity`); checks every count and byte limit first. With `epoch` (the
+   * SHA-256 of the sandbox key the request was admitted with), refused as `revoked` unless that key is
+   * still the tenant's: a request in flight when its key is revoked never brings the tenant back.
    */
-  create(tenant: string, deployment: NewDeployment, now: number): Promise<CreateOutcome>;
+  create(tenant: string, deployment: NewDeployment, now: number, epoch?: string): Promise<CreateOutcome>;
   /** One deployment, settled to `now`; undefined when the tenant has no such deployment. Never creates a tenant. */
   get(tenant: string, id: string, now: number): Promise<DeploymentRecord | undefined>;
   /** The tenant's deployments settled to `now`, newest first (bounded by the tenant's limits). Never creates a tenant. */
