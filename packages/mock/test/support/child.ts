@@ -16,9 +16,14 @@ export interface ChildMock {
 }
 
 /** Starts `sgi-mock` with `args` and a small heap (`heapMb`), and resolves once it prints its URL. */
-export function startChildMock(args: string[], heapMb = 256): Promise<ChildMock> {
+export function startChildMock(
+  args: string[],
+  heapMb = 256,
+  env: Record<string, string> = {},
+): Promise<ChildMock> {
   const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, cli, '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let out = '';
   let exited = false;
