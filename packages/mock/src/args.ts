@@ -50,7 +50,7 @@ Hosting (see "Hosting the sandbox" in the README):
   --max-concurrent <n>        requests in flight per tenant, then 429 (default: 0, no limit)
   --max-answer-bytes-per-second <n>
                               bytes of answers per second per tenant on each replica, then 429
-                              (default: 4194304; 0, no limit)
+                              (default: 0, no limit; 4194304 suits a hosted sandbox)
   --max-tenants <n>           tenants held; a new one beyond is refused with 403 (default: ${DEFAULT_LIMITS.maxTenants})
   --tenant-ttl-ms <n>         a tenant idle this long is forgotten (default: ${DEFAULT_LIMITS.tenantTtlMs}, 24 h)
   --max-deployments-per-tenant <n>  (default: ${DEFAULT_LIMITS.maxDeploymentsPerTenant})

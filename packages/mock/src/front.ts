@@ -105,9 +105,9 @@ export const LINGER_MS = 5000;
 
 /**
  * After a 413 sent while the client is still sending its body: reads and throws away the rest of it, up
- * to {@link LINGER_MAX_BYTES} and {@link LINGER_MS} (as nginx's lingering close), then closes the
- * connection. Closing at once would reset it while the client sends, and the client would never read
- * its 413.
+ * to {@link LINGER_MAX_BYTES} and {@link LINGER_MS} (as nginx's lingering close); beyond either the
+ * connection is closed, else it stays open for the next request. Closing at once would reset it while the
+ * client sends, and the client would never read its 413.
  */
 export function discardRest(req: IncomingMessage): void {
   const socket = req.socket;
@@ -122,11 +122,8 @@ export function discardRest(req: IncomingMessage): void {
     size += chunk.length;
     if (size > LINGER_MAX_BYTES) stop();
   });
-  req.on('end', () => {
-    clearTimeout(timer);
-    // The whole body is read: the 413 has been or will be read; close once it is out.
-    socket.end();
-  });
+  // The whole body read, the connection is whole again: it stays open for the client's next request.
+  req.on('end', () => clearTimeout(timer));
   req.on('error', () => clearTimeout(timer));
   socket.once('close', () => clearTimeout(timer));
   req.resume();

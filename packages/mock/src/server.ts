@@ -5,7 +5,7 @@ import { corsPolicy } from './cors.js';
 import { envelope, sendJson } from './errors.js';
 import { type ContractViolation, frontHandler } from './front.js';
 import { type AuthMode, gate } from './gate.js';
-import { AnswerBudget, DEFAULT_ANSWER_BYTES_PER_SECOND } from './hosting/answer-budget.js';
+import { AnswerBudget } from './hosting/answer-budget.js';
 import { DEFAULT_LIMITS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH } from './limits.js';
 import { accessLog, type LogDestination } from './operator/log.js';
 import { mockMetrics, serveMetrics } from './operator/metrics.js';
@@ -54,7 +54,8 @@ export interface MockServerOptions {
   maxConcurrent?: number;
   /**
    * Sandbox: bytes of answers a second per tenant, on each replica, beyond which it answers 429 with
-   * `Retry-After` (default 4 MiB; 0 for no limit). Bounds the CPU one tenant's large lists take.
+   * `Retry-After` (default 0: no limit; 4 MiB suits a hosted sandbox). Bounds the CPU one tenant's large
+   * lists take.
    */
   maxAnswerBytesPerSecond?: number;
   /** The access log, one JSON line per request: `true` for stdout, a writable stream, `false` (the default) for none. */
@@ -261,7 +262,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     }
     if (options.auth === 'keys' && !store) throw new Error("auth 'keys' needs the sandbox mode.");
     let ready = false;
-    const answerBytes = options.maxAnswerBytesPerSecond ?? DEFAULT_ANSWER_BYTES_PER_SECOND;
+    const answerBytes = options.maxAnswerBytesPerSecond ?? 0;
     const limits: ConnectionLimits = {
       headersTimeoutMs: options.headersTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.headersTimeoutMs,
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.requestTimeoutMs,

@@ -51,5 +51,5 @@ export class AnswerBudget {
   }
 }
 
-/** The default budget of answers per tenant and second: two full lists of a tenant at the default 2 MiB. */
-export const DEFAULT_ANSWER_BYTES_PER_SECOND = 4 * 1024 * 1024;
+/** A budget of answers per tenant and second that suits a hosted sandbox: two full lists of a tenant at the default 2 MiB. */
+export const HOSTED_ANSWER_BYTES_PER_SECOND = 4 * 1024 * 1024;
