@@ -7,6 +7,13 @@ export declare const knownDriftPath: string;
 /** Reads and parses the bundled spec (an OpenAPI 3.1 document). Each call returns a fresh object. */
 export declare function loadSpec(): OpenApiDocument;
 
+/** Absolute path of the bundled description of a deployment's model endpoint (`link + "/inference"`), as YAML. */
+export declare const endpointSpecYamlPath: string;
+/** Absolute path of the bundled description of a deployment's model endpoint, as JSON. */
+export declare const endpointSpecJsonPath: string;
+/** Reads and parses the bundled description of a deployment's model endpoint (OpenAI-compatible routes). Each call returns a fresh object. */
+export declare function loadEndpointSpec(): OpenApiDocument;
+
 /** The parts of an OpenAPI 3.1 document that this package promises; everything else is `unknown`. */
 export interface OpenApiDocument {
   openapi: string;

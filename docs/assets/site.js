@@ -28,6 +28,20 @@
   // Guides: set the mode before the first paint (this script is in <head>); Redoc does it on the reference.
   if (isGuide) applyMode(preferredMode());
 
+  // The skip link: to the page's content (a guide's <main>, the reference's first heading), without
+  // touching the URL's hash, which the reference routes with.
+  document.addEventListener('click', (event) => {
+    const link = event.target.closest?.('.skip-link');
+    if (!link) return;
+    const target =
+      document.getElementById('sgi-content') ??
+      document.querySelector('[data-testid="middle-panel"] h1, [data-testid="middle-panel"] h2, main h1, h1');
+    if (!target) return;
+    event.preventDefault();
+    if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+    target.focus();
+  });
+
   const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
   let index;
@@ -41,16 +55,67 @@
     return index;
   }
 
-  /** Entries that hold every word of the query, best first (a title match before a text match). */
-  function search(entries, query) {
+  /** Words that say nothing about what a reader looks for. */
+  const stopWords = new Set([
+    'a',
+    'an',
+    'the',
+    'to',
+    'of',
+    'in',
+    'on',
+    'for',
+    'how',
+    'do',
+    'i',
+    'is',
+    'it',
+    'my',
+    'and',
+    'or',
+  ]);
+
+  /** The query's words, each cut to a stem that its other forms share ("authenticate", "authentication"). */
+  function queryWords(query) {
     const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    const kept = words.filter((w) => !stopWords.has(w));
+    return (kept.length ? kept : words).map((w) => (/^[a-z]{7,}$/.test(w) ? w.slice(0, w.length - 2) : w));
+  }
+
+  /**
+   * Entries that hold every word of the query, best first: a word in the title (a page or a heading)
+   * weighs more than one in the text, and a word at the start of a word more than one inside it.
+   */
+  function search(entries, query) {
+    const words = queryWords(query);
     if (words.length === 0) return [];
     const scored = [];
     for (const entry of entries) {
       const title = entry.title.toLowerCase();
       const text = entry.text.toLowerCase();
-      if (!words.every((w) => title.includes(w) || text.includes(w))) continue;
-      const score = words.reduce((n, w) => n + (title.includes(w) ? 10 : 0) + (text.includes(w) ? 1 : 0), 0);
+      // Most of the words (all, for one or two): a missing small word does not hide the right page.
+      const found = words.filter((w) => title.includes(w) || text.includes(w)).length;
+      if (found < Math.max(1, Math.ceil(words.length / 2))) continue;
+      // A sample's title only names its operation; its text is code.
+      const sample = / sample$/.test(entry.title);
+      // The heading a title ends with counts more than the page it is on ("Guide › Heading").
+      const heading = title.split(' › ').pop().split(' · ')[0];
+      let score = 0;
+      for (const w of words) {
+        const e = w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+        const whole = new RegExp(`(^|[^a-z0-9_])${e}($|[^a-z0-9_])`);
+        const start = new RegExp(`(^|[^a-z0-9_])${e}`);
+        let t = 0;
+        if (whole.test(heading)) t = 20;
+        else if (start.test(heading)) t = 12;
+        else if (start.test(title)) t = 6;
+        else if (title.includes(w)) t = 2;
+        score += t / (sample ? 4 : 1);
+        if (text.includes(w)) score += (start.test(text) ? 2 : 1) / (sample ? 2 : 1);
+      }
+      if (found === words.length) score += 2;
+      // A guide's section before the reference's entries, at the same score.
+      if (entry.url.includes('guides/')) score += 3;
       scored.push([score, entry]);
     }
     return scored
@@ -59,21 +124,30 @@
       .map(([, entry]) => entry);
   }
 
-  /** ~160 characters of the text around the first word found, the words marked. */
+  /** ~160 characters of the text around the first word found, starting and ending on whole words. */
   function snippet(text, query) {
-    const words = query.toLowerCase().split(/\s+/).filter(Boolean);
+    const words = queryWords(query);
     const lower = text.toLowerCase();
     const at = Math.max(
       0,
       Math.min(...words.map((w) => lower.indexOf(w)).filter((i) => i >= 0), lower.length),
     );
-    const start = Math.max(0, at - 60);
-    let part =
-      (start > 0 ? '… ' : '') + text.slice(start, start + 160) + (start + 160 < text.length ? ' …' : '');
+    let start = Math.max(0, at - 60);
+    if (start > 0) {
+      const space = text.indexOf(' ', start);
+      start = space >= 0 && space < at ? space + 1 : start;
+    }
+    let end = Math.min(text.length, start + 160);
+    if (end < text.length) {
+      const space = text.lastIndexOf(' ', end);
+      if (space > at) end = space;
+    }
+    let part = (start > 0 ? '… ' : '') + text.slice(start, end) + (end < text.length ? ' …' : '');
     part = escapeHtml(part);
     for (const w of words) {
+      // The whole word that holds the stem.
       part = part.replace(
-        new RegExp(w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'),
+        new RegExp(`[\\w-]*${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[\\w-]*`, 'gi'),
         (m) => `<mark>${m}</mark>`,
       );
     }

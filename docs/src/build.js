@@ -21,15 +21,41 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { loadSpec, specJsonPath, specYamlPath } from '@sgi/spec';
+import { changelogMarkdown } from './changelog.js';
 import { consolePage, guidePage, guides, notFoundPage, referencePage } from './guides.js';
-import { consoleDocument, guideDocument, notFoundDocument, siteCss, siteHeader, siteName } from './layout.js';
+import {
+  consoleDocument,
+  escapeHtml,
+  guideDocument,
+  notFoundDocument,
+  operationDocument,
+  siteCss,
+  siteHeader,
+  siteName,
+} from './layout.js';
 import { renderGuide } from './markdown.js';
-import { defaultSandboxUrl, referenceSpec } from './reference.js';
+import {
+  defaultSiteUrl,
+  firstSentence,
+  llmsTxt,
+  operationPage,
+  operationPages,
+  robotsTxt,
+  sitemapXml,
+} from './pages.js';
+import { defaultSandboxUrl, operationRoute, referenceSpec } from './reference.js';
+import { referenceData } from './samples.js';
 import { guideEntries, referenceEntries } from './search.js';
 import { bodyValidatorsScript } from './validators.js';
 
 const docsDir = fileURLToPath(new URL('..', import.meta.url));
 const outDir = join(docsDir, 'dist');
+
+/** Where the site is published (`SGI_SITE_URL`): the sitemap and `robots.txt` give absolute addresses. */
+const siteUrl = process.env.SGI_SITE_URL || defaultSiteUrl;
+
+/** The site's one-line summary: the spec's. */
+const siteSummary = String(loadSpec().info.summary ?? '');
 
 /** The sandbox the site sends requests to (see `defaultSandboxUrl`): `SGI_SANDBOX_URL` at build time. */
 const sandboxUrl = process.env.SGI_SANDBOX_URL || defaultSandboxUrl;
@@ -49,29 +75,26 @@ function writeHashed(name, content) {
 }
 
 /**
- * The console page: Stoplight Elements (its prebuilt, self-contained web component and styles, served
- * from the site) over a copy of the spec whose only server is the sandbox.
+ * The address of the former console page (`console.html#/operations/<operationId>`) still leads somewhere:
+ * to the operation in the reference, where "Try it" now is.
  * @param {string} script the site script's name
  */
-function buildConsole(script) {
-  const elements = dirname(
-    createRequire(import.meta.url).resolve('@stoplight/elements/web-components.min.js'),
+function buildConsoleRedirect(script) {
+  const spec = loadSpec();
+  const routes = Object.fromEntries(
+    Object.values(spec.paths).flatMap((item) =>
+      Object.values(item ?? {})
+        .map((op) => /** @type {{ operationId?: string }} */ (op)?.operationId)
+        .filter((id) => typeof id === 'string')
+        .map((id) => [id, operationRoute(spec, /** @type {string} */ (id))]),
+    ),
   );
-  const spec = referenceSpec(loadSpec(), {});
-  spec.servers = [{ url: sandboxUrl, description: 'Sandbox' }];
-  mkdirSync(join(outDir, 'console'), { recursive: true });
-  writeFileSync(join(outDir, 'console/openapi.json'), JSON.stringify(spec));
-  const html = consoleDocument({
-    sandboxUrl,
-    script,
-    consoleScript: writeHashed('console/console.js', readFileSync(join(docsDir, 'assets/console.js'))),
-    accessScript: writeHashed('console/access.js', readFileSync(join(docsDir, 'assets/console-access.js'))),
-    validatorsScript: writeHashed('console/validators.js', bodyValidatorsScript(spec)),
-    checkScript: writeHashed('console/check.js', readFileSync(join(docsDir, 'assets/console-check.js'))),
-    elementsScript: writeHashed('console/elements.js', readFileSync(join(elements, 'web-components.min.js'))),
-    elementsCss: writeHashed('console/elements.css', readFileSync(join(elements, 'styles.min.css'))),
-  });
-  writeFileSync(join(outDir, consolePage), html);
+  const redirect = writeHashed(
+    'console-redirect.js',
+    `(()=>{const r=${JSON.stringify(routes)};const m=location.hash.match(/^#\\/operations\\/([^/?]+)/);` +
+      `location.replace('${referencePage}'+(m&&r[decodeURIComponent(m[1])]?'#'+r[decodeURIComponent(m[1])]:''));})();`,
+  );
+  writeFileSync(join(outDir, consolePage), consoleDocument({ script, redirect }));
 }
 
 /**
@@ -94,7 +117,11 @@ function buildReference(script) {
   const output = join(outDir, referencePage);
   const work = mkdtempSync(join(tmpdir(), 'sgi-docs-'));
   const input = join(work, 'openapi.json');
-  writeFileSync(input, JSON.stringify(referenceSpec(loadSpec(), { sandboxUrl, consolePage })));
+  const start = ['getting-started', 'authentication', 'testing'].map((slug) => ({
+    title: guides.find((g) => g.slug === slug)?.title ?? slug,
+    href: guidePage(slug),
+  }));
+  writeFileSync(input, JSON.stringify(referenceSpec(loadSpec(), { sandboxUrl, guides: start })));
   const args = [
     cli,
     'build-docs',
@@ -111,6 +138,7 @@ function buildReference(script) {
     `--templateOptions.css=${siteCss}`,
     `--templateOptions.header=${siteHeader({ root: '', current: referencePage })}`,
     `--templateOptions.script=${script}`,
+    `--templateOptions.description=${escapeHtml(siteSummary)}`,
   ];
   const run = spawnSync(process.execPath, args, {
     encoding: 'utf8',
@@ -125,9 +153,35 @@ function buildReference(script) {
     html = html.replaceAll(url, emptyImage);
   }
   html = withHashLinks(html);
-  html = withContentSecurityPolicy(html);
+  html = withTryIt(html);
+  html = withContentSecurityPolicy(html, sandboxUrl);
   writeFileSync(output, html);
   return Buffer.byteLength(html);
+}
+
+/**
+ * Adds what the reference's own script needs (`assets/reference.js`: the samples that follow the
+ * example picker, and "Try it" on every operation): the sandbox it sends to, the request body
+ * validators compiled from the spec, and each operation's data (`src/samples.js`).
+ * @param {string} html
+ */
+function withTryIt(html) {
+  const spec = loadSpec();
+  const validators = writeHashed('validators.js', bodyValidatorsScript(referenceSpec(spec, {})));
+  const check = writeHashed('body-check.js', readFileSync(join(docsDir, 'assets/body-check.js')));
+  const script = writeHashed('reference.js', readFileSync(join(docsDir, 'assets/reference.js')));
+  const data = JSON.stringify(referenceData(spec, (id) => operationRoute(spec, id))).replaceAll('</', '<\\/');
+  const head = [
+    `<meta name="sgi-sandbox-url" content="${escapeHtml(sandboxUrl.replace(/\/$/, ''))}">`,
+    `<script src="${validators}" defer></script>`,
+    `<script src="${check}" defer></script>`,
+    `<script src="${script}" defer></script>`,
+  ].join('\n  ');
+  if (!html.includes('</head>') || !html.includes('</body>'))
+    throw new Error('The reference page has no head or body: review the try-it step');
+  const end = html.lastIndexOf('</body>');
+  const withData = `${html.slice(0, end)}<script type="application/json" id="sgi-reference-data">${data}</script>\n${html.slice(end)}`;
+  return withData.replace('</head>', () => `  ${head}\n</head>`);
 }
 
 /**
@@ -149,7 +203,7 @@ export function withHashLinks(html) {
  * self-contained, and a host that sends a strict policy of its own can copy this one.
  * @param {string} html
  */
-export function withContentSecurityPolicy(html) {
+export function withContentSecurityPolicy(html, sandbox = defaultSandboxUrl) {
   const inline = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)].filter(
     (m) => !/\ssrc=/.test(m[1] ?? ''),
   );
@@ -166,7 +220,7 @@ export function withContentSecurityPolicy(html) {
     "style-src 'unsafe-inline'", // Redoc's styled-components inject <style> elements at run time
     "img-src 'self' data: blob:",
     'font-src data:', // an icon font inlined in Redoc's styles
-    "connect-src 'self'", // the spec download buttons
+    `connect-src 'self' ${new URL(sandbox).origin}`, // the spec download buttons; "Try it": the sandbox, never production
     'worker-src blob:', // Redoc's search index runs in a worker made from a blob
     "base-uri 'none'",
     "form-action 'none'",
@@ -181,14 +235,68 @@ export function withContentSecurityPolicy(html) {
  */
 function buildGuides(script) {
   mkdirSync(join(outDir, 'guides'), { recursive: true });
+  // The changelog is generated from the packages' changelogs and the pending changesets, never by hand.
+  writeFileSync(join(docsDir, 'guides', 'changelog.md'), changelogMarkdown());
   const entries = [];
+  /** @type {Array<{ path: string, title: string, description: string, markdown: string }>} */
+  const pages = [];
   for (const { slug, title } of guides) {
     const markdown = readFileSync(join(docsDir, 'guides', `${slug}.md`), 'utf8');
     const html = renderGuide(markdown);
-    writeFileSync(join(outDir, guidePage(slug)), guideDocument({ slug, title, html, script }));
+    const intro = markdown.split(/\n\s*\n/).find((p) => p.trim() && !p.startsWith('#')) ?? title;
+    const description = firstSentence(intro);
+    writeFileSync(
+      join(outDir, guidePage(slug)),
+      guideDocument({ slug, title, html, script, description, markdown: `${slug}.md` }),
+    );
+    // The Markdown copy, for LLM tools (`llms.txt`); its links to other guides work as they are.
+    writeFileSync(join(outDir, 'guides', `${slug}.md`), markdown);
+    pages.push({ path: `guides/${slug}.md`, title, description, markdown });
     entries.push(...guideEntries({ page: guidePage(slug), title, html }));
   }
-  return entries;
+  return { entries, pages };
+}
+
+/**
+ * A page and a Markdown copy per operation, at addresses that do not depend on the reference's routes,
+ * then `llms.txt`, `llms-full.txt`, `sitemap.xml` and `robots.txt`.
+ * @param {string} script the site script's name
+ * @param {Array<{ path: string, title: string, description: string, markdown: string }>} guidePages
+ */
+function buildFindability(script, guidePages) {
+  const spec = loadSpec();
+  const operations = operationPages(spec, (id) => `../${referencePage}#${operationRoute(spec, id)}`);
+  mkdirSync(join(outDir, 'operations'), { recursive: true });
+  for (const op of operations) {
+    writeFileSync(join(outDir, 'operations', `${op.operationId}.md`), op.markdown);
+    writeFileSync(
+      join(outDir, operationPage(op.operationId)),
+      operationDocument({
+        operationId: op.operationId,
+        title: op.summary,
+        html: renderGuide(op.markdown),
+        script,
+        description: op.description,
+      }),
+    );
+  }
+  writeFileSync(
+    join(outDir, 'llms.txt'),
+    llmsTxt({ name: siteName, summary: siteSummary, guides: guidePages, operations }),
+  );
+  const full = [
+    `# ${siteName}\n\n> ${siteSummary}\n`,
+    ...guidePages.map((g) => g.markdown.trimEnd()),
+    ...operations.map((o) => o.markdown.trimEnd()),
+  ];
+  writeFileSync(join(outDir, 'llms-full.txt'), `${full.join('\n\n---\n\n')}\n`);
+  const pages = [
+    referencePage,
+    ...guides.map((g) => guidePage(g.slug)),
+    ...operations.map((o) => operationPage(o.operationId)),
+  ];
+  writeFileSync(join(outDir, 'sitemap.xml'), sitemapXml(siteUrl, pages));
+  writeFileSync(join(outDir, 'robots.txt'), robotsTxt(siteUrl));
 }
 
 /**
@@ -198,7 +306,7 @@ function buildGuides(script) {
  */
 function precompress(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !/\.(html|json|yaml|svg|js|css)$/.test(entry.name)) continue;
+    if (!entry.isFile() || !/\.(html|json|yaml|svg|js|css|md|txt|xml)$/.test(entry.name)) continue;
     const file = join(entry.parentPath, entry.name);
     const bytes = readFileSync(file);
     writeFileSync(`${file}.gz`, gzipSync(bytes, { level: 9 }));
@@ -213,9 +321,11 @@ rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 const script = writeHashed('site.js', readFileSync(join(docsDir, 'assets/site.js')));
 const bytes = buildReference(script);
-const searchEntries = [...buildGuides(script), ...referenceEntries(loadSpec(), referencePage)];
+const built = buildGuides(script);
+buildFindability(script, built.pages);
+const searchEntries = [...built.entries, ...referenceEntries(loadSpec(), referencePage)];
 writeFileSync(join(outDir, 'search-index.json'), JSON.stringify(searchEntries));
-buildConsole(script);
+buildConsoleRedirect(script);
 writeFileSync(join(outDir, notFoundPage), notFoundDocument({ script }));
 copyFileSync(join(docsDir, 'assets/favicon.svg'), join(outDir, 'favicon.svg'));
 copyFileSync(specYamlPath, join(outDir, 'openapi.yaml'));

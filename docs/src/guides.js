@@ -1,12 +1,17 @@
 // @ts-check
-/** The guides, in reading order: one Markdown file each in `guides/`, rendered to `dist/guides/<slug>.html`. */
+/**
+ * The guides, in reading order: one Markdown file each in `guides/`, rendered to `dist/guides/<slug>.html`.
+ * `nav`: a shorter name for the header, so that every link fits a 1400 px window.
+ * @type {Array<{ slug: string, title: string, nav?: string }>}
+ */
 export const guides = [
   { slug: 'getting-started', title: 'Getting started' },
   { slug: 'authentication', title: 'Authentication' },
-  { slug: 'lifecycle', title: 'Lifecycle and statuses' },
+  { slug: 'lifecycle', title: 'Lifecycle and statuses', nav: 'Lifecycle' },
   { slug: 'errors-and-retries', title: 'Errors and retries' },
-  { slug: 'testing', title: 'Testing against the mock' },
-  { slug: 'production', title: 'Production and the contract' },
+  { slug: 'call-your-deployment', title: 'Call your deployment', nav: 'Endpoint' },
+  { slug: 'testing', title: 'Testing against the mock', nav: 'Testing' },
+  { slug: 'production', title: 'Production and the contract', nav: 'Production' },
   { slug: 'changelog', title: 'Changelog' },
 ];
 

@@ -23,6 +23,8 @@ export const siteCss = `
 }
 html.dark { --site-accent: #93c5fd; --site-border: #3f3f46; --site-muted: #a1a1aa; --site-bg: #18181b; --site-fg: #fafafa; --site-hover: #27272a; }
 body { margin: 0; padding: 0; }
+/* What the keyboard focuses is never hidden under the sticky header. */
+html { scroll-padding-top: calc(var(--site-header-height) + 8px); }
 .site-header {
   position: sticky; top: 0; z-index: 1000; box-sizing: border-box; height: var(--site-header-height);
   display: flex; align-items: center; gap: 16px; padding: 0 20px; white-space: nowrap;
@@ -40,7 +42,9 @@ body { margin: 0; padding: 0; }
 .site-tools { margin-left: auto; display: flex; gap: 8px; align-items: center; }
 .site-search kbd { font: 11px var(--site-mono); color: var(--site-muted); border: 1px solid var(--site-border); border-radius: 4px; padding: 0 4px; margin-left: 6px; }
 .site-menu { display: none; }
-@media (max-width: 1100px) {
+/* Below 1440 px the reference link stands for the brand, so that every link fits; below 1180 px, a menu. */
+@media (max-width: 1439px) { .site-header .site-brand { display: none; } }
+@media (max-width: 1180px) {
   .site-header { padding: 0 10px; gap: 8px; }
   .site-header .site-brand { display: none; }
   .site-menu { display: inline-block; }
@@ -109,6 +113,66 @@ html:not(.dark) body { --code-block-tokens-function-color: #1d4ed8; --code-block
   --code-block-tokens-comment-color: #52525b; --code-block-tokens-property-color: #1e3a8a; --code-block-tokens-operator-color: #3f3f46;
   --code-block-tokens-punctuation-color: #3f3f46; --code-block-tokens-builtin-color: #6b21a8; --code-block-tokens-constant-color: #9a3412;
   --code-block-tokens-variable-color: #1e3a8a; --code-block-tokens-class-name-color: #6b21a8; --code-block-tokens-default-color: #18181b; }
+/* Redoc's dark comment and meta tokens (1.9:1, e.g. curl's here-document marker): a lighter grey. */
+html.dark body { --code-block-tokens-comment-color: #a1a1aa; }
+html.dark .th-meta { color: #a1a1aa !important; }
+/* Redoc's dark mode briefly paints some field names in its accent (3.1:1 on the dark panel): its usual light text. */
+html.dark .schema-name { color: rgb(251 251 252) !important; }
+/* Phones: a status name or a word of a title is never cut in two; a wide table scrolls instead. */
+@media (max-width: 640px) {
+  [data-component-name="Markdown/Markdown"] table { display: block; overflow-x: auto; }
+  [data-component-name="Markdown/Markdown"] :is(td, th) code { white-space: nowrap; }
+  :is(h1, h2) { overflow-wrap: normal; word-break: normal; hyphens: manual; }
+}
+/* Skip link: the first thing Tab reaches on every page. */
+.skip-link { position: absolute; left: 8px; top: -60px; z-index: 2000; padding: 8px 12px; border-radius: 6px;
+  background: var(--site-bg); color: var(--site-accent); font: 600 14px var(--site-font); border: 2px solid var(--site-accent); }
+.skip-link:focus { top: 8px; }
+.sgi-visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+/* Try it: a form on every operation of the reference, in the reference's colours (light and dark). */
+.sgi-tryit { margin: 8px 0 16px; font: 14px/1.5 var(--site-font); color: var(--site-fg); }
+.sgi-tryit-toggle, .sgi-tryit-send { font: 600 14px var(--site-font); color: #fff; background: #1d4ed8; border: 1px solid #1d4ed8;
+  border-radius: 6px; padding: 7px 14px; cursor: pointer; min-height: 36px; }
+.sgi-tryit-toggle[aria-expanded='true'] { color: #1d4ed8; background: var(--site-bg); }
+html.dark .sgi-tryit-toggle[aria-expanded='true'] { color: #bfdbfe; border-color: #93c5fd; }
+.sgi-tryit-toggle:hover, .sgi-tryit-send:hover { background: #1e40af; color: #fff; }
+.sgi-tryit :focus-visible { outline: 2px solid var(--site-accent); outline-offset: 2px; }
+.sgi-tryit-form { margin-top: 10px; padding: 14px; border: 1px solid var(--site-border); border-radius: 8px; background: var(--site-bg); }
+.sgi-tryit-note, .sgi-tryit-hint { margin: 0 0 10px; color: var(--site-muted); overflow-wrap: anywhere; }
+.sgi-tryit-hint { font-size: 13px; margin-top: -4px; }
+.sgi-tryit-fields { display: flex; flex-direction: column; gap: 4px; }
+.sgi-tryit-fields > label { font-weight: 600; margin-top: 6px; }
+.sgi-tryit-where { font-weight: 400; color: var(--site-muted); }
+.sgi-tryit input[type='text'], .sgi-tryit input[type='password'], .sgi-tryit select, .sgi-tryit textarea {
+  box-sizing: border-box; width: 100%; font: 13px/1.4 var(--site-mono); color: var(--site-fg); background: var(--site-bg);
+  border: 1px solid #71717a; border-radius: 6px; padding: 6px 8px; }
+.sgi-tryit [aria-invalid='true'] { border-color: #b91c1c; }
+html.dark .sgi-tryit [aria-invalid='true'] { border-color: #fca5a5; }
+.sgi-tryit textarea { resize: vertical; min-height: 12em; }
+.sgi-tryit .sgi-tryit-check { display: flex; gap: 6px; align-items: baseline; font-weight: 400; overflow-wrap: anywhere; }
+.sgi-tryit-send { margin-top: 12px; }
+.sgi-tryit-prompt:not(:empty) { margin-top: 8px; color: #b91c1c; font-weight: 600; }
+html.dark .sgi-tryit-prompt:not(:empty) { color: #fca5a5; }
+.sgi-body-check { margin: 4px 0 0; font-size: 13px; overflow-wrap: anywhere; }
+.sgi-body-check[data-valid='false'] { color: #b91c1c; }
+.sgi-body-check[data-valid='true'] { color: #166534; }
+html.dark .sgi-body-check[data-valid='false'] { color: #fca5a5; }
+html.dark .sgi-body-check[data-valid='true'] { color: #86efac; }
+.sgi-body-check ul { margin: 4px 0 0; padding-left: 18px; font-family: var(--site-mono); white-space: normal; }
+.sgi-tryit-result { margin-top: 10px; }
+.sgi-tryit-status { margin: 0 0 6px; overflow-wrap: anywhere; }
+.sgi-tryit-status[data-ok='true'] strong { color: #166534; }
+.sgi-tryit-status[data-ok='false'] strong { color: #b91c1c; }
+html.dark .sgi-tryit-status[data-ok='true'] strong { color: #86efac; }
+html.dark .sgi-tryit-status[data-ok='false'] strong { color: #fca5a5; }
+.sgi-tryit-headers { font: 12px/1.5 var(--site-mono); margin-bottom: 6px; }
+.sgi-tryit-headers summary { cursor: pointer; font: 600 13px var(--site-font); }
+.sgi-tryit-headers table { border-collapse: collapse; width: 100%; }
+.sgi-tryit-headers caption { text-align: left; font-family: var(--site-font); }
+.sgi-tryit-headers th, .sgi-tryit-headers td { text-align: left; padding: 1px 8px 1px 0; vertical-align: top; overflow-wrap: anywhere; }
+.sgi-tryit-answer { margin: 0; max-height: 24em; overflow: auto; padding: 10px 12px; border-radius: 6px; background: #18181b; color: #f4f4f5;
+  font: 12px/1.5 var(--site-mono); white-space: pre-wrap; overflow-wrap: anywhere; }
+pre.sgi-sample { white-space: pre; }
 /* One search for the whole site: the header's, which covers the guides too; Redoc's own is hidden. */
 .menu-content > div:has(> [data-testid='search-trigger']) { display: none !important; }
 /* Redoc's "API docs by" badge loads its logo from a CDN: the build points it at nothing, and it is hidden. */
@@ -122,18 +186,18 @@ html:not(.dark) body { --code-block-tokens-function-color: #1d4ed8; --code-block
  *   (`''` or `'../'`); `current` is the page's own path inside the site (e.g. `guides/testing.html`).
  */
 export function siteHeader({ root, current }) {
-  const link = (/** @type {string} */ href, /** @type {string} */ text) =>
-    `<a href="${root}${href}"${href === current ? ' aria-current="page"' : ''}>${escapeHtml(text)}</a>`;
+  const link = (/** @type {string} */ href, /** @type {string} */ text, /** @type {string} */ full = text) =>
+    `<a href="${root}${href}"${href === current ? ' aria-current="page"' : ''}${full === text ? '' : ` title="${escapeHtml(full)}"`}>${escapeHtml(text)}</a>`;
   const links = [
     link(referencePage, 'API reference'),
-    link(consolePage, 'Console'),
-    ...guides.map((g) => link(guidePage(g.slug), g.title)),
+    ...guides.map((g) => link(guidePage(g.slug), g.nav ?? g.title, g.title)),
   ];
   const theme =
     current === referencePage || current === consolePage
       ? ''
       : '<button type="button" class="site-theme" aria-pressed="false" aria-label="Dark mode">&#9790;</button>';
   return [
+    '<a class="skip-link" href="#sgi-content">Skip to content</a>',
     '<header class="site-header">',
     `<a class="site-brand" href="${root}${referencePage}">${escapeHtml(siteName)}</a>`,
     '<button type="button" class="site-menu" aria-expanded="false" aria-controls="site-nav">Menu</button>',
@@ -148,10 +212,11 @@ export function siteHeader({ root, current }) {
 
 /**
  * A whole guide page: head, header, the guide's HTML, and links to the previous and next guides.
- * @param {{ slug: string, title: string, html: string, script: string }} guide `script`: the site
- *   script's path inside the site folder.
+ * @param {{ slug: string, title: string, html: string, script: string, description?: string, markdown?: string }} guide
+ *   `script`: the site script's path inside the site folder; `description`: the page's description
+ *   for search engines; `markdown`: the name of its Markdown copy, next to it.
  */
-export function guideDocument({ slug, title, html, script }) {
+export function guideDocument({ slug, title, html, script, description, markdown }) {
   const i = guides.findIndex((g) => g.slug === slug);
   const prev = guides[i - 1];
   const next = guides[i + 1];
@@ -159,6 +224,40 @@ export function guideDocument({ slug, title, html, script }) {
     prev ? `<a rel="prev" href="${prev.slug}.html">&larr; ${escapeHtml(prev.title)}</a>` : '<span></span>',
     next ? `<a rel="next" href="${next.slug}.html">${escapeHtml(next.title)} &rarr;</a>` : '<span></span>',
   ].join('');
+  return page({
+    title,
+    description,
+    canonical: `${slug}.html`,
+    markdown,
+    root: '../',
+    current: `guides/${slug}.html`,
+    script,
+    body: `${html}\n<nav class="guide-pager" aria-label="Guides">${pager}</nav>`,
+  });
+}
+
+/**
+ * An operation's own page (`operations/<operationId>.html`): its address does not change when the
+ * reference's routes do; it says what the operation does and links to it in the reference.
+ * @param {{ operationId: string, title: string, html: string, script: string, description: string }} operation
+ */
+export function operationDocument({ operationId, title, html, script, description }) {
+  return page({
+    title,
+    description,
+    canonical: `${operationId}.html`,
+    markdown: `${operationId}.md`,
+    root: '../',
+    current: `operations/${operationId}.html`,
+    script,
+    body: html,
+  });
+}
+
+/**
+ * @param {{ title: string, description?: string, canonical: string, markdown?: string, root: string, current: string, script: string, body: string }} p
+ */
+function page({ title, description, canonical, markdown, root, current, script, body }) {
   return `<!DOCTYPE html>
 <html lang="en" class="guide-page">
 <head>
@@ -166,15 +265,15 @@ export function guideDocument({ slug, title, html, script }) {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${guideCsp}">
 <title>${escapeHtml(title)} | ${escapeHtml(siteName)}</title>
-<link rel="icon" href="../favicon.svg" type="image/svg+xml">
+${description ? `<meta name="description" content="${escapeHtml(description)}">\n` : ''}<link rel="canonical" href="${escapeHtml(canonical)}">
+${markdown ? `<link rel="alternate" type="text/markdown" href="${escapeHtml(markdown)}">\n` : ''}<link rel="icon" href="${root}favicon.svg" type="image/svg+xml">
 <style>${siteCss}</style>
-<script src="../${script}"></script>
+<script src="${root}${script}"></script>
 </head>
 <body>
-${siteHeader({ root: '../', current: `guides/${slug}.html` })}
-<main class="guide">
-${html}
-<nav class="guide-pager" aria-label="Guides">${pager}</nav>
+${siteHeader({ root, current })}
+<main class="guide" id="sgi-content">
+${body}
 </main>
 </body>
 </html>
@@ -191,89 +290,35 @@ export function escapeHtml(/** @type {string} */ text) {
 }
 
 /**
- * The console page: the site's header over Stoplight Elements, which shows each operation with a form
- * that sends it to the sandbox. `assets/console.js` runs first (it keeps the token in the tab, shows
- * response headers, carries the last created id), then `assets/console-access.js` (names, roles and
- * keyboard access that Elements' markup lacks), the request body's validators compiled from the spec and
- * `assets/console-check.js` (checks the body as the reader types); Elements' script and styles are
- * served from the site.
- * @param {{ sandboxUrl: string, script: string, consoleScript: string, accessScript: string, validatorsScript: string, checkScript: string, elementsScript: string, elementsCss: string }} page
- *   asset names are paths inside the site folder
+ * The former console page's address: "Try it" is now on each operation of the reference, and this page
+ * sends the reader there (to the same operation), with a link for a browser that runs no script.
+ * @param {{ script: string, redirect: string }} page `redirect`: the script that sends the reader on
  */
-export function consoleDocument({
-  sandboxUrl,
-  script,
-  consoleScript,
-  accessScript,
-  validatorsScript,
-  checkScript,
-  elementsScript,
-  elementsCss,
-}) {
-  const origin = new URL(sandboxUrl).origin;
-  const csp = [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'", // Elements sets inline styles
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    `connect-src 'self' ${origin}`, // the spec, and the sandbox: never production
-    "base-uri 'none'",
-    "form-action 'none'",
-  ].join('; ');
+export function consoleDocument({ script, redirect }) {
   return `<!DOCTYPE html>
-<html lang="en" class="console-page">
+<html lang="en" class="guide-page">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="sgi-sandbox-url" content="${escapeHtml(sandboxUrl.replace(/\/$/, ''))}" data-spec="console/openapi.json">
-<title>Console | ${escapeHtml(siteName)}</title>
-<link rel="icon" href="favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="${elementsCss}">
-<style>${siteCss}${consoleCss}</style>
+<meta http-equiv="Content-Security-Policy" content="${guideCsp}">
+<meta name="robots" content="noindex">
+<meta name="description" content="Try every operation of the API against the sandbox, from its page in the API reference.">
+<title>Try it | ${escapeHtml(siteName)}</title>
+<link rel="canonical" href="${referencePage}">
+<style>${siteCss}</style>
 <script src="${script}"></script>
-<script src="${consoleScript}"></script>
-<script src="${accessScript}"></script>
-<script src="${validatorsScript}"></script>
-<script src="${checkScript}"></script>
-<script src="${elementsScript}" defer></script>
+<script src="${redirect}"></script>
 </head>
 <body>
 ${siteHeader({ root: '', current: consolePage })}
-<main class="console">
-<p class="console-note">Requests go to the sandbox at <code>${escapeHtml(sandboxUrl)}</code>: no GPUs, no costs. Your token stays in this tab.
-<span id="sgi-editor-hint">In the body editor, Tab indents: press Esc, then Tab, to move on.</span></p>
-<elements-api router="hash" layout="responsive" hideSchemas="true" hideExport="true" logo="favicon.svg"></elements-api>
+<main class="guide" id="sgi-content">
+<h1>Try it</h1>
+<p>Every operation of the <a href="${referencePage}">API reference</a> has a "Try it in the sandbox" form next to its description.</p>
 </main>
 </body>
 </html>
 `;
 }
-
-const consoleCss = `
-/* Elements' light colours (methods, "required", status tabs, muted text) are too faint for WCAG AA (4.5:1):
-   the reference's darker ones. The try-it panel (.sl-inverted) is dark and keeps its own. */
-html.console-page { --color-primary: #1d4ed8; --color-success: #166534; --color-danger: #b91c1c; --color-warning: #9a3412;
-  --color-text-light: hsla(var(--text-h), var(--text-s), var(--text-l), 0.8); }
-.console-page .sl-code-highlight__ln { opacity: 1 !important; color: #52525b; }
-.console-page .sl-inverted .sl-code-highlight__ln { color: #a1a1aa; }
-.console-page .token.keyword:not(.sl-inverted *) { color: #b31d28 !important; }
-.console-page .sl-inverted .sl-button.sl-bg-primary { background-color: #1d4ed8; }
-.console-page .sl-inverted .sl-button.sl-bg-primary:is(:hover, :focus-visible, :active) { background-color: #1e40af; }
-.console { display: flex; flex-direction: column; height: calc(100vh - var(--site-header-height)); }
-.console-note { margin: 0; padding: 6px 20px; font: 13px/1.5 var(--site-font); color: #3f3f46; background: #eff6ff; border-bottom: 1px solid #dbeafe; }
-.console elements-api { display: block; flex: 1; min-height: 0; }
-.sgi-body-check { margin: 8px 0 0; font: 13px/1.5 var(--site-font); }
-.sgi-body-check[data-valid='false'] { color: #fecaca; }
-.sgi-body-check[data-valid='true'] { color: #bbf7d0; }
-.sgi-body-check ul { margin: 4px 0 0; padding-left: 18px; font-family: var(--site-mono); overflow-wrap: anywhere; }
-.sgi-response-headers { margin-top: 12px; font: 13px/1.5 var(--site-mono); }
-.sgi-response-headers summary { cursor: pointer; font-family: var(--site-font); font-weight: 600; }
-.sgi-response-headers table { border-collapse: collapse; width: 100%; }
-.sgi-response-headers caption { text-align: left; font-family: var(--site-font); }
-.sgi-response-headers th, .sgi-response-headers td { text-align: left; padding: 2px 8px 2px 0; vertical-align: top; overflow-wrap: anywhere; }
-`;
 
 /** The page a server sends with a 404: the header, and the way back. */
 export function notFoundDocument(/** @type {{ script: string }} */ { script }) {
@@ -289,7 +334,7 @@ export function notFoundDocument(/** @type {{ script: string }} */ { script }) {
 </head>
 <body>
 ${siteHeader({ root: '/', current: notFoundPage })}
-<main class="guide">
+<main class="guide" id="sgi-content">
 <h1>Page not found</h1>
 <p>There is no page at this address. Start from the <a href="/${referencePage}">API reference</a> or the
 <a href="/${guidePage(guides[0]?.slug ?? '')}">${escapeHtml(guides[0]?.title ?? '')}</a> guide.</p>

@@ -41,20 +41,14 @@ function singleTag(/** @type {Spec} */ spec) {
  * the sandbox added to the servers when `sandboxUrl` is given.
  * @template {Spec} T
  * @param {T} spec
- * @param {{ sandboxUrl?: string, consolePage?: string }} [options] `consolePage`: each operation links
- *   to its form there
+ * @param {{ sandboxUrl?: string, guides?: Array<{ title: string, href: string }> }} [options]
+ *   `guides`: linked first in the introduction (see {@link startHere})
  * @returns {T}
  */
-export function referenceSpec(spec, { sandboxUrl, consolePage } = {}) {
+export function referenceSpec(spec, { sandboxUrl, guides } = {}) {
   const copy = structuredClone(spec);
   oneBearerScheme(copy);
-  if (consolePage) {
-    for (const op of operationsOf(copy)) {
-      const d = /** @type {{ description?: string }} */ (op);
-      const link = `[Try it in the console](${consolePage}#/operations/${op.operationId}): send it to the sandbox and see the answer.`;
-      d.description = `${link}\n\n${String(d.description ?? '').trim()}\n`;
-    }
-  }
+  if (guides) startHere(copy, guides);
   if (sandboxUrl) {
     copy.servers = [
       ...(copy.servers ?? []),
@@ -124,4 +118,23 @@ function oneBearerScheme(copy) {
   schemes[bearer].description =
     `${String(schemes[bearer].description ?? '').trim()}\n\n${how.join('\n\n')}\n`;
   for (const k of grants) delete schemes[k];
+}
+
+/**
+ * The introduction as a newcomer needs it: where to start (the guides, "Try it") first, and the notes
+ * for older clients (a paragraph that opens with "**Deprecated fields.**") last.
+ * @param {Spec} copy changed in place
+ * @param {Array<{ title: string, href: string }>} guides
+ */
+function startHere(copy, guides) {
+  const intro = typeof copy.info.description === 'string' ? copy.info.description.trim() : '';
+  const paragraphs = intro.split(/\n\s*\n/);
+  const deprecated = paragraphs.filter((p) => p.startsWith('**Deprecated fields.**'));
+  const rest = paragraphs.filter((p) => !p.startsWith('**Deprecated fields.**'));
+  const links = guides.map((g) => `[${g.title}](${g.href})`).join(', ');
+  const start =
+    `**Start here:** ${links}. Every operation below has **Try it in the sandbox**, which sends it to ` +
+    'the sandbox (no GPUs, no costs), and samples that read `SCALEGEN_BASE_URL` and `SCALEGEN_ACCESS_TOKEN`.';
+  const [first = '', ...others] = rest;
+  copy.info.description = `${[first, start, ...others, ...deprecated].filter(Boolean).join('\n\n')}\n`;
 }

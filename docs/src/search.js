@@ -135,6 +135,10 @@ export function referenceEntries(spec, page) {
       for (const [name, description] of found) {
         out.push({ title: `${name} · ${op.summary}`, url, text: description });
       }
+      // The code samples are searched too (a reader looks for `SCALEGEN_BASE_URL`, `urlopen`...).
+      for (const sample of op['x-codeSamples'] ?? []) {
+        out.push({ title: `${op.summary}: ${sample.label} sample`, url, text: String(sample.source) });
+      }
     }
   }
   for (const [name, scheme] of Object.entries(doc.components?.securitySchemes ?? {})) {

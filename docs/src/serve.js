@@ -27,17 +27,18 @@ export const securityHeaders = {
 };
 
 /**
- * The console page as built, and as served with another sandbox: the page names its sandbox in a
- * `<meta name="sgi-sandbox-url">` and in its Content-Security-Policy (`connect-src`).
+ * The reference page as built, and as served with another sandbox: the page names the sandbox its
+ * "Try it" sends to in a `<meta name="sgi-sandbox-url">` and in its Content-Security-Policy
+ * (`connect-src`); both are rewritten (Redoc's scripts, allowed by hash, are left untouched).
  * @param {string} root
  * @param {string | undefined} sandboxUrl
  */
-function consolePage(root, sandboxUrl) {
-  const file = join(root, 'console.html');
+function referencePage(root, sandboxUrl) {
+  const file = join(root, 'index.html');
   if (!sandboxUrl || !existsSync(file)) return undefined;
   const html = readFileSync(file, 'utf8');
   const built = html.match(/<meta name="sgi-sandbox-url" content="([^"]*)"/)?.[1];
-  if (!built) throw new Error('console.html names no sandbox: rebuild the docs');
+  if (!built) throw new Error('index.html names no sandbox: rebuild the docs');
   const wanted = new URL(sandboxUrl);
   if (wanted.protocol !== 'http:' && wanted.protocol !== 'https:') {
     throw new Error(`--sandbox must be an http(s) URL, got "${sandboxUrl}"`);
@@ -45,18 +46,21 @@ function consolePage(root, sandboxUrl) {
   const url = wanted.href.replace(/\/$/, '');
   return html
     .replace(`connect-src 'self' ${new URL(built).origin}`, `connect-src 'self' ${wanted.origin}`)
-    .replaceAll(built, url);
+    .replace(
+      `<meta name="sgi-sandbox-url" content="${built}">`,
+      `<meta name="sgi-sandbox-url" content="${url}">`,
+    );
 }
 
 /**
  * Starts a static file server for the site.
  * @param {{ port?: number, host?: string, root?: string, sandboxUrl?: string }} [options] `port` 0 (the
- *   default) picks a free one; `sandboxUrl` points the consoles at another sandbox than the build's.
+ *   default) picks a free one; `sandboxUrl` points "Try it" at another sandbox than the build's.
  * @returns {Promise<{ url: string, close: () => Promise<void> }>} the site's URL (ending in `/`) and a way to stop.
  */
 export async function serveSite({ port = 0, host = '127.0.0.1', root = siteDir, sandboxUrl } = {}) {
   if (!existsSync(root)) throw new Error(`No built site at ${root}: run the docs build first`);
-  const consoleHtml = consolePage(root, sandboxUrl);
+  const referenceHtml = referencePage(root, sandboxUrl);
   const notFound = existsSync(join(root, '404.html')) ? readFileSync(join(root, '404.html')) : undefined;
   const handler = sirv(root, {
     dev: true,
@@ -73,10 +77,10 @@ export async function serveSite({ port = 0, host = '127.0.0.1', root = siteDir, 
   const server = createServer((req, res) => {
     for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
     const path = new URL(req.url ?? '/', 'http://site').pathname;
-    if (consoleHtml && path === '/console.html') {
+    if (referenceHtml && (path === '/' || path === '/index.html')) {
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
       res.setHeader('Cache-Control', 'no-cache');
-      res.end(consoleHtml);
+      res.end(referenceHtml);
       return;
     }
     handler(req, res, () => {

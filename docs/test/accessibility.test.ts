@@ -5,13 +5,12 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guidePage, guides } from '../src/guides.js';
 import { serveSite } from '../src/serve.js';
-import { openOperation, send, setToken } from './support/console.js';
 import { DESKTOP } from './support/site.js';
 
 /**
- * axe-core, run in Chromium on every guide, on the reference and on an open console. A public site owes
- * its readers no serious or critical violation of WCAG 2.1 A/AA; and a console that a keyboard reader
- * can use to the end.
+ * axe-core, run in Chromium on every page: every guide, and the reference with "Try it" open and
+ * closed, light and dark. A public site owes its readers no serious or critical violation of WCAG 2.1
+ * A/AA; and a "Try it" that a keyboard reader can use to the end.
  */
 
 let mock: MockServer;
@@ -42,7 +41,7 @@ async function seriousViolations(): Promise<string[]> {
     .flatMap((v) => v.nodes.slice(0, 5).map((n) => `${v.id} (${v.impact}): ${n.target.join(' ')}`));
 }
 
-// axe walks every node of a page: on the console's (thousands of nodes) it takes many seconds on a busy machine.
+// axe walks every node of a page: on the reference's (thousands of nodes) it takes many seconds on a busy machine.
 describe('accessibility (axe-core)', { timeout: 240_000 }, () => {
   it.each(guides.map((g) => [g.slug]))('finds nothing serious on the %s guide', async (slug) => {
     await page.goto(`${site.url}${guidePage(slug)}`, { waitUntil: 'load' });
@@ -61,15 +60,39 @@ describe('accessibility (axe-core)', { timeout: 240_000 }, () => {
     expect(await seriousViolations()).toEqual([]);
   });
 
-  it('finds nothing serious on an open console, before and after it sends a request', async () => {
-    await page.evaluate(() => localStorage.clear()); // back to the light theme
-    await openOperation(page, site.url, 'Create a deployment');
-    expect(await seriousViolations()).toEqual([]);
-    await setToken(page, 'axe-reader');
-    expect((await send(page)).status).toBe(200);
-    expect(await seriousViolations()).toEqual([]);
-    await openOperation(page, site.url, 'Get a deployment');
-    expect((await send(page)).status).toBe(200);
+  it('finds nothing serious with Try it open, before and after it sends, light and dark', async () => {
+    for (const mode of ['light', 'dark']) {
+      for (const operation of ['createinferencedeployment', 'getinferencedeployment']) {
+        await page.goto(`${site.url}index.html#/other/${operation}`, { waitUntil: 'load' });
+        await page.evaluate((m) => localStorage.setItem('redoc.colorMode', m), mode);
+        await page.reload({ waitUntil: 'load' });
+        await expect.poll(() => page.locator('html').getAttribute('class')).toContain(mode);
+        const section = page.locator(`[data-section-id="/other/${operation}"]`);
+        const toggle = section.getByRole('button', { name: 'Try it in the sandbox' });
+        await toggle.waitFor({ timeout: 120_000 });
+        if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+        const form = section.locator('.sgi-tryit-form');
+        await form.getByLabel('Access token').fill('axe-reader');
+        const answered = page.waitForResponse(
+          (r) => r.url().startsWith(mock.url) && r.request().method() !== 'OPTIONS',
+        );
+        await form.getByRole('button', { name: 'Send' }).click();
+        await answered;
+        await form.locator('.sgi-tryit-status strong').waitFor();
+        // The body check's message, invalid and valid.
+        const editor = form.getByLabel('Request body (JSON)');
+        if ((await editor.count()) > 0) await editor.fill('{"nmae": 1}');
+        await page.waitForTimeout(300);
+        expect(await seriousViolations(), `${mode} ${operation}`).toEqual([]);
+      }
+    }
+    await page.evaluate(() => localStorage.clear());
+  }, 600_000); // four loads of the reference and four axe runs: minutes on a busy machine
+
+  it('finds nothing serious on the former console address, which leads to the reference', async () => {
+    await page.goto(`${site.url}console.html#/operations/getInferenceDeployment`, { waitUntil: 'load' });
+    await page.waitForURL(/index\.html#\/other\/getinferencedeployment$/);
+    await page.locator('[data-section-id="/other/getinferencedeployment"]').waitFor();
     expect(await seriousViolations()).toEqual([]);
   });
 
@@ -85,18 +108,16 @@ describe('accessibility (axe-core)', { timeout: 240_000 }, () => {
 });
 
 /**
- * Marks every control of the open console (links, buttons, fields, focusable regions) that a reader can
- * see, and returns how many there are. Controls a composite widget reaches with arrow keys (a tab list's
- * other tabs, `tabindex="-1"`) are left out, as the Tab key skips them by design.
+ * Marks every control of the open "Try it" (buttons, fields, focusable regions) that a reader can see,
+ * and returns how many there are.
  */
-function markControls(): Promise<number> {
-  return page.evaluate(() => {
-    const selector =
-      'a[href], button, input, select, textarea, [tabindex], [role="button"], [role="tab"], [role="link"]';
+function markControls(operation: string): Promise<number> {
+  return page.evaluate((scope) => {
+    const selector = 'a[href], button, input, select, textarea, summary, [tabindex], [role="button"]';
     for (const marked of document.querySelectorAll<HTMLElement>('[data-control]'))
       delete marked.dataset.control;
     let n = 0;
-    for (const element of document.querySelectorAll<HTMLElement>(`elements-api :is(${selector})`)) {
+    for (const element of document.querySelectorAll<HTMLElement>(`${scope} .sgi-tryit :is(${selector})`)) {
       const style = getComputedStyle(element);
       const box = element.getBoundingClientRect();
       const hidden =
@@ -109,25 +130,22 @@ function markControls(): Promise<number> {
       element.dataset.control = String(n++);
     }
     return n;
-  });
+  }, `[data-section-id="/other/${operation}"]`);
 }
 
-/** Presses Tab from the top of the page until every marked control had the focus (bounded). */
-async function tabThrough(count: number): Promise<{ missed: string[]; steps: number }> {
-  await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
-  const seen = new Set<string>();
-  let steps = 0;
-  for (; steps < count * 2 + 60 && seen.size < count; steps++) {
+/** Presses Tab from the focused element until every marked control had the focus (bounded). */
+async function tabThrough(count: number): Promise<string[]> {
+  // From the first control (the "Try it" button).
+  await page.evaluate(() => document.querySelector<HTMLElement>('[data-control="0"]')?.focus());
+  const seen = new Set<string>(['0']);
+  for (let steps = 0; steps < count * 2 + 10 && seen.size < count; steps++) {
     await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => {
-      const element = document.activeElement as HTMLElement | null;
-      return { control: element?.dataset.control, editor: element instanceof HTMLTextAreaElement };
-    });
-    if (focused.control !== undefined) seen.add(focused.control);
-    // The body editor takes Tab to indent; the page tells the reader how to leave it: Esc, then Tab.
-    if (focused.editor) await page.keyboard.press('Escape');
+    const control = await page.evaluate(
+      () => (document.activeElement as HTMLElement | null)?.dataset.control,
+    );
+    if (control !== undefined) seen.add(control);
   }
-  const missed = await page.evaluate(
+  return page.evaluate(
     (reached) =>
       [...document.querySelectorAll<HTMLElement>('[data-control]')]
         .filter((e) => !reached.includes(e.dataset.control ?? ''))
@@ -137,61 +155,80 @@ async function tabThrough(count: number): Promise<{ missed: string[]; steps: num
         ),
     [...seen],
   );
-  return { missed, steps };
 }
 
-describe('the console from the keyboard', { timeout: 120_000 }, () => {
-  it('reaches every control of an open console with Tab', async () => {
-    await openOperation(page, site.url, 'Create a deployment');
-    const count = await markControls();
-    expect(count).toBeGreaterThan(20); // the operation list, the schema, the try-it panel, the samples
-    const { missed } = await tabThrough(count);
-    expect(missed).toEqual([]);
+/** Opens an operation's "Try it" from the keyboard: focus on its button, Enter. */
+async function openTryIt(operation: string): Promise<void> {
+  await page.goto(`${site.url}index.html#/other/${operation}`, { waitUntil: 'load' });
+  await page.reload({ waitUntil: 'load' });
+  const toggle = page
+    .locator(`[data-section-id="/other/${operation}"]`)
+    .getByRole('button', { name: 'Try it in the sandbox' });
+  await toggle.waitFor({ timeout: 120_000 });
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+  await toggle.focus();
+}
+
+describe('the reference from the keyboard', { timeout: 120_000 }, () => {
+  it('reaches every control of an open Try it with Tab, and sends with Enter', async () => {
+    await openTryIt('createinferencedeployment');
+    const count = await markControls('createinferencedeployment');
+    expect(count).toBeGreaterThanOrEqual(6); // toggle, token, quirks, example, body, send
+    expect(await tabThrough(count)).toEqual([]);
+    const form = page.locator('[data-section-id="/other/createinferencedeployment"] .sgi-tryit-form');
+    await form.getByLabel('Access token').fill('keyboard-reader');
+    await form.getByRole('button', { name: 'Send' }).focus();
+    const answered = page.waitForResponse(
+      (r) => r.url().startsWith(mock.url) && r.request().method() !== 'OPTIONS',
+    );
+    await page.keyboard.press('Enter');
+    expect((await answered).status()).toBe(200);
   });
 
   it('finds a control that Tab cannot reach (the check can fail)', async () => {
-    await openOperation(page, site.url, 'Get a deployment');
+    await openTryIt('getinferencedeployment');
     await page.evaluate(() => {
       const unreachable = document.createElement('div');
       unreachable.setAttribute('role', 'button');
       unreachable.textContent = 'unreachable';
-      document.querySelector('elements-api .TryItPanel')?.append(unreachable);
+      document
+        .querySelector('[data-section-id="/other/getinferencedeployment"] .sgi-tryit-form:not([hidden])')
+        ?.append(unreachable);
     });
-    const count = await markControls();
-    const { missed } = await tabThrough(count);
-    expect(missed).toEqual(['div "unreachable"']);
+    const count = await markControls('getinferencedeployment');
+    expect(await tabThrough(count)).toEqual(['div "unreachable"']);
   });
 
-  it('opens the body examples menu and expands a schema field from the keyboard', async () => {
-    await openOperation(page, site.url, 'Create a deployment');
-    const editor = page.locator('.TryItPanel textarea').first();
-    const before = await editor.inputValue();
-    await page.getByRole('button', { name: 'Examples' }).focus();
+  it('has a skip link first, names the dark mode button after what it does, and moves the focus to a chosen operation', async () => {
+    await page.goto(`${site.url}index.html`, { waitUntil: 'load' });
+    await page.locator('h1').first().waitFor({ timeout: 120_000 });
+    await page.keyboard.press('Tab');
+    const skip = await page.evaluate(() => document.activeElement?.textContent);
+    expect(skip).toBe('Skip to content');
     await page.keyboard.press('Enter');
-    const items = page.getByRole('menuitem');
-    await items.first().waitFor({ state: 'visible' });
-    expect(await items.count()).toBeGreaterThan(1);
-    // Down to the second example (the first is the one shown), then pick it.
-    const first = (await items.first().textContent()) ?? '';
-    let focused = '';
-    for (let i = 0; i < 4 && (focused === '' || focused === first); i++) {
-      await page.keyboard.press('ArrowDown');
-      focused = await page.evaluate(() =>
-        document.activeElement?.getAttribute('role') === 'menuitem'
-          ? (document.activeElement.textContent ?? '')
-          : '',
-      );
-    }
-    expect(focused).not.toBe(first);
-    await page.keyboard.press('Enter');
-    await expect.poll(() => editor.inputValue()).not.toBe(before);
-
-    const toggle = page.locator('elements-api [role="button"][aria-label^="Fields of"]').first();
-    const expanded = await toggle.getAttribute('aria-expanded');
-    await toggle.focus();
-    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toMatch(/^H[12]$/);
+    expect(await page.evaluate(() => location.hash)).toBe('');
+    const mode = page.locator('[data-testid="color-mode-switcher"]');
+    await expect.poll(() => mode.getAttribute('aria-label')).toBe('Dark mode');
+    await page
+      .getByRole('link', { name: /Get a deployment/ })
+      .first()
+      .click();
     await expect
-      .poll(() => toggle.getAttribute('aria-expanded'))
-      .toBe(expanded === 'true' ? 'false' : 'true');
+      .poll(
+        () =>
+          page.evaluate(() =>
+            document.activeElement?.closest('[data-section-id]')?.getAttribute('data-section-id'),
+          ),
+        { timeout: 15_000 },
+      )
+      .toBe('/other/getinferencedeployment');
+    await page.goto(`${site.url}guides/testing.html`, { waitUntil: 'load' });
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('sgi-content');
   });
 });

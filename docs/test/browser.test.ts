@@ -89,6 +89,10 @@ describe('the API reference in Chromium', () => {
     expect(
       (await searchFor('authenticate')).some((t) => t.startsWith('Getting started › Authenticate')),
     ).toBe(true);
+    // Forms of a word find each other, titles weigh more than text, samples are searched too.
+    expect((await searchFor('authenticate')).some((t) => t.startsWith('Authentication'))).toBe(true);
+    expect((await searchFor('get a token'))[0]).toMatch(/^Authentication › /);
+    expect((await searchFor('urlopen')).some((t) => / sample/.test(t))).toBe(true);
     // Snippets keep the space between words that the page shows in separate cells or lines.
     const provisioning = (await searchFor('PROVISIONING')).join('\n');
     expect(provisioning).toContain('PROVISIONING');
@@ -251,6 +255,29 @@ describe('the API reference in Chromium', () => {
         await nav.getByRole('link', { name: 'Changelog' }).waitFor({ state: 'visible' });
         await page.keyboard.press('Escape');
         expect(await nav.isVisible(), path).toBe(false);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
+  });
+
+  it('shows every link of the header in full, from 1181 px to 1400 px and wider', async () => {
+    try {
+      for (const width of [1920, 1400, 1280, 1181]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(`${site.url}${guidePage('testing')}`, { waitUntil: 'load' });
+        const clipped = await page.evaluate(() => {
+          const nav = document.querySelector('header.site-header nav');
+          if (!nav) return ['no nav'];
+          const box = nav.getBoundingClientRect();
+          return [...nav.querySelectorAll('a')]
+            .filter((a) => {
+              const r = a.getBoundingClientRect();
+              return r.width === 0 || r.left < box.left - 1 || r.right > box.right + 1;
+            })
+            .map((a) => a.textContent);
+        });
+        expect(clipped, `${width} px`).toEqual([]);
       }
     } finally {
       await page.setViewportSize({ width: 1400, height: 900 });

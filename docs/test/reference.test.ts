@@ -47,3 +47,19 @@ describe('the spec as the reference shows it', () => {
     expect(shown.info.description).toContain('Inference deployments');
   });
 });
+
+describe('the introduction', () => {
+  it('says where to start before the notes for older clients', () => {
+    const shown = referenceSpec(loadSpec(), {
+      guides: [{ title: 'Getting started', href: 'guides/getting-started.html' }],
+    });
+    const intro = String(shown.info.description);
+    const start = intro.indexOf('[Getting started](guides/getting-started.html)');
+    const deprecated = intro.indexOf('**Deprecated fields.**');
+    expect(start).toBeGreaterThan(0);
+    expect(deprecated).toBeGreaterThan(start);
+    expect(intro).toContain('Try it in the sandbox');
+    // Without guides, the introduction is the spec's.
+    expect(String(referenceSpec(loadSpec()).info.description)).not.toContain('Start here');
+  });
+});

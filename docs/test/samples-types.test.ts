@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
 import { guides } from '../src/guides.js';
+import { pageSamples } from './support/samples.js';
 import { type Operation, operations } from './support/site.js';
 import { typeCheck } from './support/typecheck.js';
 
@@ -18,6 +19,21 @@ describe('the TypeScript samples', () => {
 
   it.each(ops.map((op) => op.operationId))('%s type-checks against the built @sgi/client', (operationId) => {
     expect(results.get(operationId)).toEqual([]);
+  });
+
+  // The create sample under each request example, as the page's example picker shows it.
+  const page = pageSamples();
+  const variants = new Map(
+    (page.operations[page.createOperation]?.examples ?? []).map((e) => [
+      `create-${e.name}`,
+      e.samples.TypeScript ?? '',
+    ]),
+  );
+  const variantResults = typeCheck(variants);
+
+  it.each([...variants.keys()])('%s (the sample under that example) type-checks', (name) => {
+    expect(variants.get(name)).toContain('client.inference.create(');
+    expect(variantResults.get(name)).toEqual([]);
   });
 
   it('catch a sample that no longer matches the client (the check can fail)', () => {

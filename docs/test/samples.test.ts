@@ -5,19 +5,23 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { type MockServer, startMockServer } from '@sgi/mock';
-import { loadSpec } from '@sgi/spec';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Operation, operations } from './support/site.js';
+import { type PageSamples, pageSamples } from './support/samples.js';
+import { operations } from './support/site.js';
 
-const run = promisify(execFile);
+/**
+ * Every code sample as the reference page shows it (the spec's `x-codeSamples`, and for create one per
+ * request example, as the page's example picker swaps them in), run as a reader runs a copied sample:
+ * `SCALEGEN_BASE_URL` and `SCALEGEN_ACCESS_TOKEN` in the environment, the id in `SCALEGEN_DEPLOYMENT_ID`
+ * as create set it. Against the sandbox keeping to the contract, and against one that answers as
+ * production does today (`known-drift.yaml`: 204 without a body, bare bodies).
+ */
 
-/** The production URL and the example id the samples are written with; the test swaps in its own. */
-const productionUrl = loadSpec().servers[0]?.url ?? '';
-const exampleId = '3f6c1c2e-6b1a-4a53-9d59-5d2f0c8b7a41';
-/** One token per language: the sandbox keeps each token's deployments apart. */
-const tokens = { curl: 'docs-samples-curl', ts: 'docs-samples-typescript', python: 'docs-samples-python' };
+const execFileP = promisify(execFile);
 const docsDir = fileURLToPath(new URL('..', import.meta.url));
+const page: PageSamples = pageSamples();
+const create = page.createOperation;
 
 /** The operations in the order of a deployment's life, so each sample finds its deployment. */
 const lifecycle = [
@@ -29,167 +33,193 @@ const lifecycle = [
   'deleteInferenceDeployment',
 ];
 
-function sample(op: Operation, label: string): string {
-  const samples = op.op['x-codeSamples'] as Array<{ label: string; source: string }>;
-  const found = samples.find((s) => s.label === label);
-  if (!found) throw new Error(`${op.operationId} has no ${label} sample`);
-  return found.source;
-}
+type Language = 'curl' | 'TypeScript' | 'Python';
+const languages: Language[] = ['curl', 'TypeScript', 'Python'];
 
-let mock: MockServer;
+let contract: MockServer;
+let production: MockServer;
 let curlHome: string;
 
 beforeAll(async () => {
-  mock = await startMockServer({ mode: 'sandbox', port: 0, provisionDelayMs: 0, deleteDelayMs: 0 });
-  // curl reads $CURL_HOME/.curlrc: quiet, fail on an HTTP error, and print the status last.
+  contract = await startMockServer({ mode: 'sandbox', port: 0, provisionDelayMs: 0, deleteDelayMs: 0 });
+  production = await startMockServer({
+    mode: 'sandbox',
+    port: 0,
+    provisionDelayMs: 0,
+    deleteDelayMs: 0,
+    productionQuirks: true,
+  });
+  // A reader's curl has no .curlrc: an empty one, and HOME pointing at it, keeps the machine's out.
   curlHome = mkdtempSync(join(tmpdir(), 'sgi-docs-curl-'));
-  writeFileSync(
-    join(curlHome, '.curlrc'),
-    'silent\nshow-error\nfail-with-body\nwrite-out = "\\n%{http_code}"\n',
-  );
+  writeFileSync(join(curlHome, '.curlrc'), '');
 });
 
 afterAll(async () => {
-  await mock?.close();
+  await contract?.close();
+  await production?.close();
   if (curlHome) rmSync(curlHome, { recursive: true, force: true });
 });
 
-/** Runs a curl sample as a reader would, against the mock instead of production. */
-async function runCurl(source: string, id: string): Promise<{ status: number; body: unknown }> {
-  expect(source.startsWith(`curl ${productionUrl}`) || source.startsWith(`curl '${productionUrl}`)).toBe(
-    true,
-  );
-  const script = source.replaceAll(productionUrl, mock.url).replaceAll(exampleId, id);
-  expect(script).not.toContain(productionUrl);
-  const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], {
-    env: { PATH: process.env.PATH, HOME: curlHome, CURL_HOME: curlHome, SCALEGEN_ACCESS_TOKEN: tokens.curl },
-    timeout: 30_000,
-  });
-  const lines = stdout.trimEnd().split('\n');
-  const status = Number(lines.pop());
-  return { status, body: JSON.parse(lines.join('\n')) };
+interface Env {
+  SCALEGEN_BASE_URL?: string;
+  SCALEGEN_ACCESS_TOKEN?: string;
+  SCALEGEN_DEPLOYMENT_ID?: string;
 }
 
-describe('the curl samples, run against the mock', () => {
-  const ops = operations();
-
-  it('cover every operation', () => {
-    expect([...lifecycle].sort()).toEqual(ops.map((op) => op.operationId).sort());
-  });
-
-  let id = exampleId;
-  for (const operationId of lifecycle) {
-    it(`${operationId} succeeds`, async () => {
-      const op = ops.find((o) => o.operationId === operationId);
-      if (!op) throw new Error(`${operationId} is not in the spec`);
-      const { status, body } = await runCurl(sample(op, 'curl'), id);
-      expect(status).toBe(200);
-      expect(body).toMatchObject({ success: true });
-      if (operationId === 'createInferenceDeployment') {
-        id = (body as { message: { inf_id: string } }).message.inf_id;
-        expect(id).toMatch(/^\S+$/);
-      }
+/** Runs a sample as a reader would; resolves to what it printed, rejects if it exits non-zero. */
+async function runSample(language: Language, source: string, env: Env): Promise<string> {
+  const base = { PATH: process.env.PATH, HOME: curlHome, CURL_HOME: curlHome, ...env };
+  if (language === 'curl') {
+    // The create sample ends by exporting the id: print it, as the reader's next sample would read it.
+    const script = source.includes('export SCALEGEN_DEPLOYMENT_ID=')
+      ? `${source}\nprintf '\\nSCALEGEN_DEPLOYMENT_ID=%s\\n' "\${SCALEGEN_DEPLOYMENT_ID:-}"`
+      : source;
+    const { stdout } = await execFileP('bash', ['-euo', 'pipefail', '-c', script], {
+      env: base,
+      timeout: 30_000,
     });
+    return stdout;
   }
-
-  it('fail when a sample is broken (the check can fail)', async () => {
-    const create = ops.find((o) => o.operationId === 'createInferenceDeployment');
-    if (!create) throw new Error('no create operation');
-    const broken = sample(create, 'curl').replace('"region": "US"', '"region": 42');
-    await expect(runCurl(broken, id)).rejects.toThrow(/422/);
-  });
-});
-
-/**
- * Runs a TypeScript sample as a reader would (compiled to JavaScript, `@sgi/client` resolved from this
- * package, the client configured by the environment), against the mock instead of production.
- */
-async function runTypeScript(source: string, id: string): Promise<string> {
-  const { outputText } = ts.transpileModule(source.replaceAll(exampleId, id), {
+  if (language === 'Python') {
+    const { stdout } = await execFileP('python3', ['-I', '-c', source], { env: base, timeout: 30_000 });
+    return stdout;
+  }
+  const { outputText } = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
   });
-  const { stdout } = await run(process.execPath, ['--input-type=module', '--eval', outputText], {
+  const { stdout } = await execFileP(process.execPath, ['--input-type=module', '--eval', outputText], {
     cwd: docsDir,
-    env: { PATH: process.env.PATH, SCALEGEN_BASE_URL: mock.url, SCALEGEN_ACCESS_TOKEN: tokens.ts },
+    env: base,
     timeout: 30_000,
   });
   return stdout;
 }
 
-describe('the TypeScript samples, run against the mock', () => {
-  const ops = operations();
-  let id = exampleId;
-  for (const operationId of lifecycle) {
-    it(`${operationId} succeeds`, async () => {
-      const op = ops.find((o) => o.operationId === operationId);
-      if (!op) throw new Error(`${operationId} is not in the spec`);
-      const output = await runTypeScript(sample(op, 'TypeScript'), id);
-      expect(output.trim().length).toBeGreaterThan(0);
-      if (operationId === 'getInferenceDeployment') expect(output).toContain('ACTIVE');
-      if (operationId === 'listInferenceDeployments') expect(output).toContain(id);
-      if (operationId === 'startInferenceDeployment') expect(output).toContain('ready at');
-      if (operationId === 'createInferenceDeployment') {
-        expect(output).toContain('ACTIVE');
-        // The sample prints no id: the newest deployment of this token is the one it created.
-        const list = await fetch(`${mock.url}/sg_inf/list`, {
-          headers: { authorization: `Bearer ${tokens.ts}` },
-        });
-        const { message } = (await list.json()) as { message: Array<{ id: string }> };
-        id = message[0]?.id ?? '';
-        expect(id).toMatch(/^\S+$/);
-      }
-    });
-  }
+/** The id a create sample gave the reader (`SCALEGEN_DEPLOYMENT_ID=...` in what it printed). */
+function createdId(output: string): string {
+  const id = output.match(/SCALEGEN_DEPLOYMENT_ID=(\S+)/)?.[1] ?? '';
+  expect(id, output).toMatch(/^[A-Za-z0-9][\w.:-]*$/);
+  return id;
+}
 
-  it('fail when a sample is broken (the check can fail)', async () => {
-    const list = ops.find((o) => o.operationId === 'listInferenceDeployments');
-    if (!list) throw new Error('no list operation');
-    const broken = sample(list, 'TypeScript').replace('client.inference.list()', 'client.inference.all()');
-    await expect(runTypeScript(broken, id)).rejects.toThrow(/client\.inference\.all is not a function/);
+it('the page shows a sample of every language for every operation', () => {
+  expect(Object.keys(page.operations).sort()).toEqual(
+    operations()
+      .map((op) => op.operationId)
+      .sort(),
+  );
+  expect([...lifecycle].sort()).toEqual(Object.keys(page.operations).sort());
+  for (const op of Object.values(page.operations)) expect(Object.keys(op.samples)).toEqual(languages);
+});
+
+for (const [mode, server] of [
+  ['the contract', () => contract],
+  ['production quirks', () => production],
+] as const) {
+  describe(`every sample, run against a sandbox answering with ${mode}`, { timeout: 120_000 }, () => {
+    for (const language of languages) {
+      it(`${language}: a deployment's whole life, from the samples the page shows`, async () => {
+        const token = `docs-${language}-${mode.replace(/\W/g, '-')}`;
+        const env: Env = { SCALEGEN_BASE_URL: server().url, SCALEGEN_ACCESS_TOKEN: token };
+        let id = '';
+        for (const operationId of lifecycle) {
+          const source = page.operations[operationId]?.samples[language] ?? '';
+          const output = await runSample(language, source, { ...env, SCALEGEN_DEPLOYMENT_ID: id });
+          if (operationId === create) {
+            id = createdId(output);
+            if (language !== 'TypeScript') expect(output).toMatch(/"success": ?true/);
+            else expect(output).toContain('ACTIVE');
+          } else if (
+            operationId !== 'deleteInferenceDeployment' &&
+            operationId !== 'listInferenceDeployments'
+          ) {
+            expect(output, operationId).toContain(id);
+          }
+          if (operationId === 'listInferenceDeployments') expect(output).toContain(id);
+          if (operationId === 'startInferenceDeployment' && language === 'TypeScript') {
+            expect(output).toContain('ready at');
+          }
+        }
+      });
+
+      it(`${language}: create sends the example the picker names, for every example`, async () => {
+        const token = `docs-${language}-examples-${mode.replace(/\W/g, '-')}`;
+        const examples = page.operations[create]?.examples ?? [];
+        expect(examples.length).toBeGreaterThan(1);
+        for (const example of examples) {
+          const output = await runSample(language, example.samples[language] ?? '', {
+            SCALEGEN_BASE_URL: server().url,
+            SCALEGEN_ACCESS_TOKEN: token,
+          });
+          const id = createdId(output);
+          const got = await fetch(`${server().url}/sg_inf/${id}`, {
+            headers: { authorization: `Bearer ${token}`, 'x-sandbox-quirks': 'none' },
+          });
+          const { message } = (await got.json()) as { message: { name: string; model: string } };
+          expect(message, example.summary).toMatchObject({
+            name: example.value.name,
+            model: example.value.model,
+          });
+        }
+      });
+    }
+  });
+}
+
+describe("the samples meet production's drifts (204 without a body) and say so", { timeout: 60_000 }, () => {
+  it('list, for an account without deployments: an empty list, not a crash', async () => {
+    for (const language of languages) {
+      const env = { SCALEGEN_BASE_URL: production.url, SCALEGEN_ACCESS_TOKEN: `docs-empty-${language}` };
+      const output = await runSample(
+        language,
+        page.operations.listInferenceDeployments?.samples[language] ?? '',
+        env,
+      );
+      if (language === 'Python') expect(JSON.parse(output)).toEqual([]);
+      else expect(output.trim(), language).toBe('');
+    }
+  });
+
+  it("get, for an id that does not exist: the reader is told so (production's 204, the contract's 404)", async () => {
+    for (const server of [production, contract]) {
+      const env = {
+        SCALEGEN_BASE_URL: server.url,
+        SCALEGEN_ACCESS_TOKEN: 'docs-missing',
+        SCALEGEN_DEPLOYMENT_ID: 'no-such-id',
+      };
+      const get = page.operations.getInferenceDeployment?.samples ?? {};
+      expect(await runSample('TypeScript', get.TypeScript ?? '', env)).toContain('No such deployment');
+      await expect(runSample('Python', get.Python ?? '', env)).rejects.toThrow(/No deployment no-such-id/);
+    }
   });
 });
 
-/** Runs a Python sample as a reader would (python3, standard library only), against the mock. */
-async function runPython(source: string, id: string): Promise<{ success: boolean; message: unknown }> {
-  expect(source).toContain(`"${productionUrl}/`);
-  const script = source.replaceAll(productionUrl, mock.url).replaceAll(exampleId, id);
-  expect(script).not.toContain(productionUrl);
-  const { stdout } = await run('python3', ['-I', '-c', script], {
-    env: { PATH: process.env.PATH, SCALEGEN_ACCESS_TOKEN: tokens.python },
-    timeout: 30_000,
-  });
-  return JSON.parse(stdout);
-}
-
-describe('the Python samples, run against the mock', () => {
-  const ops = operations();
-  let id = exampleId;
-  for (const operationId of lifecycle) {
-    it(`${operationId} succeeds`, async () => {
-      const op = ops.find((o) => o.operationId === operationId);
-      if (!op) throw new Error(`${operationId} is not in the spec`);
-      const source = sample(op, 'Python');
-      // Only the standard library: a reader needs nothing but Python.
-      for (const [, module] of source.matchAll(/^(?:import|from) (\w+)/gm)) {
-        expect(['json', 'os', 'urllib']).toContain(module);
+describe('the samples never send anywhere the reader did not choose', () => {
+  it.each(languages)(
+    '%s: without SCALEGEN_BASE_URL, each sample stops and says what to set',
+    async (language) => {
+      for (const operationId of lifecycle) {
+        const source = page.operations[operationId]?.samples[language] ?? '';
+        await expect(
+          runSample(language, source, { SCALEGEN_ACCESS_TOKEN: 't', SCALEGEN_DEPLOYMENT_ID: 'x' }),
+          `${language} ${operationId}`,
+        ).rejects.toThrow(/export SCALEGEN_BASE_URL first/);
       }
-      const body = await runPython(source, id);
-      expect(body.success).toBe(true);
-      if (operationId === 'createInferenceDeployment') {
-        id = (body.message as { inf_id: string }).inf_id;
-        expect(id).toMatch(/^\S+$/);
-      }
-      if (operationId === 'getInferenceDeployment') expect(body.message).toMatchObject({ id });
-      if (operationId === 'listInferenceDeployments') {
-        expect((body.message as Array<{ id: string }>).map((d) => d.id)).toContain(id);
-      }
-    });
-  }
+    },
+  );
 
   it('fail when a sample is broken (the check can fail)', async () => {
-    const create = ops.find((o) => o.operationId === 'createInferenceDeployment');
-    if (!create) throw new Error('no create operation');
-    const broken = sample(create, 'Python').replace('"region": "US"', '"region": 42');
-    await expect(runPython(broken, id)).rejects.toThrow(/HTTP Error 422/);
+    const env = { SCALEGEN_BASE_URL: contract.url, SCALEGEN_ACCESS_TOKEN: 'docs-broken' };
+    const samples = page.operations[create]?.samples ?? {};
+    await expect(
+      runSample('curl', (samples.curl ?? '').replace('"region": "US"', '"region": 42'), env),
+    ).rejects.toThrow(/422/);
+    await expect(
+      runSample('Python', (samples.Python ?? '').replace('"region": "US"', '"region": 42'), env),
+    ).rejects.toThrow(/HTTP Error 422/);
+    const list = page.operations.listInferenceDeployments?.samples.TypeScript ?? '';
+    await expect(
+      runSample('TypeScript', list.replace('client.inference.list()', 'client.inference.all()'), env),
+    ).rejects.toThrow(/client\.inference\.all is not a function/);
   });
 });

@@ -60,13 +60,14 @@ describe('what the server sends a host should send too', () => {
     }
   });
 
-  it('points the console at the sandbox it is given, in its policy too', async () => {
+  it('points "Try it" at the sandbox it is given, in its policy too', async () => {
     const other = await serveSite({ port: 0, sandboxUrl: 'http://127.0.0.1:4999' });
     try {
-      const html = await (await fetch(`${other.url}console.html`)).text();
+      const html = await (await fetch(`${other.url}index.html`)).text();
       expect(html).toContain('<meta name="sgi-sandbox-url" content="http://127.0.0.1:4999"');
       expect(html).toContain("connect-src 'self' http://127.0.0.1:4999;");
-      expect(html).not.toContain('4010');
+      expect(html).not.toContain("connect-src 'self' http://127.0.0.1:4010");
+      expect(html).not.toContain('<meta name="sgi-sandbox-url" content="http://127.0.0.1:4010"');
     } finally {
       await other.close();
     }

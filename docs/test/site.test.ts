@@ -1,10 +1,11 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import { loadSpec } from '@sgi/spec';
 import { describe, expect, it } from 'vitest';
 import { consolePage, guidePage, guides, notFoundPage, referencePage } from '../src/guides.js';
+import { operationPage } from '../src/pages.js';
 import { defaultSandboxUrl } from '../src/reference.js';
-import { operations, readPage, referenceRoutes, siteDir, sitePages } from './support/site.js';
+import { operations, readPage, referenceRoute, referenceRoutes, siteDir, sitePages } from './support/site.js';
 
 /** The links a reader can follow on a page: every `href` of a guide, the header's on the reference. */
 function linksOf(page: string): string[] {
@@ -29,9 +30,15 @@ function brokenLink(page: string, href: string): string | undefined {
 }
 
 describe('the built site', () => {
-  it('has the reference and one page per guide', () => {
+  it('has the reference, one page per guide and one per operation', () => {
     expect(sitePages()).toEqual(
-      [referencePage, consolePage, notFoundPage, ...guides.map((g) => guidePage(g.slug))].sort(),
+      [
+        referencePage,
+        consolePage,
+        notFoundPage,
+        ...guides.map((g) => guidePage(g.slug)),
+        ...operations().map((op) => operationPage(op.operationId)),
+      ].sort(),
     );
   });
 
@@ -57,9 +64,9 @@ describe('the built site', () => {
         /<meta http-equiv="Content-Security-Policy" content="([^"]*)">/,
       )?.[1];
       expect(policy, page).toMatch(/^default-src 'none';/);
-      // The console may also connect to its sandbox (and to nothing else).
+      // The reference's "Try it" may also connect to its sandbox (and to nothing else).
       const allowed =
-        page === consolePage ? (policy ?? '').replace(` ${new URL(defaultSandboxUrl).origin}`, '') : policy;
+        page === referencePage ? (policy ?? '').replace(` ${new URL(defaultSandboxUrl).origin}`, '') : policy;
       expect(allowed, page).not.toMatch(/https?:|\*|'unsafe-eval'/);
     }
   });
@@ -135,13 +142,32 @@ describe('code samples', () => {
         | undefined;
       expect(samples?.map((s) => s.label)).toEqual(['curl', 'TypeScript', 'Python']);
       const [curl, ts, python] = samples ?? [];
-      const url = op.path.replace('{inference_id}', "[^/?\\s']+");
-      expect(curl?.source).toMatch(new RegExp(`^curl '?https://prod-api\\.scalegen\\.ai${url}`));
-      expect(curl?.source).toContain('Authorization: Bearer $SCALEGEN_ACCESS_TOKEN');
+      const [before, after] = op.path.split('{inference_id}');
+      // Base URL, token and id from the environment; nothing names production but the comment saying how.
+      const sandboxLine =
+        /^# export SCALEGEN_BASE_URL=http:\/\/127\.0\.0\.1:4010 for the sandbox .*https:\/\/prod-api\.scalegen\.ai for production$/m;
+      for (const sample of [curl, ts, python]) {
+        const source = sample?.source ?? '';
+        expect(source.replace(/^(#|\/\/) .*\n/gm, ''), `${op.operationId} ${sample?.label}`).not.toMatch(
+          /prod-api|3f6c1c2e/,
+        );
+        expect(source.replace(/^\/\/ /m, '# ')).toMatch(sandboxLine);
+        if (op.path.includes('{inference_id}')) expect(source).toContain('SCALEGEN_DEPLOYMENT_ID');
+      }
+      expect(curl?.source).toContain(`"\${SCALEGEN_BASE_URL:?export SCALEGEN_BASE_URL first}${before}`);
+      if (after !== undefined) {
+        expect(curl?.source).toContain(`${before}\${SCALEGEN_DEPLOYMENT_ID:?`);
+        expect(curl?.source).toMatch(
+          new RegExp(`create returned\\)\\}${after.replace(/[/?]/g, '\\$&')}[?"]`),
+        );
+      }
+      expect(curl?.source).toContain('curl -sS --fail-with-body ');
+      expect(curl?.source).toContain('Authorization: Bearer ${SCALEGEN_ACCESS_TOKEN:?');
       if (op.method !== 'get') expect(curl?.source).toContain(`-X ${op.method.toUpperCase()}`);
       expect(ts?.source).toContain("from '@sgi/client'");
+      expect(ts?.source).toContain('createClient({ baseUrl, token: process.env.SCALEGEN_ACCESS_TOKEN })');
       expect(ts?.source).toMatch(/client\.inference\.\w+\(/);
-      expect(python?.source).toMatch(new RegExp(`"https://prod-api\\.scalegen\\.ai${url}`));
+      expect(python?.source).toContain('os.environ.get("SCALEGEN_BASE_URL") or sys.exit(');
       expect(python?.source).toContain(`method="${op.method.toUpperCase()}"`);
     },
   );
@@ -198,4 +224,49 @@ describe('what a reader of the site meets', () => {
     expect(first.value.model).toMatch(/70B/);
     expect(first.summary).toMatch(/70B/);
   });
+});
+
+describe('what search engines and LLM tools find', () => {
+  it('has a page and a Markdown copy per operation, at an address that does not depend on the tags', () => {
+    for (const op of operations()) {
+      const html = readPage(operationPage(op.operationId));
+      expect(html, op.operationId).toContain(`<h1 id=`);
+      expect(html).toContain(op.summary);
+      expect(html).toContain(`href="../index.html#${referenceRoute(op)}"`);
+      expect(readPage(`operations/${op.operationId}.md`)).toMatch(
+        new RegExp(`^# ${op.summary.replace(/[()]/g, '\\$&')}\n`),
+      );
+    }
+  });
+
+  it('publishes llms.txt and llms-full.txt, naming every guide and every operation', () => {
+    const llms = readPage('llms.txt');
+    const full = readPage('llms-full.txt');
+    for (const { slug, title } of guides) {
+      expect(llms).toContain(`[${title}](guides/${slug}.md)`);
+      expect(existsSync(join(siteDir, 'guides', `${slug}.md`))).toBe(true);
+      expect(full).toContain(readFileSync(join(siteDir, 'guides', `${slug}.md`), 'utf8').trimEnd());
+    }
+    for (const op of operations()) {
+      expect(llms).toContain(`(operations/${op.operationId}.md)`);
+      expect(full).toContain(`# ${op.summary}\n`);
+    }
+  });
+
+  it('publishes a sitemap of every page, and a robots file that names it', () => {
+    const sitemap = readPage('sitemap.xml');
+    for (const page of sitePages().filter((p) => p !== consolePage && p !== notFoundPage)) {
+      expect(sitemap, page).toContain(`/${page}</loc>`);
+    }
+    expect(readPage('robots.txt')).toMatch(/^Sitemap: https?:\/\/\S+\/sitemap\.xml$/m);
+  });
+
+  it.each(sitePages().filter((p) => p !== notFoundPage))(
+    '%s has a description and a canonical address',
+    (page) => {
+      const html = readPage(page);
+      expect(html).toMatch(/<meta name="description" content="[^"]{20,}">/);
+      expect(html).toMatch(/<link rel="canonical" href="[^"]+">/);
+    },
+  );
 });

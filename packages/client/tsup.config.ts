@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 
 export default defineConfig({
   entry: ['src/index.ts'],
@@ -9,4 +12,6 @@ export default defineConfig({
   platform: 'neutral',
   sourcemap: true,
   treeshake: true,
+  // The version in the User-Agent.
+  define: { __SGI_CLIENT_VERSION__: JSON.stringify(version) },
 });

@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+
 export default defineConfig({
+  // As the build does (tsup.config.ts): the version in the User-Agent.
+  define: { __SGI_CLIENT_VERSION__: JSON.stringify(version) },
   test: {
     include: ['test/**/*.test.ts'],
     // The machine is shared: a bound for a hung test, never a timing assertion.

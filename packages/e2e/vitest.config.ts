@@ -5,6 +5,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['@sgi/testing/network-guard/global', 'test/global-setup.ts'],
     setupFiles: ['@sgi/testing/network-guard'],
-    testTimeout: 30_000,
+    testTimeout: 120_000,
   },
 });

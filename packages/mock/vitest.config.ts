@@ -13,6 +13,9 @@ const sandboxSuites = [
   'test/keys.test.ts',
   'test/store-in-use.test.ts',
   'test/hosting/revoke-in-flight.test.ts',
+  'test/endpoint/openai.test.ts',
+  'test/endpoint/journey.test.ts',
+  'test/endpoint/bounds.test.ts',
 ];
 /** The suites that load the machine on purpose: they run after the others, one at a time. */
 const heavy = ['test/fuzz.test.ts', 'test/hostile-load.test.ts'];

@@ -17,6 +17,7 @@ import { clientLoopback } from './suites/client-loopback.js';
 import { clientStub } from './suites/client-stub.js';
 import { devloop } from './suites/devloop.js';
 import { docs } from './suites/docs.js';
+import { endpoint } from './suites/endpoint.js';
 import { mock } from './suites/mock.js';
 import { mockRedis } from './suites/mock-redis.js';
 
@@ -31,6 +32,7 @@ const suites: Record<string, (ctx: SuiteContext) => Promise<SuiteResult>> = {
   bundle,
   mock,
   'mock-redis': mockRedis,
+  endpoint,
   docs,
   devloop,
 };

@@ -18,7 +18,8 @@ export function start(
   cwd?: string,
 ): Child {
   const proc = spawn(command, args, {
-    env: { ...process.env, SCARF_ANALYTICS: 'false', ...env },
+    // SGI_MOCK_SHUTDOWN_GRACE_MS: a benchmark's server stops at once on SIGTERM (no load balancer to wait for).
+    env: { ...process.env, SCARF_ANALYTICS: 'false', SGI_MOCK_SHUTDOWN_GRACE_MS: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     cwd,
   });

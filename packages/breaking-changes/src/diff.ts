@@ -231,3 +231,50 @@ function describe(diff: Diff): string {
     diff.action === 'replace' ? `: ${JSON.stringify(diff.before)} -> ${JSON.stringify(diff.after)}` : '';
   return `${what}${value.length > 120 ? '' : value}`;
 }
+
+/** One change of an operation between two API descriptions, as a changelog lists it. */
+export interface OperationChange {
+  /** The operation as clients call it: `POST /sg_inf/create`. */
+  operation: string;
+  /** What changed, in api-smart-diff's words (`[Added] property \`labels\` in Request Body content`). */
+  description: string;
+  /** Whether it breaks a client of the older description, by the same rules as {@link findBreakingChanges}. */
+  breaking: boolean;
+}
+
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
+
+/**
+ * Every change of every operation between two OpenAPI 3.x documents, compared as the gate compares them
+ * (references resolved, `allOf`s merged) and classified by the gate's rules: additions, removals and
+ * changes of operations, parameters, fields and status codes, each marked breaking or not. Changes of
+ * descriptions and examples are left out. Neither argument is changed.
+ */
+export function listChanges(before: unknown, after: unknown): OperationChange[] {
+  const a = normalizedOnce(before);
+  const b = normalized(after);
+  const log = console.error;
+  console.error = () => {};
+  let diffs: Diff[];
+  try {
+    diffs = apiDiff(structuredClone(a), b);
+  } finally {
+    console.error = log;
+  }
+  const changes: OperationChange[] = [];
+  const seen = new Set<string>();
+  for (const diff of diffs) {
+    if (diff.path[0] !== 'paths' || diff.path.length < 3) continue;
+    const method = String(diff.path[2]);
+    if (!METHODS.has(method)) continue;
+    const breaking = Boolean(stricterRule(diff, b) ?? (diff.type === 'breaking' && !lenientRule(diff)));
+    if (!breaking && (diff.type === 'annotation' || diff.type === 'unclassified')) continue;
+    const operation = `${method.toUpperCase()} ${String(diff.path[1])}`;
+    const description = describe(diff);
+    const key = `${operation} ${description}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    changes.push({ operation, description, breaking });
+  }
+  return changes;
+}

@@ -1,4 +1,4 @@
 export { type Bump, pendingBump } from './changesets.js';
-export { type BreakingChange, findBreakingChanges } from './diff.js';
+export { type BreakingChange, findBreakingChanges, listChanges, type OperationChange } from './diff.js';
 export { type GateInput, type GateResult, runGate } from './gate.js';
 export { type RepoLayout, readGateInput, recordRelease, repoLayout } from './repo.js';

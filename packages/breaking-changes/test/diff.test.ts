@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { findBreakingChanges } from '../src/diff.js';
+import { findBreakingChanges, listChanges } from '../src/diff.js';
 import { additiveEdits, breakingEdits, edited } from './support/edits.js';
 
 const released = JSON.parse(
@@ -71,5 +71,31 @@ describe('findBreakingChanges on the released bundle', () => {
     findBreakingChanges(before, after);
     expect(before).toEqual(released);
     expect(after).toEqual(afterCopy);
+  });
+});
+
+describe('listChanges, for the changelog', () => {
+  it('lists nothing between a document and itself', () => {
+    expect(listChanges(released, structuredClone(released))).toEqual([]);
+  });
+
+  it('lists an added optional request field as a change of its operation, not breaking', () => {
+    const changes = listChanges(
+      released,
+      edited(released, additiveEdits['new optional request field (labels)']),
+    );
+    expect(changes).toContainEqual({
+      operation: 'POST /sg_inf/create',
+      description: expect.stringContaining('`labels`'),
+      breaking: false,
+    });
+    expect(changes.every((c) => !c.breaking)).toBe(true);
+  });
+
+  it('marks what the gate calls breaking as breaking', () => {
+    const edit = breakingEdits['removed response field (InferenceDeployment.user_id)'];
+    if (!edit) throw new Error('no such edit');
+    const changes = listChanges(released, edited(released, edit));
+    expect(changes.filter((c) => c.breaking).map((c) => c.operation)).toContain('GET /sg_inf/list');
   });
 });

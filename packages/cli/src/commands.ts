@@ -13,11 +13,13 @@ import {
 import { confirm } from './confirm.js';
 import { ExitCode, type ExitCodeValue, UsageError } from './errors.js';
 import { endpointOf, LIST_HEAD, listRow, RUNNING, viewPanel } from './format.js';
-import type { Output } from './output.js';
+import { NO_COLOURS, type Output } from './output.js';
 import type { FieldProblem } from './validate.js';
 
 /** The validator (Ajv and the compiled spec), loaded only by the commands that check a request. */
 const loadValidator = () => import('./validate.js');
+
+const LOG_LEVELS = ['off', 'error', 'warn', 'info', 'debug'] as const;
 
 /** Options every command takes. */
 export interface CommonOptions {
@@ -53,7 +55,14 @@ export function clientFor(ctx: Context, options: CommonOptions): ScaleGenClient 
     (...args: unknown[]) =>
       void ctx.out.io.stderr.write(`${level}: ${args.map(String).join(' ')}\n`);
   const baseUrl = options.baseUrl ?? env.SCALEGEN_BASE_URL;
-  const logLevel = env.SCALEGEN_LOG as 'off' | 'error' | 'warn' | 'info' | 'debug' | undefined;
+  // An unknown SCALEGEN_LOG is reported, not fatal: logging then stays at warnings.
+  let logLevel = env.SCALEGEN_LOG as (typeof LOG_LEVELS)[number] | undefined;
+  if (logLevel !== undefined && !LOG_LEVELS.includes(logLevel)) {
+    ctx.out.warn(
+      `SCALEGEN_LOG=${JSON.stringify(logLevel)} is not a log level (${LOG_LEVELS.join(', ')}): logging warnings`,
+    );
+    logLevel = 'warn';
+  }
   return createClient({
     ...(token ? { token } : { keyId, keySecret }),
     ...(baseUrl ? { baseUrl } : {}),
@@ -267,7 +276,7 @@ export async function list(ctx: Context, options: ListOptions): Promise<ExitCode
         ? 'No deployments.'
         : out.table(
             LIST_HEAD,
-            deployments.map((d) => listRow(out.out, d)),
+            deployments.map((d) => listRow(options.plain ? NO_COLOURS : out.out, d)),
             options.plain === true,
           );
     if (options.watch && out.io.stdout.isTTY) out.io.stdout.write('\x1b[2J\x1b[H');

@@ -1,4 +1,4 @@
-import type { InferenceDeployment } from '@sgi/client';
+import { deploymentEndpoint, type InferenceDeployment } from '@sgi/client';
 import type { Colors } from 'picocolors/types.js';
 import { UsageError } from './errors.js';
 import { statusColour } from './output.js';
@@ -55,6 +55,10 @@ export function viewPanel(c: Colors, d: InferenceDeployment): string {
     ['Cost', `${money(d.cost)} so far, ${money(d.current_price_per_hour)}/h now`],
     ['Model', `${d.model} (${d.inf_type}, ${d.engine})`],
     ['Endpoint', endpoint ?? c.dim('none while the deployment is not ACTIVE')],
+    // The OpenAI-compatible base URL, as `deploymentEndpoint` of @sgi/client gives it (no key is read here).
+    ...(d.link
+      ? ([['OpenAI base', deploymentEndpoint(d, 'unused').baseURL]] as Array<[string, string]>)
+      : []),
     ['API key', `the account secret AUTH_ENDPOINT_KEY_${d.id}`],
     [
       'Autoscaling',

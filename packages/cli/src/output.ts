@@ -37,6 +37,9 @@ export function colourOn(stream: OutStream, env: Record<string, string | undefin
   return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
+/** Colours that are all off (`--plain`). */
+export const NO_COLOURS: Colors = picocolors.createColors(false);
+
 /** A spinner, or nothing, with the same three calls. */
 export interface Progress {
   update(text: string): void;

@@ -16,7 +16,10 @@ describe('sgi infer, the built command against the sandbox', () => {
 
     const waited = await run(['infer', 'wait', id, '--interval', '100ms', '--timeout', '5m']);
     expect(waited.code, waited.stderr).toBe(0);
-    expect(waited.stdout).toBe(`${id} ACTIVE https://${id}.sandbox.invalid/inference/embed\n`);
+    // The sandbox serves each deployment's model endpoint at its `link`, under its own URL.
+    const link = (JSON.parse((await run(['infer', 'view', id, '--json'])).stdout) as { link: string }).link;
+    expect(link).toMatch(new RegExp(`^https?://.+${id}`));
+    expect(waited.stdout).toBe(`${id} ACTIVE ${link}/inference/embed\n`);
     expect(waited.stderr).toContain('is ACTIVE');
 
     const table = await run(['infer', 'list']);
@@ -44,7 +47,8 @@ describe('sgi infer, the built command against the sandbox', () => {
     expect(viewed.stdout).toMatch(/Status\s+ACTIVE/);
     expect(viewed.stdout).toMatch(/Cost\s+\$\d+\.\d\d so far, \$\d+\.\d\d\/h now/);
     expect(viewed.stdout).toMatch(/Model\s+BAAI\/bge-large-en-v1\.5 \(embedding, tei\)/);
-    expect(viewed.stdout).toContain(`Endpoint     https://${id}.sandbox.invalid/inference/embed`);
+    expect(viewed.stdout).toContain(`Endpoint     ${link}/inference/embed`);
+    expect(viewed.stdout).toContain(`OpenAI base  ${link}/inference/v1`);
     expect(viewed.stdout).toContain(`AUTH_ENDPOINT_KEY_${id}`);
     expect(viewed.stdout).toMatch(/Autoscaling\s+ttft_latency_sec, scales to zero after 30m idle/);
     expect(viewed.stdout).toMatch(/Workers\s+0 to 2, GPU L4 x1/);
@@ -118,6 +122,16 @@ describe('the target and the credentials', () => {
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toEqual([]);
     }
+  });
+
+  it('reports an unknown SCALEGEN_LOG and goes on with warnings only', async () => {
+    const { run } = tenant();
+    const r = await run(['infer', 'list', '--json'], { env: { SCALEGEN_LOG: 'loud' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([]);
+    expect(r.stderr).toContain(
+      'SCALEGEN_LOG="loud" is not a log level (off, error, warn, info, debug): logging warnings',
+    );
   });
 
   it('exits 2 and names the variables when there are no credentials', async () => {

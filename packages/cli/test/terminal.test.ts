@@ -69,12 +69,19 @@ describe('output for scripts: piped, or --json', () => {
 });
 
 describe('on a terminal', () => {
-  it('shows colour and a spinner while waiting, and none of it with NO_COLOR', async () => {
+  it('shows colour, bordered tables (plain with --plain) and a spinner, and none of it with NO_COLOR', async () => {
     const { token, id } = await withDeployment();
     const coloured = await sgiOnTerminal(['infer', 'wait', id, '--interval', '100ms'], { token });
     expect(coloured.code, coloured.stdout).toBe(0);
     expect(coloured.stdout).toContain('\u001b[?25l'); // the spinner hides the cursor
     expect(coloured.stdout).toMatch(ANSI);
+    const table = await sgiOnTerminal(['infer', 'list'], { token });
+    expect(table.stdout).toMatch(/┌─+┬/); // a bordered table, with a bold head
+    expect(table.stdout).toContain('\u001b[1mid\u001b[22m');
+    const plainTable = await sgiOnTerminal(['infer', 'list', '--plain'], { token });
+    expect(plainTable.stdout).toMatch(/^ID\s+NAME\s+MODEL/m);
+    expect(plainTable.stdout).not.toContain('┌');
+    expect(plainTable.stdout).not.toMatch(ANSI);
     const plain = await sgiOnTerminal(['infer', 'wait', id, '--interval', '100ms'], {
       token,
       env: { NO_COLOR: '1' },

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, inject, it } from 'vitest';
-import { BIN, DEPLOYMENT_YAML, tempFile, tenant } from './support/sgi.js';
+import { BIN, DEPLOYMENT_YAML, KILL_IF_HUNG, tempFile, tenant } from './support/sgi.js';
 
 /** Starts the built `sgi` piped, calls `until` with its output so far until it says stop, then sends SIGINT. */
 function interrupt(args: string[], token: string, until: (stdout: string, stderr: string) => boolean) {
@@ -11,7 +11,11 @@ function interrupt(args: string[], token: string, until: (stdout: string, stderr
   };
   delete env.NO_COLOR;
   delete env.FORCE_COLOR;
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...KILL_IF_HUNG,
+  });
   let stdout = '';
   let stderr = '';
   let sent = false;

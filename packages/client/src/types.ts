@@ -6,9 +6,19 @@ type Schemas = components['schemas'];
 type Schema<K extends keyof Schemas> = Schemas[K];
 type CreateMessage = Schemas['CreateResult']['message'];
 
-// A union of its own (`| never` changes nothing else), so that editors show it by this name.
-/** The body of `inference.create`: what to deploy and how (`name`, `model` and one controller are required). */
-export type InferenceDeploymentCreate = Schemas['InferenceDeploymentCreate'] | never;
+type CreateSchema = Schemas['InferenceDeploymentCreate'];
+/** The same properties as `T`, in a type of its own. */
+type Own<T> = { [K in keyof T]: T[K] };
+/**
+ * The body of `inference.create`: what to deploy and how (`name`, `model` and one controller are
+ * required). The same type as the spec's, its three forms listed so that a body without a
+ * controller is told about `controller_cloud_config`, not about the deprecated `gateway_config`
+ * (the compiler names the last form of a union in its error).
+ */
+export type InferenceDeploymentCreate =
+  | Own<Extract<CreateSchema, { gateway_config: object }>>
+  | Own<Extract<CreateSchema, { controller_on_prem_config: object }>>
+  | Own<Extract<CreateSchema, { controller_cloud_config: object }>>;
 /** A deployment as the API returns it: its settings plus `id`, `status`, `link`, costs and times. */
 export interface InferenceDeployment extends Schema<'InferenceDeployment'> {}
 /** The settings shared by the create request and the stored deployment. */

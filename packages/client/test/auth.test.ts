@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AuthenticationError, createClient, DEFAULT_BASE_URL, ScaleGenError } from '../src/index.js';
-import { json, stubFetch, TOKEN_URL } from './support/stub-fetch.js';
+import { json, stubFetch, TOKEN_URL, USER_AGENT } from './support/stub-fetch.js';
 
 const ok = json(200, { success: true, message: [] });
 
@@ -14,7 +14,7 @@ describe('bearer token', () => {
     const client = createClient({ baseUrl: 'http://api.test/', token: 'tok-static-123', fetch });
     await client.inference.list();
     expect(calls[0]?.url).toBe('http://api.test/sg_inf/list');
-    expect(calls[0]?.headers).toEqual({ authorization: 'Bearer tok-static-123' });
+    expect(calls[0]?.headers).toEqual({ authorization: 'Bearer tok-static-123', 'user-agent': USER_AGENT });
   });
 
   it('a token provider is asked before each request, and with refresh: true once after a 401', async () => {

@@ -225,19 +225,66 @@ describe('error details', () => {
 });
 
 describe('randomized fault schedules', () => {
-  it('no create call ever makes more than one deployment (200 schedules)', async () => {
+  /** Time limits at or above what a timer can wait (2^31-1 ms): no limit, never a 1 ms deadline. */
+  const HUGE = [2 ** 31 - 1, 2 ** 31, 25 * 86_400_000, Number.MAX_SAFE_INTEGER, Infinity];
+  /** Options a user may pass by mistake (`Number(process.env.UNSET)` is NaN). */
+  const INVALID: [string, number][] = [
+    ['timeout', Number.NaN],
+    ['timeout', -1],
+    ['maxRetries', Number.NaN],
+    ['maxRetries', -1],
+    ['maxRetries', 1.5],
+    ['maxRetries', Infinity],
+  ];
+  type Drawn =
+    | { kind: 'short' | 'huge'; timeout: number; maxRetries: number }
+    | { kind: 'invalid'; option: [string, number] };
+  const drawn: fc.Arbitrary<Drawn> = fc.oneof(
+    fc.record({
+      kind: fc.constant('short' as const),
+      timeout: fc.constant(50),
+      maxRetries: fc.integer({ min: 0, max: 3 }),
+    }),
+    fc.record({
+      kind: fc.constant('huge' as const),
+      timeout: fc.constantFrom(...HUGE),
+      maxRetries: fc.integer({ min: 0, max: 3 }),
+    }),
+    fc.record({ kind: fc.constant('invalid' as const), option: fc.constantFrom(...INVALID) }),
+  );
+
+  it('no create call ever makes more than one deployment; invalid options send nothing; huge timeouts never fire (200 schedules)', async () => {
     let run = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.constantFrom(...ALL_FAULTS), { maxLength: 4 }), async (faults) => {
-        server.reset(faults);
-        const call = String(++run);
-        const options = { timeout: 50, maxRetries: 3, headers: { 'x-test-call': call } };
-        const result = await outcome(client.inference.create(body, options));
-        const created = server.createdByCall.get(call) ?? 0;
-        expect(created).toBeLessThanOrEqual(1);
-        if (result === 'ok') expect(created).toBe(1);
-        else expect(result).toBeInstanceOf(Error);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.constantFrom(...ALL_FAULTS), { maxLength: 4 }),
+        drawn,
+        async (drawnFaults, o) => {
+          // Without a time limit, a server that answers after 5 s would be waited for: not drawn then.
+          const faults = o.kind === 'huge' ? drawnFaults.filter((f) => f !== 'slow-headers') : drawnFaults;
+          server.reset(faults);
+          const call = String(++run);
+          const headers = { 'x-test-call': call };
+          const options =
+            o.kind === 'invalid'
+              ? { timeout: 50, maxRetries: 3, [o.option[0]]: o.option[1], headers }
+              : { timeout: o.timeout, maxRetries: o.maxRetries, headers };
+          const result = await outcome(client.inference.create(body, options));
+          const created = server.createdByCall.get(call) ?? 0;
+          expect(created).toBeLessThanOrEqual(1);
+          if (o.kind === 'invalid') {
+            expect((result as Error).constructor).toBe(ScaleGenError);
+            expect((result as Error).message).toBe(
+              `inference.create: ${o.option[0]} must be a ${o.option[0] === 'maxRetries' ? 'whole ' : ''}number >= 0, not ${o.option[1]}`,
+            );
+            expect(server.requests).toEqual([]);
+            return;
+          }
+          if (o.kind === 'huge') expect(result).not.toBeInstanceOf(APIConnectionTimeoutError);
+          if (result === 'ok') expect(created).toBe(1);
+          else expect(result).toBeInstanceOf(Error);
+        },
+      ),
       { numRuns: 200 },
     );
     expect(run).toBe(200);

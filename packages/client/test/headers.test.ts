@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createClient, type HeadersInput } from '../src/index.js';
-import { json, stubFetch } from './support/stub-fetch.js';
+import { json, stubFetch, USER_AGENT } from './support/stub-fetch.js';
 
 // Header names merge case-insensitively; the later layer wins: the client's own headers
 // (authorization, content-type, x-retry-count) < the client's `headers` < the call's `headers`.
@@ -43,6 +43,7 @@ describe('headers', () => {
     expect(calls[0]?.headers).toEqual({
       authorization: 'Bearer token-12345678',
       'content-type': 'application/json',
+      'user-agent': USER_AGENT,
       'x-team': 'a',
     });
   });

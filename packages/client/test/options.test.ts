@@ -149,7 +149,8 @@ describe('fetchOptions', () => {
     expect(init?.method).toBe('POST');
     expect(init?.headers).toMatchObject({ authorization: 'Bearer token-12345678' });
     expect(JSON.parse(String(init?.body))).toMatchObject({ name: 'n' });
-    expect(init?.signal).toBe(ac.signal);
+    // The call's own signal (it follows the caller's), not the `null` of fetchOptions.
+    expect(init?.signal).toBeInstanceOf(AbortSignal);
   });
 
   it('also apply to client.fetch (and so to rawClient)', async () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { type MockServer, startMockServer } from '@sgi/mock';
@@ -109,6 +109,77 @@ describe('README examples run against the sandbox', () => {
     expect(error).toBeInstanceOf(UnprocessableEntityError);
     expect(error.message.replace(/\[request [^\]]+\]$/, '[request req_01JDX4]')).toBe(sample);
   });
+
+  it.each(snippets.map((code, i) => [i + 1, code] as const))(
+    'snippet %i runs as written, against the sandbox',
+    async (n, code) => {
+      // The snippet as an ES module (types stripped), next to the package, where `@sgi/client`
+      // resolves to the built package; the server and the token come from the environment, as the
+      // quickstart says.
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `run-${n}.mjs`);
+      const js = ts.transpileModule(code, {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+      }).outputText;
+      writeFileSync(file, js);
+      const env: Record<string, string | undefined> = {
+        ...process.env,
+        SCALEGEN_BASE_URL: mock.url,
+        SCALEGEN_ACCESS_TOKEN: 'sandbox-token',
+      };
+      for (const name of ['SCALEGEN_ACCESS_KEY_ID', 'SCALEGEN_ACCESS_KEY_SECRET', 'SCALEGEN_LOG'])
+        delete env[name];
+      const { stdout, stderr } = await promisify(execFile)(process.execPath, [file], { env });
+      expect(stderr).toBe('');
+      // Each snippet prints what it shows; none prints `null` or `undefined` where it shows a value.
+      expect(stdout).not.toBe('');
+      expect(stdout).not.toMatch(/\bnull\b|\bundefined\b|NaN/);
+    },
+    60_000,
+  );
+
+  it('the quickstart, saved as a .ts file in a fresh npm init -y project, needs "type": "module", as the README says', async () => {
+    const quickstart = /^## Quickstart[\s\S]*?^```ts\n([\s\S]*?)^```$/m.exec(readme)?.[1] ?? '';
+    expect(readme).toMatch(/`"type": "module"`/);
+    expect(readme).toContain('TS1309');
+    const project = join(dir, 'fresh-project');
+    rmSync(project, { recursive: true, force: true });
+    mkdirSync(join(project, 'node_modules', '@sgi'), { recursive: true });
+    // The user's steps: `npm init -y` (a CommonJS package), then `npm install @sgi/client`.
+    await promisify(execFile)('npm', ['init', '-y'], {
+      cwd: project,
+      env: { ...process.env, npm_config_yes: 'true' },
+    });
+    symlinkSync(pkgDir, join(project, 'node_modules', '@sgi', 'client'), 'dir');
+    writeFileSync(join(project, 'quickstart.ts'), quickstart);
+    const compile = () => {
+      const program = ts.createProgram([join(project, 'quickstart.ts')], {
+        strict: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.NodeNext,
+        moduleResolution: ts.ModuleResolutionKind.NodeNext,
+        lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+        types: [],
+        skipLibCheck: true,
+        outDir: join(project, 'out'),
+      });
+      const codes = ts.getPreEmitDiagnostics(program).map((d) => d.code);
+      if (codes.length === 0) program.emit();
+      return codes;
+    };
+    const pkgJson = join(project, 'package.json');
+    const manifest = JSON.parse(readFileSync(pkgJson, 'utf8'));
+    expect(manifest.type ?? 'commonjs').toBe('commonjs');
+    // As it is: top-level await in a CommonJS module.
+    expect(compile()).toContain(1309);
+    // With what the README says the project needs, it compiles, and the output runs.
+    writeFileSync(pkgJson, JSON.stringify({ ...manifest, type: 'module' }, null, 2));
+    expect(compile()).toEqual([]);
+    const { stdout } = await promisify(execFile)(process.execPath, [join(project, 'out', 'quickstart.js')], {
+      env: { ...process.env, SCALEGEN_BASE_URL: mock.url, SCALEGEN_ACCESS_TOKEN: 'sandbox-token' },
+    });
+    expect(stdout).toMatch(/^bge-quickstart is ACTIVE, serving at https?:\/\/\S+\nbge-quickstart deleted\n$/);
+  }, 120_000);
 
   it('an invalid id is the plain ScaleGenError the error table lists', async () => {
     expect(readme).toMatch(/^\| `ScaleGenError` \| .*`get\('café'\)`/m);

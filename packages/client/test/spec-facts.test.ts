@@ -1,7 +1,7 @@
 import { loadSpec } from '@sgi/spec';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_AUDIENCE, DEFAULT_TOKEN_URL } from '../src/core/token-exchange.js';
-import { createClient, DEFAULT_BASE_URL } from '../src/index.js';
+import { createClient, DEFAULT_BASE_URL, ScaleGenError } from '../src/index.js';
 
 // The few values the client states itself must be the spec's.
 const spec = loadSpec() as unknown as {
@@ -26,15 +26,25 @@ describe('defaults taken from the spec', () => {
 });
 
 describe('log level', () => {
-  it('an unknown level (a typo in SCALEGEN_LOG) warns once and logs warnings', () => {
+  it('an unknown level in SCALEGEN_LOG warns once per client, derived clients included, and logs warnings', () => {
     const warned: string[] = [];
-    createClient({
-      token: 'token-12345678',
-      logLevel: 'verbose' as never,
-      logger: { warn: (m) => warned.push(m) },
-    });
+    const before = process.env.SCALEGEN_LOG;
+    process.env.SCALEGEN_LOG = 'verbose';
+    try {
+      const client = createClient({ token: 'token-12345678', logger: { warn: (m) => warned.push(m) } });
+      client.withOptions({ timeout: 1000 }).withOptions({ maxRetries: 1 });
+    } finally {
+      if (before === undefined) delete process.env.SCALEGEN_LOG;
+      else process.env.SCALEGEN_LOG = before;
+    }
     expect(warned).toEqual([
-      '"verbose" is not a log level (off, error, warn, info, debug): logging warnings',
+      'SCALEGEN_LOG="verbose" is not a log level (off, error, warn, info, debug): logging warnings',
     ]);
+  });
+
+  it('an unknown logLevel option is a ScaleGenError naming it', () => {
+    expect(() => createClient({ token: 'token-12345678', logLevel: 'verbose' as never })).toThrow(
+      new ScaleGenError('createClient: logLevel must be one of off, error, warn, info, debug, not "verbose"'),
+    );
   });
 });

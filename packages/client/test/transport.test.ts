@@ -9,7 +9,7 @@ import {
   ScaleGenError,
 } from '../src/index.js';
 import { DEPLOYMENT } from './support/fault-server.js';
-import { clientWith, json } from './support/stub-fetch.js';
+import { clientWith, json, USER_AGENT } from './support/stub-fetch.js';
 
 describe('what the API answers', () => {
   it('204 on get is a NotFoundError, 204 on list is an empty list (the real server does both)', async () => {
@@ -75,16 +75,20 @@ describe('what the API answers', () => {
 });
 
 describe('requests', () => {
-  it('send only the headers they need: auth, content type on bodies, the retry count on retries', async () => {
+  it('send only the headers they need: user agent, auth, content type on bodies, the retry count on retries', async () => {
     const { client, calls } = clientWith((_c, i) =>
       i === 0 ? json(503, {}) : json(200, { success: true, message: [] }),
     );
     await client.inference.list();
     await client.inference.create({} as never).catch(() => undefined);
     expect(calls.map((c) => c.headers)).toEqual([
-      { authorization: 'Bearer token-12345678' },
-      { authorization: 'Bearer token-12345678', 'x-retry-count': '1' },
-      { authorization: 'Bearer token-12345678', 'content-type': 'application/json' },
+      { 'user-agent': USER_AGENT, authorization: 'Bearer token-12345678' },
+      { 'user-agent': USER_AGENT, authorization: 'Bearer token-12345678', 'x-retry-count': '1' },
+      {
+        'user-agent': USER_AGENT,
+        authorization: 'Bearer token-12345678',
+        'content-type': 'application/json',
+      },
     ]);
   });
 
@@ -111,6 +115,7 @@ describe('requests', () => {
       'x-team': 'b',
       'x-env': 'prod',
       authorization: 'Bearer token-12345678',
+      'user-agent': USER_AGENT,
     });
   });
 

@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadKnownDrift } from './drift.js';
+import { checkEndpoint } from './endpoint.js';
 import { exitCode, formatJUnit, formatTable } from './report.js';
 import { cheapestCreateBody, runConformance } from './run.js';
 
@@ -20,6 +21,8 @@ Options:
   --timeout-ms <n>        time limit of one call (default 30000)
   --ready-timeout-ms <n>  lifecycle: how long to wait for each status (default 1800000)
   --poll-interval-ms <n>  lifecycle: time between two polls (default 5000)
+  --endpoint <link>       also check a deployment's model endpoint, read-only (GET link/inference/v1/models),
+                          against the endpoint's spec; its key comes from SCALEGEN_ENDPOINT_KEY
   -h, --help              show this help
 
 Exit code: 0 when nothing but warnings and known drift, 1 on new drift (or a deployment left
@@ -50,6 +53,7 @@ async function main(): Promise<number> {
         'timeout-ms': { type: 'string' },
         'ready-timeout-ms': { type: 'string' },
         'poll-interval-ms': { type: 'string' },
+        endpoint: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }).values;
@@ -65,6 +69,13 @@ async function main(): Promise<number> {
     if (!baseUrl) throw new Error('--base-url is required.');
     if (!/^https?:\/\//.test(baseUrl))
       throw new Error(`--base-url must be an http(s) URL (got '${baseUrl}').`);
+    const endpoint = values.endpoint;
+    if (endpoint !== undefined && !/^https?:\/\//.test(endpoint))
+      throw new Error(
+        `--endpoint must be the deployment's link, an http(s) URL (got '${endpoint.slice(0, 200)}').`,
+      );
+    if (endpoint !== undefined && !process.env.SCALEGEN_ENDPOINT_KEY)
+      throw new Error("Set SCALEGEN_ENDPOINT_KEY to the deployment's API key to check its endpoint.");
     const token = process.env.SCALEGEN_TOKEN;
     if (!token) throw new Error('Set SCALEGEN_TOKEN to a bearer token of the account to check with.');
     options = {
@@ -111,6 +122,15 @@ async function main(): Promise<number> {
     signal: controller.signal,
     onProgress: (line) => process.stderr.write(`sgi-conformance: ${line}\n`),
   });
+  if (values.endpoint) {
+    const checked = await checkEndpoint({
+      link: values.endpoint,
+      apiKey: process.env.SCALEGEN_ENDPOINT_KEY ?? '',
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    });
+    report.checks.push(checked);
+    report.findings.push(...checked.findings);
+  }
   process.stdout.write(formatTable(report));
   if (values.junit) writeFileSync(values.junit, formatJUnit(report));
   if (report.interrupted) return 130;

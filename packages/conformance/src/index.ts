@@ -1,5 +1,6 @@
 export { type Contract, loadContract } from './contract.js';
 export { type KnownDrift, loadKnownDrift, matchDrift } from './drift.js';
+export { checkEndpoint, type EndpointCheckOptions } from './endpoint.js';
 export type { Finding, FindingKind } from './findings.js';
 export { exitCode, formatJUnit, formatTable, newDrift } from './report.js';
 export {

@@ -1,3 +1,4 @@
+import { isBareResult, unwrappedPointer, wrapBareResult } from '@sgi/mock/drift';
 import type { ErrorObject } from 'ajv';
 import type { Contract } from './contract.js';
 import type { Finding } from './findings.js';
@@ -82,9 +83,6 @@ function schemaFindings(errors: ErrorObject[], body: unknown): Draft[] {
   return [...out.values()];
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  v !== null && typeof v === 'object' && !Array.isArray(v);
-
 /**
  * Checks one answer against what the spec documents for its operation: the status code, the media
  * type, the body's schema (with the envelope told apart from the rest), and the required headers.
@@ -152,8 +150,8 @@ function bodyFindings(contract: Contract, schema: string, text: string, json: bo
   // The bare result where the spec wants the envelope: one finding, not one per missing envelope field.
   const envelope = contract.deref(contract.deref({ $ref: schema }));
   const wantsEnvelope = JSON.stringify(envelope).includes('"#/components/schemas/SuccessEnvelope"');
-  if (wantsEnvelope && !(isObject(body) && 'success' in body)) {
-    const wrapped = { success: true, message: body };
+  if (wantsEnvelope && isBareResult(body)) {
+    const wrapped = wrapBareResult(body);
     const bare: Draft = {
       kind: 'envelope',
       pointer: '',
@@ -162,7 +160,7 @@ function bodyFindings(contract: Contract, schema: string, text: string, json: bo
     // The rest is checked as the result it is, pointers relative to the bare body.
     const inner = schemaFindings(contract.validate(schema, wrapped), wrapped).map((d) => ({
       ...d,
-      pointer: d.pointer.replace(/^\/message/, ''),
+      pointer: unwrappedPointer(d.pointer),
     }));
     return [bare, ...inner];
   }

@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isEndpointPath, sendEndpointError } from './endpoint/handler.js';
 import { answeredErrors, envelope, sendJson, UNAUTHORIZED } from './errors.js';
 import { discardRest, newRequestId } from './front.js';
 import type { AnswerBudget } from './hosting/answer-budget.js';
-import type { AccessLog } from './operator/log.js';
+import type { OperatorLog } from './operator/log.js';
 import type { MockMetrics } from './operator/metrics.js';
 import { routeOf } from './operator/route.js';
+import { CLOCK_PATH, clockRoute } from './sandbox/clock.js';
 import { ADMIN_PREFIX, adminApi } from './sandbox/keys.js';
 import { StoreUnavailableError, storeUnavailable } from './sandbox/store/errors.js';
 import type { RequestLogEntry, SandboxStore } from './sandbox/store/types.js';
@@ -31,11 +33,17 @@ export interface GateOptions {
   answerBudget?: AnswerBudget;
   /** Signs the tenant header the sandbox behind Prism reads. */
   tenantHeader: (tenant: Tenant) => string;
-  /** Whether the server is ready to serve (false while it starts or drains). */
-  ready: () => boolean;
-  log?: AccessLog;
+  /** Why the server is not ready to serve (it is stopping), or undefined while it is. */
+  notReady: () => string | undefined;
+  /** Where the admin API is answered: `here` (with the rest), `elsewhere` (on the admin port: 404 here), `only` (the admin port). */
+  admin?: 'here' | 'elsewhere' | 'only';
+  /** Health and readiness probes are logged too (default: not, so that probes do not drown the log). */
+  logProbes?: boolean;
+  log?: OperatorLog;
   metrics?: MockMetrics;
   clock: () => number;
+  /** The deployments' model endpoint, for paths under `/deployments/` (sandbox only). */
+  endpoint?: (req: IncomingMessage, res: ServerResponse, tenant: string | undefined) => Promise<void>;
   /** The next layer: the front in front of Prism. */
   next: (req: IncomingMessage, res: ServerResponse) => void;
 }
@@ -81,7 +89,13 @@ function skipBody(req: IncomingMessage): boolean {
  */
 export function gate(options: GateOptions) {
   const { store } = options;
-  const admin = store ? adminApi(store, options.adminToken, options.clock) : undefined;
+  const placement = options.admin ?? 'here';
+  const report = (msg: string) =>
+    options.log
+      ? options.log.event('error', { event: 'internal_error', msg })
+      : process.stderr.write(`sgi-mock: ${msg}\n`);
+  const admin =
+    store && placement !== 'elsewhere' ? adminApi(store, options.adminToken, options.clock) : undefined;
 
   function finish(req: IncomingMessage, res: ServerResponse, path: string, started: number, seen: Seen) {
     const duration = performance.now() - started;
@@ -91,16 +105,24 @@ export function gate(options: GateOptions) {
     const requestId = String(res.getHeader('X-Request-Id'));
     const method = req.method ?? 'GET';
     const shortPath = path.slice(0, 200);
-    options.metrics?.observe(routeOf(method, path, options.facts), status, duration / 1000, seen.reason);
-    options.log?.request({
-      request_id: requestId,
-      ...(seen.tenant ? { tenant: seen.tenant.label } : {}),
+    options.metrics?.observe(
+      routeOf(method, path, options.facts),
       method,
-      path: shortPath,
       status,
-      duration_ms: Math.round(duration * 100) / 100,
-      ...(seen.reason ? { reason: seen.reason } : {}),
-    });
+      duration / 1000,
+      seen.reason,
+    );
+    const probe = path === '/__sandbox/health' || path === '/__sandbox/ready';
+    if (!probe || options.logProbes)
+      options.log?.request({
+        request_id: requestId,
+        ...(seen.tenant ? { tenant: seen.tenant.label } : {}),
+        method,
+        path: shortPath,
+        status,
+        duration_ms: Math.round(duration * 100) / 100,
+        ...(seen.reason ? { reason: seen.reason } : {}),
+      });
     seen.ended = true;
     if (seen.tenant && options.answerBudget && status !== 499) {
       options.answerBudget.charge(seen.tenant.key, Number(res.getHeader('Content-Length') ?? 0));
@@ -146,14 +168,24 @@ export function gate(options: GateOptions) {
       )
       .catch((error: unknown) => {
         // The store's outage is reported once by the store, not once per request.
-        if (!(error instanceof StoreUnavailableError))
-          process.stderr.write(`sgi-mock: ending a request failed: ${String(error)}\n`);
+        if (!(error instanceof StoreUnavailableError)) report(`ending a request failed: ${String(error)}`);
       });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse, path: string, seen: Seen): Promise<void> {
+    const endpoint = options.endpoint && isEndpointPath(path) ? options.endpoint : undefined;
     const fail = (status: number, message: string, reason: string, headers?: Record<string, string>) => {
       seen.reason = reason;
+      // The endpoint's callers read OpenAI-compatible errors.
+      if (endpoint) {
+        const type =
+          reason === 'unauthorized'
+            ? 'authentication_error'
+            : reason.endsWith('limit')
+              ? 'rate_limit_error'
+              : 'invalid_request_error';
+        return sendEndpointError(res, status, message, type, null, headers);
+      }
       sendJson(
         res,
         status,
@@ -168,14 +200,28 @@ export function gate(options: GateOptions) {
       if (method !== 'GET' && method !== 'HEAD')
         return fail(405, `${method} is not allowed on ${path}.`, 'method');
       if (path === '/__sandbox/health') return sendJson(res, 200, { success: true, message: 'alive' });
-      const ready = options.ready() && (store ? await store.ready() : true);
-      return ready
+      // A failed probe is an answer, not a refusal: it sets no rejection reason.
+      const why =
+        options.notReady() ??
+        (store && !(await store.ready())
+          ? (store.problem?.() ?? 'Not ready: the server cannot reach its store.')
+          : undefined);
+      return why === undefined
         ? sendJson(res, 200, { success: true, message: 'ready' })
-        : fail(503, 'Not ready: the server is starting, stopping or cannot reach its store.', 'not_ready', {
-            'Retry-After': '1',
-          });
+        : sendJson(
+            res,
+            503,
+            { ...envelope(why), request_id: String(res.getHeader('X-Request-Id')) },
+            { 'Retry-After': '1' },
+          );
     }
-    if (admin && (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`))) return admin(req, res, path);
+    const adminPath = path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`);
+    if (admin && adminPath) return admin(req, res, path);
+    if (placement === 'only' || (placement === 'elsewhere' && adminPath)) {
+      // The admin port answers the admin API (and probes) only; the partners' port never answers it.
+      skipBody(req);
+      return fail(404, `No such route: ${method} ${path.slice(0, 200)}.`, 'no_route');
+    }
 
     // No caller names a tenant but through its credentials.
     delete req.headers[TENANT_HEADER];
@@ -189,12 +235,14 @@ export function gate(options: GateOptions) {
 
     const tenant = await admitted(req, res, seen, fail);
     if (tenant === false) return;
+    if (endpoint) return endpoint(req, res, tenant?.key);
     if (tenant === undefined && (options.auth === 'keys' || path.startsWith('/__sandbox/'))) {
       req.resume();
       return fail(401, UNAUTHORIZED, 'unauthorized');
     }
     if (tenant) req.headers[TENANT_HEADER] = options.tenantHeader(tenant);
 
+    if (path === CLOCK_PATH && tenant) return clockRoute(req, res, store, tenant.key, options.clock());
     if (path.startsWith('/__sandbox/') && tenant) {
       if (!skipBody(req)) return fail(413, 'This route takes no body.', 'body_too_large');
       const now = options.clock();
@@ -308,11 +356,9 @@ export function gate(options: GateOptions) {
     handle(req, res, path, seen).catch((error: unknown) => {
       if (error instanceof StoreUnavailableError) {
         seen.reason = 'store_unavailable';
-        return storeUnavailable(res, String(res.getHeader('X-Request-Id')));
+        return storeUnavailable(res, String(res.getHeader('X-Request-Id')), error);
       }
-      process.stderr.write(
-        `sgi-mock: internal error on ${req.method} ${path.slice(0, 200)}: ${String(error)}\n`,
-      );
+      report(`internal error on ${req.method} ${path.slice(0, 200)}: ${String(error)}`);
       sendJson(res, 500, envelope('The mock server failed while answering this request.'));
     });
   };

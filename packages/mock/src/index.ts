@@ -8,4 +8,4 @@ export {
   startValidatingProxy,
   type ValidatingProxy,
 } from './proxy/index.js';
-export { type MockServer, type MockServerOptions, startMockServer } from './server.js';
+export { type MockServer, type MockServerOptions, type SandboxClock, startMockServer } from './server.js';

@@ -23,10 +23,16 @@ function loadPrism(): LoadedBundle<typeof Vendor> {
     const exports = Object.assign({}, ...names.map((name) => load(name)), {
       forward: load('@stoplight/prism-http/dist/forwarder/index.js').default,
       inject: load('light-my-request').inject,
+      Ajv2020: load('ajv/dist/2020.js').Ajv2020,
     }) as typeof Vendor;
     prism = { exports, fromCache: false, saveCache: () => {} };
   }
   return prism;
+}
+
+/** Ajv's JSON Schema 2020-12 validator, from the same bundle as Prism (no module of its own to load). */
+export function vendoredAjv(): (typeof Vendor)['Ajv2020'] {
+  return loadPrism().exports.Ajv2020;
 }
 
 /** A request handler that Prism's proxy calls in process (the sandbox's backend). */
@@ -37,12 +43,13 @@ export type InProcessHandler = (req: IncomingMessage, res: ServerResponse) => vo
  * validating a handler of this process (`sandbox`), called without any socket in between. A proxy
  * turns a response that breaks the spec into an error, unless `passThrough`: then it forwards every
  * request and answer as they are (no CORS headers added) and only reports violations in its
- * `sl-violations` header.
+ * `sl-violations` header (a handler's too: how the validating proxy checks what a known bare answer
+ * carries).
  */
 export type PrismMode =
   | { kind: 'mock' }
   | { kind: 'proxy'; upstream: string; passThrough?: boolean }
-  | { kind: 'sandbox'; handler: InProcessHandler };
+  | { kind: 'sandbox'; handler: InProcessHandler; passThrough?: boolean };
 
 type Forward = typeof Vendor.forward;
 /** Prism's forward steps: the request (with its failed validations), then the logger, then the call. */
@@ -143,7 +150,7 @@ export async function startPrism(document: OpenApiDocument, mode: PrismMode): Pr
     validateRequest: true,
     validateResponse: true,
     checkSecurity: true,
-    errors: mode.kind !== 'mock' && !(mode.kind === 'proxy' && mode.passThrough),
+    errors: mode.kind !== 'mock' && !('passThrough' in mode && mode.passThrough),
     upstreamProxy: undefined,
     mock: { dynamic: false },
   };
@@ -161,7 +168,7 @@ export async function startPrism(document: OpenApiDocument, mode: PrismMode): Pr
     mode.kind === 'sandbox'
       ? { logger, forward: inProcessForward(loaded.exports, mode.handler) }
       : { logger };
-  const cors = !(mode.kind === 'proxy' && mode.passThrough);
+  const cors = !('passThrough' in mode && mode.passThrough);
   const server = createServer(operations, { cors, config, components });
   const url = await server.listen(0, '127.0.0.1');
   setTimeout(() => loaded.saveCache(), SAVE_COMPILED_AFTER_MS).unref();

@@ -2,19 +2,23 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { loadSpec } from '@sgi/spec';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, guardedServer } from './connections.js';
 import { corsPolicy } from './cors.js';
+import { endpointContract } from './endpoint/contract.js';
+import { endpointHandler } from './endpoint/handler.js';
+import { publicUrlOf } from './endpoint/public-url.js';
 import { envelope, sendJson } from './errors.js';
 import { type ContractViolation, frontHandler } from './front.js';
 import { type AuthMode, gate } from './gate.js';
 import { AnswerBudget } from './hosting/answer-budget.js';
 import { DEFAULT_LIMITS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH } from './limits.js';
-import { accessLog, type LogDestination } from './operator/log.js';
+import { type EventLevel, type LogDestination, operatorLog, type ServerEvent } from './operator/log.js';
 import { mockMetrics, serveMetrics } from './operator/metrics.js';
 import { type RunningPrism, startPrism } from './prism.js';
+import { advanceProblem, clockView } from './rules/clock.js';
 import { type AlterResponse, sandboxBackend } from './sandbox/backend.js';
 import { StoreUnavailableError, storeUnavailable } from './sandbox/store/errors.js';
 import { MemoryStore } from './sandbox/store/memory.js';
 import type { SandboxStore } from './sandbox/store/types.js';
-import { TENANT_HEADER, tenantHeader } from './sandbox/tenant.js';
+import { sha256, TENANT_HEADER, tenantHeader, tenantOfToken } from './sandbox/tenant.js';
 import { specFacts } from './spec.js';
 
 /** How to run the mock server. */
@@ -48,6 +52,13 @@ export interface MockServerOptions {
   auth?: AuthMode;
   /** The operator's token for the admin API (`/__sandbox/admin/keys`); without one there is no admin API. */
   adminToken?: string;
+  /**
+   * Serves the admin API on this port (`0` picks one) instead of the partners' port, which then answers
+   * it `404`; off when undefined.
+   */
+  adminPort?: number;
+  /** Interface of the admin port (default `127.0.0.1`). */
+  adminHost?: string;
   /** Sandbox: requests per second per tenant, beyond which it answers 429 (default 0: no limit). */
   rateLimit?: number;
   /** Sandbox: requests in flight at once per tenant, beyond which it answers 429 (default 0: no limit). */
@@ -58,8 +69,14 @@ export interface MockServerOptions {
    * lists take.
    */
   maxAnswerBytesPerSecond?: number;
-  /** The access log, one JSON line per request: `true` for stdout, a writable stream, `false` (the default) for none. */
+  /**
+   * The JSON log, one object a line with `level` as a name: each request, and the server's own events
+   * (the store going and coming back, ...). `true` for stdout, a writable stream, `false` (the default)
+   * for none: events are then lines of text on stdout (information) and stderr (warnings, errors).
+   */
   log?: LogDestination;
+  /** Log the health and readiness probes too (default false: probes are not logged). */
+  logProbes?: boolean;
   /** Serves Prometheus metrics at `GET /metrics` on this port (`0` picks one); off when undefined. */
   metricsPort?: number;
   /** Interface of the metrics port (default `127.0.0.1`). */
@@ -100,7 +117,13 @@ export interface MockServerOptions {
    * `X-Forwarded-For`, for the per-client limits. Default none: the client is the connection's address.
    */
   trustProxy?: string[];
-  /** On `close()`, how long requests in flight may take to finish, in ms (default 10,000). */
+  /**
+   * On `close()`, how long the server goes on serving while `GET /__sandbox/ready` answers 503, before it
+   * stops accepting connections, in ms: time for load balancers to take it out (default 0; the command
+   * line's default is 5,000).
+   */
+  shutdownGraceMs?: number;
+  /** On `close()`, after the grace period, how long requests in flight may take to finish, in ms (default 10,000). */
   drainTimeoutMs?: number;
   /**
    * Answer as production does today for each entry of `@sgi/spec`'s `known-drift.yaml` (a bare object
@@ -117,6 +140,22 @@ export interface MockServerOptions {
    * validates it. An answer changed so that it breaks the spec reaches the caller as a 500.
    */
   alterSandboxResponse?: AlterResponse;
+  /**
+   * Sandbox: the URL partners reach this server at (default its own `http://host:port`), for a hosted
+   * sandbox behind a proxy: an `ACTIVE` deployment's `link` is `<publicUrl>/deployments/<id>`, and its
+   * model endpoint (OpenAI base URL `link + "/inference/v1"`) is served there.
+   */
+  publicUrl?: string;
+  /** Sandbox: the longest one answer of a deployment's endpoint may take, streamed or not, in ms (default 60,000). */
+  endpointMaxStreamMs?: number;
+}
+
+/** A tenant's sandbox clock, as `GET /__sandbox/clock` shows it. */
+export interface SandboxClock {
+  /** The tenant's sandbox time (ISO 8601). */
+  now: string;
+  /** How far it is ahead of real time, in seconds. */
+  offset_seconds: number;
 }
 
 /** A running mock server. */
@@ -128,11 +167,25 @@ export interface MockServer {
   mode: 'static' | 'sandbox';
   /** The metrics URL (`http://127.0.0.1:9464/metrics`) when metrics are served. */
   metricsUrl?: string;
+  /** The admin API's base URL (`http://127.0.0.1:4011`) when it has a port of its own. */
+  adminUrl?: string;
+  /** Writes one event to the server's log (a JSON line in log mode, else a line of text). */
+  log(level: EventLevel, event: ServerEvent): void;
   /**
-   * Stops accepting connections, lets the requests in flight finish (within `drainTimeoutMs`), then
-   * stops everything it started. Calling it again returns the same promise.
+   * Sandbox: the sandbox clock of the tenant a credential (a bearer token in open mode, a sandbox key's
+   * secret in keys mode) stands for, as `GET /__sandbox/clock` and `POST /__sandbox/clock` serve it.
    */
-  close(): Promise<void>;
+  clock?: {
+    read(credential: string): Promise<SandboxClock>;
+    advance(credential: string, seconds: number): Promise<SandboxClock>;
+  };
+  /**
+   * Stops: readiness answers 503 at once, requests are still served for `shutdownGraceMs` (unless
+   * `grace` is false), then the server stops accepting connections, lets the requests in flight finish
+   * (within `drainTimeoutMs`), and stops everything it started. Calling it again returns the same
+   * promise; a call with `grace: false` during the grace period cuts it short.
+   */
+  close(options?: { grace?: boolean }): Promise<void>;
 }
 
 /** Listens on `port`/`host`, with a clear error when the port is taken. */
@@ -174,16 +227,36 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const facts = specFacts();
   const cleanups: Array<() => Promise<void> | void> = [];
   let closing: Promise<void> | undefined;
-  const closeAll = () => {
+  /** Why readiness answers 503 even with a healthy store: the server is stopping. */
+  let stopping: string | undefined;
+  let endGrace: (() => void) | undefined;
+  const graceMs = options.shutdownGraceMs ?? 0;
+  const closeAll = (how: { grace?: boolean } = {}) => {
+    if (how.grace === false) endGrace?.();
     closing ??= (async () => {
+      stopping = 'Not ready: the server is stopping.';
+      if (how.grace !== false && graceMs > 0 && listening) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, graceMs);
+          endGrace = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
       for (const cleanup of [...cleanups].reverse()) await cleanup();
     })();
     return closing;
   };
+  let listening = false;
 
+  // pino is loaded only when asked for: a plain sandbox starts without it.
+  const log = await operatorLog(options.log ?? false);
+  cleanups.push(() => log.flush());
   try {
     let prism: RunningPrism;
     let store: SandboxStore | undefined;
+    let publicUrl = options.publicUrl ? publicUrlOf(options.publicUrl) : '';
     const clock = options.clock ?? Date.now;
     const signer = tenantHeader();
     if (mode === 'sandbox') {
@@ -205,9 +278,17 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         (storeUrl === 'memory'
           ? new MemoryStore(timings, limits)
           : // Loaded only for a Redis store: the memory store starts without the Redis client.
-            await (await import('./sandbox/store/redis.js')).RedisStore.connect(storeUrl, timings, limits, {
-              ...(options.storeKeyPrefix ? { keyPrefix: options.storeKeyPrefix } : {}),
-            }));
+            await (async () => {
+              const { RedisStore, storeStatusMessage } = await import('./sandbox/store/redis.js');
+              return RedisStore.connect(storeUrl, timings, limits, {
+                ...(options.storeKeyPrefix ? { keyPrefix: options.storeKeyPrefix } : {}),
+                onStatus: (status, detail) =>
+                  log.event(status === 'up' || status === 'store_back' ? 'info' : 'error', {
+                    event: status === 'up' || status === 'down' ? `store_${status}` : status,
+                    msg: storeStatusMessage(storeUrl, status, detail),
+                  }),
+              });
+            })());
       const owned = store;
       cleanups.push(() => owned.close());
       const backendHandler = sandboxBackend({
@@ -216,13 +297,17 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         tenantOf: (req) => signer.read(req.headers[TENANT_HEADER]),
         epochOf: (req) => signer.epoch(req.headers[TENANT_HEADER]),
         clock,
+        linkOf: (id) => `${publicUrl}/deployments/${encodeURIComponent(id)}`,
         ...(options.alterSandboxResponse ? { alter: options.alterSandboxResponse } : {}),
       });
       // Prism's validating proxy calls the backend in process: no second HTTP hop per request.
       const handler = (req: IncomingMessage, res: ServerResponse) => {
         backendHandler(req, res).catch((error: unknown) => {
-          if (error instanceof StoreUnavailableError) return storeUnavailable(res);
-          process.stderr.write(`sgi-mock: sandbox failed on ${req.method} ${req.url}: ${String(error)}\n`);
+          if (error instanceof StoreUnavailableError) return storeUnavailable(res, undefined, error);
+          log.event('error', {
+            event: 'internal_error',
+            msg: `sandbox failed on ${req.method} ${(req.url ?? '').split('?')[0]?.slice(0, 200)}: ${String(error)}`,
+          });
           sendJson(res, 500, envelope('The sandbox failed while answering this request.'));
         });
       };
@@ -242,15 +327,14 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       onContractViolation:
         options.onContractViolation ??
         ((v) =>
-          process.stderr.write(
-            `sgi-mock: contract violation on ${v.method} ${v.path}: ${JSON.stringify(v.violations)}\n`,
-          )),
+          log.event('error', {
+            event: 'contract_violation',
+            msg: `contract violation on ${v.method} ${v.path}: ${JSON.stringify(v.violations)}`,
+          })),
     });
     cleanups.push(() => front.close());
 
-    // pino and prom-client are loaded only when asked for: a plain sandbox starts without them.
-    const log = await accessLog(options.log ?? false);
-    if (log) cleanups.push(() => log.flush());
+    // prom-client is loaded only when asked for: a plain sandbox starts without it.
     const metrics = options.metricsPort === undefined ? undefined : await mockMetrics(store, clock);
     let metricsUrl: string | undefined;
     if (metrics && options.metricsPort !== undefined) {
@@ -261,7 +345,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       metricsUrl = `http://${metricsHost.includes(':') ? `[${metricsHost}]` : metricsHost}:${metricsPort}/metrics`;
     }
     if (options.auth === 'keys' && !store) throw new Error("auth 'keys' needs the sandbox mode.");
-    let ready = false;
     const answerBytes = options.maxAnswerBytesPerSecond ?? 0;
     const limits: ConnectionLimits = {
       headersTimeoutMs: options.headersTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.headersTimeoutMs,
@@ -274,42 +357,106 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       trustProxy: options.trustProxy ?? DEFAULT_CONNECTION_LIMITS.trustProxy,
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     };
+    const gateOptions = {
+      ...(store ? { store } : {}),
+      facts,
+      auth: options.auth ?? 'open',
+      ...(options.adminToken ? { adminToken: options.adminToken } : {}),
+      rateLimit: options.rateLimit ?? 0,
+      maxConcurrent: options.maxConcurrent ?? 0,
+      ...(answerBytes > 0 && store ? { answerBudget: new AnswerBudget(answerBytes) } : {}),
+      tenantHeader: signer.value,
+      notReady: () => stopping,
+      ...(options.logProbes ? { logProbes: true } : {}),
+      log,
+      ...(metrics ? { metrics } : {}),
+      clock,
+      ...(store
+        ? {
+            endpoint: endpointHandler({
+              store,
+              contract: endpointContract(),
+              clock,
+              maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+              maxDepth: DEFAULT_MAX_DEPTH,
+              maxStreamMs: options.endpointMaxStreamMs ?? 60_000,
+              onContractViolation: (v) =>
+                (
+                  options.onContractViolation ??
+                  ((x) =>
+                    log.event('error', {
+                      event: 'contract_violation',
+                      msg: `contract violation on ${x.method} ${x.path}: ${JSON.stringify(x.violations)}`,
+                    }))
+                )(v),
+            }),
+          }
+        : {}),
+      next: front.handler,
+    } as const;
+    const ownAdminPort = options.adminPort !== undefined && store !== undefined;
     const guarded = guardedServer(
-      gate({
-        ...(store ? { store } : {}),
-        facts,
-        auth: options.auth ?? 'open',
-        ...(options.adminToken ? { adminToken: options.adminToken } : {}),
-        rateLimit: options.rateLimit ?? 0,
-        maxConcurrent: options.maxConcurrent ?? 0,
-        ...(answerBytes > 0 && store ? { answerBudget: new AnswerBudget(answerBytes) } : {}),
-        tenantHeader: signer.value,
-        ready: () => ready,
-        ...(log ? { log } : {}),
-        ...(metrics ? { metrics } : {}),
-        clock,
-        next: front.handler,
-      }),
+      gate({ ...gateOptions, admin: ownAdminPort ? 'elsewhere' : 'here' }),
       limits,
       corsPolicy(options.corsOrigins),
     );
+    let adminUrl: string | undefined;
+    if (ownAdminPort) {
+      // The admin API on a listener of its own, so that the partners' port never answers it.
+      const adminHost = options.adminHost ?? '127.0.0.1';
+      const admin = guardedServer(gate({ ...gateOptions, admin: 'only' }), limits);
+      const adminPort = await listen(admin.server, options.adminPort ?? 0, adminHost);
+      cleanups.push(() => admin.close(options.drainTimeoutMs ?? 10_000));
+      adminUrl = `http://${adminHost.includes(':') ? `[${adminHost}]` : adminHost}:${adminPort}`;
+    }
     const port = await listen(guarded.server, options.port ?? 0, host);
-    cleanups.push(() => {
-      ready = false;
-      return guarded.close(options.drainTimeoutMs ?? 10_000);
-    });
-    ready = true;
+    cleanups.push(() => guarded.close(options.drainTimeoutMs ?? 10_000));
+    listening = true;
 
     const urlHost = host.includes(':') ? `[${host}]` : host;
+    publicUrl ||= `http://${urlHost}:${port}`;
     return {
       url: `http://${urlHost}:${port}`,
       port,
       mode,
       ...(metricsUrl ? { metricsUrl } : {}),
+      ...(adminUrl ? { adminUrl } : {}),
+      log: (level, event) => log.event(level, event),
+      ...(store ? { clock: sandboxClock(store, options.auth ?? 'open', clock) } : {}),
       close: closeAll,
     };
   } catch (error) {
-    await closeAll();
+    await closeAll({ grace: false });
     throw error;
   }
+}
+
+/** The programmatic side of `/__sandbox/clock`: a tenant named by its credential, as the gate names it. */
+function sandboxClock(
+  store: SandboxStore,
+  auth: AuthMode,
+  clock: () => number,
+): NonNullable<MockServer['clock']> {
+  const tenantOf = (credential: string) => (auth === 'open' ? tenantOfToken(credential).key : undefined);
+  const keyTenant = async (credential: string) => {
+    const hash = sha256(credential);
+    const key = (await store.listKeys()).find((k) => k.hash === hash);
+    if (!key) throw new Error('This sandbox key is not valid: it is unknown or was revoked.');
+    return key.name;
+  };
+  const tenant = async (credential: string) => tenantOf(credential) ?? (await keyTenant(credential));
+  return {
+    async read(credential) {
+      const now = clock();
+      return clockView(now, await store.clockOffset(await tenant(credential), now));
+    },
+    async advance(credential, seconds) {
+      const problem = advanceProblem({ advance_seconds: seconds });
+      if (problem) throw new Error(`advance_seconds ${problem.message}.`);
+      const now = clock();
+      const moved = await store.advanceClock(await tenant(credential), Math.round(seconds * 1000), now);
+      if (!moved.ok) throw new Error('The sandbox is at capacity: no new tenant can be made now.');
+      return clockView(now, moved.offsetMs);
+    },
+  };
 }

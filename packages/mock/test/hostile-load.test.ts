@@ -21,6 +21,7 @@ const BIG_LISTS = 60;
 const SLOW_CONNECTIONS = 60;
 const BAD_ITEM_BODIES = 20;
 const SWITCH_REQUESTS = 60;
+const ENDPOINT_REQUESTS = 120;
 
 const minimal = {
   name: 'bge-embeddings',
@@ -224,6 +225,49 @@ describe('hostile load: attackers and a partner at once', () => {
       });
     };
 
+    // A deployment's model endpoint: huge max_tokens, streams that would never end, streams abandoned as
+    // soon as they start (their generation must stop with them).
+    const endpoint = async () => {
+      const agent = attacker(7);
+      const headers = json('endpoint-attacker');
+      const created = await fetch(new URL('/sg_inf/create', base), {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ ...minimal, inf_type: 'llm', model: 'm' }),
+      });
+      const id = ((await created.json()) as { message: { inf_id: string } }).message.inf_id;
+      for (let i = 0; i < 100; i++) {
+        const got = await fetch(new URL(`/sg_inf/${id}`, base), { headers });
+        if (((await got.json()) as { message: { status: string } }).message.status === 'ACTIVE') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const chat = `/deployments/${id}/inference/v1/chat/completions`;
+      const ask = (extra: Record<string, unknown>) =>
+        JSON.stringify({ model: 'm', messages: [{ role: 'user', content: 'hi' }], ...extra });
+      return pool(ENDPOINT_REQUESTS, 8, (i) => {
+        const kind = i % 3;
+        if (kind === 0) return send(base, agent, 'POST', chat, headers, ask({ max_tokens: 2 ** 31 - 1 }));
+        if (kind === 1)
+          return send(
+            base,
+            agent,
+            'POST',
+            chat,
+            { ...headers, 'X-Sandbox-Tokens-Per-Second': '0.001' },
+            ask({ stream: true }),
+          );
+        return send(
+          base,
+          agent,
+          'POST',
+          chat,
+          { ...headers, 'X-Sandbox-Tokens-Per-Second': '2' },
+          ask({ stream: true }),
+          true,
+        );
+      });
+    };
+
     // The partner: one token, plain fetch from 127.0.0.1, a deployment's whole life.
     const partner = async () => {
       const headers = {
@@ -261,12 +305,13 @@ describe('hostile load: attackers and a partner at once', () => {
 
     started = performance.now();
     const slow = slowBodies(base, SLOW_CONNECTIONS, '127.0.0.6');
-    const [floodOut, bigOut, badOut, switchOut, partnerRun] = await Promise.all([
+    const [floodOut, bigOut, badOut, switchOut, partnerRun, endpointOut] = await Promise.all([
       flood().then((v) => done('flood', v)),
       big().then((v) => done('big', v)),
       badBodies().then((v) => done('badItems', v)),
       switches().then((v) => done('switches', v)),
       partner().then((v) => done('partner', v)),
+      endpoint().then((v) => done('endpoint', v)),
     ]);
     const slowOut = await slow;
     const rss = rssMb(pid);
@@ -277,6 +322,7 @@ describe('hostile load: attackers and a partner at once', () => {
       oversized: tally(bigOut.oversized),
       badItems: tally(badOut),
       switches: tally(switchOut),
+      endpoint: tally(endpointOut),
       slowBodies: tally(slowOut.map((s) => ({ status: s === 'closed' ? 'closed' : Number(s) }))),
       peakRssMb: Math.round(rss.peak),
       rssAfterMb: Math.round(rss.now),
@@ -292,7 +338,7 @@ describe('hostile load: attackers and a partner at once', () => {
 
     // Nothing answered 5xx, and every request got an answer: only an oversized body may be cut off
     // after its 413, and a slow body after its timeout.
-    for (const outcomes of [floodOut, bigOut.answered, badOut, switchOut]) {
+    for (const outcomes of [floodOut, bigOut.answered, badOut, switchOut, endpointOut]) {
       for (const { status } of outcomes) {
         expect(status !== 'closed' && status >= 200 && status < 500, `status ${status}`).toBe(true);
       }
@@ -304,6 +350,9 @@ describe('hostile load: attackers and a partner at once', () => {
     expect(figures.oversized['413'] ?? 0, 'oversized bodies refused').toBeGreaterThan(0);
     expect(figures.badItems['200'] ?? 0).toBe(0);
     expect(figures.switches['200'] ?? 0).toBeLessThan(SWITCH_REQUESTS);
+    // Huge max_tokens and never-ending streams were refused (400); abandoned streams had started (200).
+    expect(figures.endpoint['400'] ?? 0, 'endpoint bounds held').toBe((2 * ENDPOINT_REQUESTS) / 3);
+    expect(figures.endpoint['200'] ?? 0, 'abandoned streams').toBe(ENDPOINT_REQUESTS / 3);
     // Slow bodies were cut by the request timeout (408) or closed, never left open.
     expect(slowOut.every((s) => s === '408' || s === 'closed')).toBe(true);
 

@@ -182,7 +182,7 @@ describe('the access log', () => {
     });
     const line = await logLineOf(created.headers.get('x-request-id') as string);
     expect(line).toMatchObject({
-      level: 30,
+      level: 'info',
       time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       method: 'POST',
       path: '/sg_inf/create',
@@ -207,12 +207,14 @@ describe('Prometheus metrics', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
-    expect(text).toMatch(/^sgi_mock_requests_total\{route="GET \/sg_inf\/list",status="200"\} \d+$/m);
     expect(text).toMatch(
-      /^sgi_mock_requests_total\{route="GET \/sg_inf\/\{inference_id\}",status="200"\} \d+$/m,
+      /^sgi_mock_requests_total\{route="GET \/sg_inf\/list",method="GET",status="200"\} \d+$/m,
     );
     expect(text).toMatch(
-      /^sgi_mock_request_duration_seconds_bucket\{le="0\.1",route="POST \/sg_inf\/create"\} \d+$/m,
+      /^sgi_mock_requests_total\{route="GET \/sg_inf\/\{inference_id\}",method="GET",status="200"\} \d+$/m,
+    );
+    expect(text).toMatch(
+      /^sgi_mock_request_duration_seconds_bucket\{le="0\.1",route="POST \/sg_inf\/create",method="POST"\} \d+$/m,
     );
     expect(text).toMatch(/^sgi_mock_rejections_total\{reason="rate_limit"\} [1-9]\d*$/m);
     expect(text).toMatch(/^sgi_mock_rejections_total\{reason="concurrency_limit"\} [1-9]\d*$/m);

@@ -21,14 +21,25 @@ describe('the built package', () => {
     expect(readFileSync(join(pkgDir, pkg.bin['sgi-mock']), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
   });
 
-  it('reads the spec from @sgi/spec and runs Prism from its bundle; faker (dynamic examples), pino, prom-client and ioredis (a Redis store) aside', () => {
+  it("reads the spec from @sgi/spec and runs Prism from its bundle; faker (dynamic examples), pino, prom-client, ioredis (a Redis store) and yaml (the proxy's known drifts) aside", () => {
     expect(pkg.dependencies).toEqual({
       '@faker-js/faker': '6.3.1',
       '@sgi/spec': 'workspace:*',
+      ajv: '8.17.1',
       ioredis: '6.0.0',
       pino: '10.4.0',
       'prom-client': '15.1.3',
+      yaml: '2.8.1',
     });
+    // The README says what the package installs and why: exactly these.
+    const readme = readFileSync(join(pkgDir, 'README.md'), 'utf8');
+    const section = readme.slice(
+      readme.indexOf('### What it installs'),
+      readme.indexOf('| flag | default |'),
+    );
+    const listed = [...section.matchAll(/^\| `([^`]+)` \|/gm)].map((m) => m[1]);
+    expect(listed.sort()).toEqual(Object.keys(pkg.dependencies).sort());
+    expect(readme).not.toMatch(/one runtime\s+dependency/);
     expect(pkg.engines.node).toMatch(/^>=20/);
     expect(pkg.files).toEqual(['bin', 'dist']);
     expect(existsSync(join(pkgDir, 'dist/vendor/prism.cjs'))).toBe(true);

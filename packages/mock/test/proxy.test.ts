@@ -46,6 +46,11 @@ beforeAll(async () => {
       res.writeHead(status, { 'Content-Type': 'application/json', 'X-Request-Id': `up-${received.length}` });
       res.end(body);
     };
+    // Production's known drift: get and list answer bare, here with a deployment that breaks the spec.
+    if (req.headers['x-test-bare'] === '1') {
+      const bad = { ...deployment, cost: 12.5, status: 42, timestamp: 'yesterday' };
+      return json(200, JSON.stringify(req.url === '/sg_inf/list' ? [bad] : bad));
+    }
     if (req.url === '/sg_inf/list') return json(200, JSON.stringify({ success: true, message: [] }));
     if (req.url === '/sg_inf/create')
       return json(200, JSON.stringify({ success: true, message: { inf_id: 'dep-2' } }));
@@ -217,6 +222,32 @@ describe('sgi-mock --mode proxy, the command', () => {
       expect(readFileSync(file, 'utf8')).not.toContain(TOKEN);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('labels a known bare answer as known drift and validates the deployment inside it', async () => {
+    for (const [path, drift, at] of [
+      ['/sg_inf/dep-1', 'get-bare-object', ''],
+      ['/sg_inf/list', 'list-bare-array', '/0'],
+    ] as const) {
+      const before = lines.length;
+      const res = await call(path, { headers: { 'X-Test-Bare': '1' } });
+      expect(res.status).toBe(200);
+      const bare = await res.json();
+      expect(bare).not.toHaveProperty('success'); // forwarded unchanged
+      const seen = lines.slice(before);
+      expect(seen.filter((l) => l.knownDrift)).toEqual([
+        expect.objectContaining({ knownDrift: drift, direction: 'response', pointer: '', status: 200 }),
+      ]);
+      // What the bare answer carries is checked: the status and the timestamp are reported, not known.
+      const inner = seen.filter((l) => !l.knownDrift);
+      expect(inner.map((l) => l.pointer)).toEqual(
+        expect.arrayContaining([`${at}/status`, `${at}/timestamp`]),
+      );
+      for (const l of inner) expect(l.direction).toBe('response');
+      expect(seen.map((l) => l.message).join('\n')).not.toMatch(
+        /must have required property '(success|message)'/,
+      );
     }
   });
 });

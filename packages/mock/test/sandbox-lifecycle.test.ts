@@ -42,7 +42,7 @@ describe('sandbox: the whole life of a deployment over raw HTTP', () => {
 
     const active = await waitForStatus(id, 'ACTIVE');
     expect(active.body.message).toMatchObject({ id, name: seedBody.name, model: seedBody.model });
-    expect(active.body.message.link).toMatch(/^https:\/\//);
+    expect(active.body.message.link).toBe(`${mock.url}/deployments/${id}`);
 
     const listed = await call('GET', '/sg_inf/list');
     expect(listed.body.message.map((d: { id: string }) => d.id)).toContain(id);

@@ -1,8 +1,10 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import readChangesets from '@changesets/read';
 import { describe, expect, it } from 'vitest';
+import { dateChangelogs } from '../changelog-dates.mjs';
+import { builtFromSpec, specReachProblems } from '../spec-reach.mjs';
 import {
   manifestsCopy,
   publishedPackages,
@@ -72,6 +74,21 @@ describe('what gets published', () => {
   );
 });
 
+describe('changelogs', () => {
+  it.each(publishedPackages().map((p) => [p.manifest.name, p] as const))(
+    "every version in %s's CHANGELOG.md says when it was released",
+    (_name, pkg) => {
+      const text = readFileSync(join(repoRoot, pkg.dir, 'CHANGELOG.md'), 'utf8');
+      const versions = text.match(/^## \d+\.\d+\.\d+\S*$/gm) ?? [];
+      // A package not released yet (0.0.0) has no version in its changelog.
+      if (pkg.manifest.version !== '0.0.0') expect(versions.length).toBeGreaterThan(0);
+      expect(text.match(/^## \d+\.\d+\.\d+\S*\n\nReleased \d{4}-\d{2}-\d{2}\.$/gm) ?? []).toHaveLength(
+        versions.length,
+      );
+    },
+  );
+});
+
 describe('changesets', () => {
   it('publish publicly, version no private package, and write changelogs without the network', () => {
     expect(config).toMatchObject({ access: 'public', baseBranch: 'main', commit: false });
@@ -109,11 +126,73 @@ describe('changesets', () => {
         /^# @sgi\/spec\n\n## \d+\.0\.0\n\n### Major Changes\n\n- Remove `GET \/sg_inf\/list`\.\n/,
       );
       expect(existsSync(join(copy.dir, '.changeset', 'drop-list.md'))).toBe(false);
+      // `pnpm version-packages` then dates the new versions, and only those.
+      expect(dateChangelogs(copy.dir, '2030-01-02')).toContain(join(spec.dir, 'CHANGELOG.md'));
+      const changelog = readFileSync(join(copy.dir, spec.dir, 'CHANGELOG.md'), 'utf8');
+      expect(changelog).toMatch(
+        /^# @sgi\/spec\n\n## \d+\.0\.0\n\nReleased 2030-01-02\.\n\n### Major Changes\n/,
+      );
+      expect(changelog.match(/^Released 2030-01-02\.$/gm)).toHaveLength(1);
+      expect(dateChangelogs(copy.dir, '2030-01-03')).toEqual([]);
       for (const pkg of workspacePackages()) {
         if (pkg.manifest.private) expect(read(pkg.dir).version, pkg.manifest.name).toBe(pkg.manifest.version);
       }
     } finally {
       copy.remove();
     }
+  });
+});
+
+describe('a spec change reaches every package built from it', () => {
+  it('@sgi/client is built from @sgi/spec without depending on it at run time', () => {
+    expect(builtFromSpec(repoRoot)).toEqual(['@sgi/client']);
+  });
+
+  it('the pending changesets release every package built from the spec when they release the spec', async () => {
+    expect(await specReachProblems(repoRoot)).toEqual([]);
+  });
+
+  it('a changeset naming only @sgi/spec fails; with @sgi/client named, `changeset version` releases both', async () => {
+    const copy = manifestsCopy();
+    try {
+      for (const file of readdirSync(join(copy.dir, '.changeset'))) {
+        if (file.endsWith('.md') && file !== 'README.md') rmSync(join(copy.dir, '.changeset', file));
+      }
+      const specOnly = '---\n"@sgi/spec": minor\n---\n\nDeployments can carry `labels`.\n';
+      writeFileSync(join(copy.dir, '.changeset', 'labels.md'), specOnly);
+      const problems = await specReachProblems(copy.dir);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toContain('release @sgi/spec (.changeset/labels.md) but not @sgi/client');
+      expect(problems[0]).toContain('add "@sgi/client": patch');
+
+      writeFileSync(
+        join(copy.dir, '.changeset', 'labels.md'),
+        specOnly.replace('"@sgi/spec": minor\n', '"@sgi/spec": minor\n"@sgi/client": minor\n'),
+      );
+      expect(await specReachProblems(copy.dir)).toEqual([]);
+      const cli = createRequire(import.meta.url).resolve('@changesets/cli/bin.js');
+      const result = await run(process.execPath, [cli, 'version'], { cwd: copy.dir, env: toolEnv() });
+      expect(result.code, result.output).toBe(0);
+      const version = (dir: string) =>
+        JSON.parse(readFileSync(join(copy.dir, dir, 'package.json'), 'utf8')).version;
+      const before = Object.fromEntries(
+        workspacePackages().map((p) => [p.manifest.name, p.manifest.version]),
+      );
+      const minor = (v = '') => v.replace(/^(\d+)\.(\d+)\.\d+.*$/, (_, a, b) => `${a}.${Number(b) + 1}.0`);
+      expect(version('spec')).toBe(minor(before['@sgi/spec']));
+      expect(version('packages/client')).toBe(minor(before['@sgi/client']));
+      expect(readFileSync(join(copy.dir, 'packages/client/CHANGELOG.md'), 'utf8')).toContain(
+        'Deployments can carry `labels`.',
+      );
+    } finally {
+      copy.remove();
+    }
+  });
+
+  it('`pnpm version-packages` checks it before `changeset version`', () => {
+    const scripts = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).scripts;
+    expect(scripts['version-packages']).toMatch(
+      /^node packages\/release-checks\/spec-reach\.mjs && changeset version/,
+    );
   });
 });

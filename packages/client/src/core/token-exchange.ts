@@ -1,10 +1,17 @@
-import type { Credentials } from './auth.js';
-import type { Fetch, FetchOptions } from './options.js';
-import type { Shared } from './shared.js';
+import type { Credentials, Via } from './auth.js';
+import {
+  APIConnectionError,
+  AuthenticationError,
+  makeAPIError,
+  redact,
+  ScaleGenError,
+  scrub,
+} from './errors.js';
+import { untilAborted } from './signal.js';
 
-// The key pair's token exchange, loaded on demand by `clientCredentials` (auth.ts): only a client
-// with a key pair needs it, and a browser refuses key pairs by default (also here: a page with a
-// bearer token loads none of it).
+// The key pair's token exchange (OAuth 2.0 client credentials). It is part of the bundle, not
+// loaded on demand: a failed dynamic `import()` is cached by Node's and browsers' module loaders,
+// so a chunk that failed to load once could never load again in that page or process.
 
 /** The token URL and audience of the client-credentials exchange, from the spec's `ClientCredentials` scheme. */
 export const DEFAULT_TOKEN_URL = 'https://scaletorch.us.auth0.com/oauth/token';
@@ -18,16 +25,12 @@ export interface KeyPairOptions {
   tokenUrl?: string | undefined;
   /** Default {@link DEFAULT_AUDIENCE}. */
   audience?: string | undefined;
-  /** The `fetch` to call, looked up at each exchange. */
-  fetch: () => Fetch;
-  /** The client's extra `fetch` settings (a proxy `dispatcher`, ...), for the exchange too. */
-  fetchOptions?: FetchOptions | undefined;
   /** Run in a browser page too, where every visitor can read the secret. */
   dangerouslyAllowBrowser?: boolean | undefined;
 }
 
 /** Whether this runs in a browser page, where a secret in the code is a secret for everyone. */
-function inBrowser(): boolean {
+export function inBrowser(): boolean {
   const g = globalThis as { window?: { document?: unknown }; navigator?: unknown };
   return typeof g.window?.document !== 'undefined' && typeof g.navigator !== 'undefined';
 }
@@ -36,11 +39,12 @@ function inBrowser(): boolean {
  * Trades an access key id and secret for bearer tokens (OAuth 2.0 client credentials), caches each
  * token until shortly before it expires and shares one exchange between concurrent callers. The
  * exchange runs under the signals of the calls waiting for it: when they all give up, it is aborted.
- * Its errors name it `token exchange at <url>`. In a browser page, unless the client opted in, every
- * call is refused with a `ScaleGenError` that says why, and nothing is sent.
+ * Its errors name it `token exchange at <url>`. Each exchange goes through the `fetch` and
+ * `fetchOptions` of the client (or derived client) whose call needs the token. In a browser page,
+ * unless the client opted in, every call is refused with a `ScaleGenError` that says why, and
+ * nothing is sent.
  */
-export function exchangeCredentials(options: KeyPairOptions, core: Shared): Required<Credentials> {
-  const { ScaleGenError, APIConnectionError, AuthenticationError, makeAPIError } = core;
+export function clientCredentials(options: KeyPairOptions): Required<Credentials> {
   const keys = {
     ...options,
     tokenUrl: options.tokenUrl ?? DEFAULT_TOKEN_URL,
@@ -59,12 +63,12 @@ export function exchangeCredentials(options: KeyPairOptions, core: Shared): Requ
   let current: string | undefined;
   let expiresAt = 0;
 
-  async function exchange(signal: AbortSignal): Promise<string> {
+  async function exchange(signal: AbortSignal, via: Via | undefined): Promise<string> {
     let res: Response;
     let text: string;
     try {
-      res = await keys.fetch()(keys.tokenUrl, {
-        ...keys.fetchOptions,
+      res = await (via?.fetch ?? fetch)(keys.tokenUrl, {
+        ...via?.fetchOptions,
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({
@@ -79,8 +83,8 @@ export function exchangeCredentials(options: KeyPairOptions, core: Shared): Requ
     } catch (cause) {
       const code = (cause as { cause?: { code?: unknown } })?.cause?.code;
       throw new APIConnectionError(
-        `${source} failed: no response${typeof code === 'string' ? ` (${code})` : ''}`,
-        { cause },
+        `${source} failed: no response${typeof code === 'string' ? ` (${redact(code, [keys.keySecret])})` : ''}`,
+        { cause: scrub(cause, [keys.keySecret]) },
       );
     }
     let body: { access_token?: unknown; expires_in?: unknown; error_description?: unknown } | undefined;
@@ -103,28 +107,29 @@ export function exchangeCredentials(options: KeyPairOptions, core: Shared): Requ
     return body.access_token;
   }
 
-  const shared = singleFlight(exchange, core.untilAborted);
+  const shared = singleFlight(exchange);
   return {
     source,
-    token: (signal) => (current && Date.now() < expiresAt ? current : shared(signal)),
-    refresh(rejected, signal) {
+    token: (signal, via) => (current && Date.now() < expiresAt ? current : shared(signal, via)),
+    refresh(rejected, signal, via) {
       if (current && current !== rejected && Date.now() < expiresAt) return Promise.resolve(current);
       if (current === rejected) current = undefined;
-      return shared(signal);
+      return shared(signal, via);
     },
   };
 }
 
 /**
- * One run of `start` shared by every caller until it settles. Each caller waits under its own
- * signal; when every caller has given up, the run is aborted.
+ * One run of `start` shared by every caller until it settles (it goes through the `via` of the
+ * caller that started it). Each caller waits under its own signal; when every caller has given
+ * up, the run is aborted.
  */
-function singleFlight<T>(start: (signal: AbortSignal) => Promise<T>, untilAborted: Shared['untilAborted']) {
+function singleFlight<T>(start: (signal: AbortSignal, via: Via | undefined) => Promise<T>) {
   let flight: { promise: Promise<T>; ac: AbortController; waiting: number } | undefined;
-  return (signal: AbortSignal | undefined): Promise<T> => {
+  return (signal: AbortSignal | undefined, via: Via | undefined): Promise<T> => {
     if (!flight) {
       const ac = new AbortController();
-      const f = { ac, waiting: 0, promise: start(ac.signal) };
+      const f = { ac, waiting: 0, promise: start(ac.signal, via) };
       const clear = () => {
         if (flight === f) flight = undefined;
       };

@@ -8,11 +8,18 @@ import {
   NotFoundError,
   redact,
   ScaleGenError,
+  scrub,
 } from './errors.js';
-import { applyHeaders, type HeaderLayer, headerLayer } from './headers.js';
+import { applyHeaders, BAD_VALUE, BAD_VALUE_WHY, type HeaderLayer, headerLayer } from './headers.js';
 import { DEBUG, INFO, type Log, WARN } from './log.js';
 import type { Operation } from './operation.js';
-import type { Fetch, FetchOptions, RequestOptions, WithResponse } from './options.js';
+import {
+  checkSettings,
+  type Fetch,
+  type FetchOptions,
+  type RequestOptions,
+  type WithResponse,
+} from './options.js';
 import { type BackoffOptions, retryDelay, sleep } from './retry.js';
 import { attemptSignal, TIMEOUT, untilAborted } from './signal.js';
 
@@ -35,6 +42,8 @@ export interface TransportConfig {
   log: Log;
   /** Secrets that never appear in an error or a log line (key secret, static token). */
   secrets: readonly string[];
+  /** The `User-Agent` to send, when the runtime lets a script set one. */
+  userAgent?: string | undefined;
 }
 
 /** One call of a method: the operation and what the method was given. */
@@ -63,6 +72,18 @@ const ID = /^(?!(?:list|create)$)[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 /** Error codes of a connection that never carried the request: the server cannot have seen it. */
 const NOT_SENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|UND_ERR_CONNECT_TIMEOUT)$/;
 
+const requestIds = new WeakMap<object, string>();
+
+/**
+ * The request id (`X-Request-Id`) of the response a result came from, to quote to support, as
+ * `_request_id` is in the openai SDK, without adding anything to the result: the result of
+ * `get`, `list`, `create` or `waitUntilReady`, or any object or array a method resolved with.
+ * `undefined` for anything else (the API's message strings: use `withResponse` for those).
+ */
+export function requestIdOf(result: unknown): string | undefined {
+  return typeof result === 'object' && result !== null ? requestIds.get(result) : undefined;
+}
+
 /** A call, prepared once for all its attempts. */
 interface Prepared {
   op: Operation<unknown>;
@@ -73,6 +94,8 @@ interface Prepared {
   maxRetries: number;
   headers: HeaderLayer | undefined;
   fetchOptions: FetchOptions | undefined;
+  /** The client's `fetch` (for a token exchange too). */
+  fetch: Fetch | undefined;
   /** The secrets of the call: the client's plus the `hf_token` values of its body. */
   secrets: readonly string[];
   withResponse: boolean;
@@ -95,31 +118,38 @@ type Outcome =
 export function createTransport(config: TransportConfig): Send {
   const { baseUrl, credentials, log } = config;
 
-  /** Step 1: checks the arguments and resolves the call's settings, once for all its attempts. */
+  /**
+   * Step 1: checks the arguments (the id, `undefined` included, of an operation with one; the
+   * call's settings and headers) and resolves the call's settings, once for all its attempts.
+   */
   function prepare(call: Call<unknown>): Prepared {
     const { op, id, body, options: o } = call;
-    if (id !== undefined && !(typeof id === 'string' && ID.test(id)))
+    const hasId = op.prefix !== op.path;
+    if (hasId && !(typeof id === 'string' && ID.test(id)))
       throw new ScaleGenError(
-        `${op.name}: ${JSON.stringify(id)} is not a deployment id (expected what create returned as inf_id)`,
+        `${op.name}: ${id === undefined ? 'undefined' : JSON.stringify(id)} is not a deployment id (expected what create returned as inf_id)`,
       );
+    if (o) checkSettings(op.name, o as Record<string, unknown>);
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return {
       op,
-      url: baseUrl + op.prefix + (id === undefined ? '' : id + op.suffix) + (call.query ?? ''),
+      url: baseUrl + op.prefix + (hasId ? id + op.suffix : '') + (call.query ?? ''),
       payload,
       signal: o?.signal,
       timeout: o?.timeout ?? config.timeout,
       maxRetries: o?.maxRetries ?? config.maxRetries,
-      headers: o?.headers && headerLayer(o.headers),
+      headers: o?.headers && headerLayer(o.headers, op.name),
       fetchOptions: o?.fetchOptions ? { ...config.fetchOptions, ...o.fetchOptions } : config.fetchOptions,
+      fetch: config.fetch,
       secrets: payload ? [...config.secrets, ...bodySecrets(body)] : config.secrets,
       withResponse: call.withResponse === true,
     };
   }
 
   /** The token for an attempt: a fresh one in place of `rejected` after a 401 (only credentials that refresh get one). */
-  function token(rejected: string | undefined, signal: AbortSignal | undefined) {
-    const t = rejected === undefined ? credentials.token(signal) : credentials.refresh?.(rejected, signal);
+  function token(p: Prepared, rejected: string | undefined, signal: AbortSignal | undefined) {
+    const t =
+      rejected === undefined ? credentials.token(signal, p) : credentials.refresh?.(rejected, signal, p);
     return typeof t === 'object' ? untilAborted(t, signal) : t;
   }
 
@@ -131,10 +161,11 @@ export function createTransport(config: TransportConfig): Send {
     try {
       let auth: string | undefined;
       try {
-        const t = token(rejected, a.signal);
+        const t = token(p, rejected, a.signal);
         auth = typeof t === 'object' ? await t : t;
       } catch (e) {
-        if (signal?.aborted) throw new APIUserAbortError(`${op.name} was aborted`, { cause: e });
+        if (signal?.aborted)
+          throw new APIUserAbortError(`${op.name} was aborted`, { cause: scrub(e, p.secrets) });
         if (timedOut())
           return failure(
             new APIConnectionTimeoutError(
@@ -147,8 +178,13 @@ export function createTransport(config: TransportConfig): Send {
         throw e;
       }
       if (signal?.aborted) throw new APIUserAbortError(`${op.name} was aborted`);
+      if (auth && BAD_VALUE.test(auth))
+        throw new ScaleGenError(
+          `${op.name}: the bearer token from ${credentials.source} cannot be sent: ${BAD_VALUE_WHY}`,
+        );
 
       const headers: Record<string, string> = {};
+      if (config.userAgent) headers['user-agent'] = config.userAgent;
       if (auth) headers.authorization = `Bearer ${auth}`;
       if (p.payload) headers['content-type'] = 'application/json';
       if (n) headers['x-retry-count'] = String(n);
@@ -169,7 +205,8 @@ export function createTransport(config: TransportConfig): Send {
         });
         if (res.status !== 204) text = await res.text();
       } catch (e) {
-        if (signal?.aborted) throw new APIUserAbortError(`${op.name} was aborted`, { cause: e });
+        const cause = scrub(e, secrets);
+        if (signal?.aborted) throw new APIUserAbortError(`${op.name} was aborted`, { cause });
         if (timedOut())
           // A timed-out attempt may have reached the server: only reads are sent again.
           return failure(
@@ -177,13 +214,14 @@ export function createTransport(config: TransportConfig): Send {
             op.safe,
           );
         // No response: reads are retried; other calls only when the connection was never made.
+        // (What `fetch` would refuse, a bad URL or header value, was refused before it was called.)
         const code = (e as { cause?: { code?: unknown } })?.cause?.code;
         const error = new APIConnectionError(
           redact(
             `${op.name} failed: no response from ${baseUrl} (${typeof code === 'string' ? code : String((e as Error)?.message ?? e)})`,
             secrets,
           ),
-          { cause: e },
+          { cause },
         );
         return failure(error, op.safe || (!res && typeof code === 'string' && NOT_SENT.test(code)), res);
       }
@@ -284,7 +322,9 @@ export function createTransport(config: TransportConfig): Send {
       }
       if (!outcome.retry || n >= p.maxRetries) throw outcome.error;
       n++;
-      const delay = retryDelay(n, outcome.response?.headers.get('retry-after'), config.backoff);
+      // The server's Retry-After, the token endpoint's included (its errors carry its headers).
+      const headers = outcome.response?.headers ?? (outcome.error as APIError).headers;
+      const delay = retryDelay(n, headers?.get('retry-after'), config.backoff);
       log(
         INFO,
         `${p.op.name}: ${outcome.error.message}; retry ${n} of ${p.maxRetries} in ${Math.round(delay)} ms`,
@@ -315,9 +355,9 @@ function transient(e: ScaleGenError): boolean {
 
 function unwrap(outcome: { data: unknown; response: Response }, withResponse: boolean): unknown {
   const { data, response } = outcome;
-  return withResponse
-    ? { data, response, requestId: response.headers.get('x-request-id') ?? undefined }
-    : data;
+  const requestId = response.headers.get('x-request-id') ?? undefined;
+  if (requestId && typeof data === 'object' && data !== null) requestIds.set(data, requestId);
+  return withResponse ? { data, response, requestId } : data;
 }
 
 /** The `hf_token` values of a create request, so that no error or log line repeats them. */

@@ -1,7 +1,5 @@
-import { lazy } from '../core/lazy.js';
 import { type Operation, operation } from '../core/operation.js';
 import type { RequestOptions, WithResponse } from '../core/options.js';
-import { shared } from '../core/shared.js';
 import type { Send } from '../core/transport.js';
 import type {
   CreatedDeployment,
@@ -9,6 +7,7 @@ import type {
   InferenceDeployment,
   InferenceDeploymentCreate,
 } from '../types.js';
+import { waitUntilReady } from './wait.js';
 
 /** The operations of this resource, each checked against the spec's generated `paths`. */
 export const operations = {
@@ -23,7 +22,7 @@ export const operations = {
 /** Options of `delete` and `stop`. */
 export interface ForceParams {
   /** Do not wait for in-flight requests to finish. */
-  force?: boolean;
+  force?: boolean | undefined;
 }
 
 /**
@@ -33,19 +32,16 @@ export interface ForceParams {
 export interface WaitOptions extends Omit<RequestOptions, 'timeout'> {
   /**
    * The deadline of the whole wait, in ms, a poll in flight included: then it rejects with
-   * `WaitTimeoutError` (default 20 minutes; `0` or `Infinity`: none).
+   * `WaitTimeoutError` (default 20 minutes; `0`, `Infinity` or 2^31-1 ms and up: none).
    */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Called with each status seen, when it differs from the previous one. */
-  onStatus?: (status: DeploymentStatus, deployment: InferenceDeployment) => void;
+  onStatus?: ((status: DeploymentStatus, deployment: InferenceDeployment) => void) | undefined;
   /** First delay between two polls, in ms (default 2000); it grows by half each time, up to `maxInterval`. */
-  interval?: number;
+  interval?: number | undefined;
   /** Longest delay between two polls, in ms (default 15000). */
-  maxInterval?: number;
+  maxInterval?: number | undefined;
 }
-
-/** The code of `waitUntilReady`, loaded on its first use (a wait lasts minutes; most apps never wait). */
-const loadWait = /* @__PURE__ */ lazy('inference.waitUntilReady', () => import('./wait.js'));
 
 const force = (p: ForceParams | undefined) => (p?.force === undefined ? '' : `?force=${p.force}`);
 
@@ -138,12 +134,10 @@ export class Inference {
    * `WaitTimeoutError` at the deadline, and with `APIUserAbortError` when `signal` aborts. Any
    * other status, one this version does not know included, counts as not ready yet: the wait goes
    * on (and `onStatus` reports it). `timeout` is the deadline of the whole wait, a poll in flight
-   * included (`0` or `Infinity`: none); each poll is a `get` with the client's per-attempt timeout
+   * included (`0`, `Infinity` or 2^31-1 ms and up: none); each poll is a `get` with the client's per-attempt timeout
    * and the call's `headers`, `maxRetries` and `fetchOptions`.
    */
   waitUntilReady(id: string, options: WaitOptions = {}): Promise<InferenceDeployment> {
-    return loadWait().then((m) =>
-      m.waitUntilReady(shared, this._send, operations.get as Operation<unknown>, id, options),
-    );
+    return waitUntilReady(this._send, operations.get as Operation<unknown>, id, options);
   }
 }

@@ -1,29 +1,32 @@
+import { APIUserAbortError, DeploymentFailedError, WaitTimeoutError } from '../core/errors.js';
 import type { Operation } from '../core/operation.js';
-import type { RequestOptions } from '../core/options.js';
-import type { Shared } from '../core/shared.js';
+import { checkNumber, checkSettings, type RequestOptions } from '../core/options.js';
+import { sleep } from '../core/retry.js';
+import { attemptSignal, TIMEOUT } from '../core/signal.js';
 import type { Send } from '../core/transport.js';
 import type { InferenceDeployment } from '../types.js';
 import type { WaitOptions } from './inference.js';
 
-// `Inference.waitUntilReady`, loaded on its first use: a wait lasts minutes, and many apps never
-// wait. It imports nothing at run time (see `core/shared.ts`).
+const name = 'inference.waitUntilReady';
 
 /**
  * Polls `get` (through `send`) with a growing interval until deployment `id` is `ACTIVE`; see
- * `Inference.waitUntilReady` for the contract.
+ * `Inference.waitUntilReady` for the contract. Its options are checked before the first poll.
  */
 export async function waitUntilReady(
-  core: Shared,
   send: Send,
   get: Operation<unknown>,
   id: string,
   options: WaitOptions,
 ): Promise<InferenceDeployment> {
   const { timeout = 1_200_000, signal, onStatus, maxInterval = 15_000, interval: first, ...poll } = options;
-  const name = 'inference.waitUntilReady';
+  checkNumber(name, 'timeout', timeout);
+  checkNumber(name, 'interval', first);
+  checkNumber(name, 'maxInterval', maxInterval);
+  checkSettings(name, poll);
   // One signal for the caller's abort and the deadline: a poll or a pause cut short by the
   // deadline is a WaitTimeoutError, by the caller an APIUserAbortError.
-  const deadline = core.attemptSignal(signal, timeout);
+  const deadline = attemptSignal(signal, timeout);
   const pollOptions: RequestOptions = { ...poll, signal: deadline.signal };
   let interval = first ?? 2000;
   let last: InferenceDeployment | undefined;
@@ -34,13 +37,13 @@ export async function waitUntilReady(
       last = d;
       if (d.status === 'ACTIVE') return d;
       if (d.status === 'FAILED' || d.status === 'DELETING' || d.status === 'DELETED')
-        throw new core.DeploymentFailedError(`${name}: deployment ${id} is ${d.status}`, d);
-      await core.sleep(interval, deadline.signal, name);
+        throw new DeploymentFailedError(`${name}: deployment ${id} is ${d.status}`, d);
+      await sleep(interval, deadline.signal, name);
       interval = Math.min(interval * 1.5, maxInterval);
     }
   } catch (e) {
-    throw e instanceof core.APIUserAbortError && deadline.signal?.reason === core.TIMEOUT && !signal?.aborted
-      ? new core.WaitTimeoutError(
+    throw e instanceof APIUserAbortError && deadline.signal?.reason === TIMEOUT && !signal?.aborted
+      ? new WaitTimeoutError(
           `${name}: deployment ${id} was ${last ? `still ${last.status}` : 'not read once'} after ${timeout} ms`,
           last,
         )

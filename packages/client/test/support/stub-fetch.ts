@@ -1,4 +1,4 @@
-import { createClient } from '../../src/index.js';
+import { type ClientBaseOptions, createClient } from '../../src/index.js';
 
 /** One request as a stub `fetch` saw it. */
 export interface StubCall {
@@ -58,10 +58,7 @@ export function abortable<T>(answer: Promise<T>, signal: AbortSignal | undefined
  * A client of a stub `fetch` (see {@link stubFetch}): a bearer token, short retry back-off, no logging;
  * `extra` overrides any option. Returns the client and the calls the stub saw.
  */
-export function clientWith(
-  handler: Parameters<typeof stubFetch>[0],
-  extra: Parameters<typeof createClient>[0] = {},
-) {
+export function clientWith(handler: Parameters<typeof stubFetch>[0], extra: ClientBaseOptions = {}) {
   const stub = stubFetch(handler);
   const client = createClient({
     baseUrl: 'http://api.test',
@@ -84,3 +81,9 @@ export const KEY_PAIR = {
   keySecret: 'key-secret-123',
   tokenUrl: TOKEN_URL,
 } as const;
+
+/** The User-Agent the client sends on Node.js: its name and version, and the runtime's. */
+export const USER_AGENT = `sgi-client/${
+  JSON.parse((await import('node:fs')).readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
+    .version
+} node/${process.versions.node}`;

@@ -1,23 +1,37 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { SandboxStore, StoreStats } from '../sandbox/store/types.js';
 
 export { routeOf } from './route.js';
 
-/** Prometheus metrics of the mock (prom-client), on a registry of its own. */
+/** The HTTP methods counted under their own name; any other is `OTHER` (a closed set of labels). */
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+/** How long one replica stays the one that reports the shared store's figures, renewed at each scrape. */
+export const STORE_REPORTER_LEASE_MS = 120_000;
+
+/**
+ * Prometheus metrics of the mock (prom-client), on a registry of its own: Node's default process metrics,
+ * requests by route, method and status, their latency, rejections, the store's reachability and latency,
+ * and the store's figures (tenants, deployments, keys, bytes). A shared store's figures are the same seen
+ * from every replica: one replica at a time reports them (`sgi_mock_store_reporter 1`), the others report
+ * 0, so that a sum across replicas is the store's figure.
+ */
 export async function mockMetrics(store: SandboxStore | undefined, clock: () => number) {
   // Loaded only when asked for: a server without metrics starts without it.
-  const { Counter, Gauge, Histogram, Registry } = await import('prom-client');
+  const { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } = await import('prom-client');
   const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
   const requests = new Counter({
     name: 'sgi_mock_requests_total',
-    help: 'Requests answered, by route and status.',
-    labelNames: ['route', 'status'] as const,
+    help: 'Requests answered, by route, method and status.',
+    labelNames: ['route', 'method', 'status'] as const,
     registers: [registry],
   });
   const latency = new Histogram({
     name: 'sgi_mock_request_duration_seconds',
-    help: 'Time from request to answer, by route.',
-    labelNames: ['route'] as const,
+    help: 'Time from request to answer, by route and method.',
+    labelNames: ['route', 'method'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
@@ -28,47 +42,99 @@ export async function mockMetrics(store: SandboxStore | undefined, clock: () => 
     registers: [registry],
   });
   if (store) {
-    // One read of the store per scrape, whichever gauge asks first.
+    const replica = randomUUID();
+    /** One scrape's look at the store: reachable, how fast, and whether this replica reports its figures. */
+    let look: Promise<{ up: boolean; seconds: number; reporter: boolean }> | undefined;
+    const lookAtStore = () => {
+      look ??= (async () => {
+        const started = performance.now();
+        const up = await store.ready().catch(() => false);
+        const seconds = (performance.now() - started) / 1000;
+        const reporter =
+          up &&
+          (store.claimReporter
+            ? await store.claimReporter(replica, STORE_REPORTER_LEASE_MS).catch(() => false)
+            : true);
+        return { up, seconds, reporter };
+      })().finally(() => setImmediate(() => (look = undefined)));
+      return look;
+    };
+    // One read of the store's figures per scrape, whichever gauge asks first.
     let stats: Promise<StoreStats> | undefined;
-    const fromStats = (
-      name: string,
-      help: string,
-      pick: 'tenants' | 'deployments' | 'keys' | 'bytes' | 'full',
-    ) =>
+    const readStats = () => {
+      if (!stats) {
+        stats = store.stats(clock());
+        const clear = () => {
+          stats = undefined;
+        };
+        stats.then(clear, clear);
+      }
+      return stats;
+    };
+    new Gauge({
+      name: 'sgi_mock_store_up',
+      help: 'Whether the store answers and is the one this replica uses (1) or not (0).',
+      registers: [registry],
+      async collect() {
+        this.set((await lookAtStore()).up ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'sgi_mock_store_latency_seconds',
+      help: "Time the store took to answer this scrape's readiness check.",
+      registers: [registry],
+      async collect() {
+        this.set((await lookAtStore()).seconds);
+      },
+    });
+    new Gauge({
+      name: 'sgi_mock_store_reporter',
+      help: "1 on the one replica that reports the shared store's figures (tenants, deployments, keys, bytes); 0 on the others, which report them as 0.",
+      registers: [registry],
+      async collect() {
+        this.set((await lookAtStore()).reporter ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'sgi_mock_store_full',
+      help: '1 while the store refuses new data for lack of room (creates answer 403), else 0 (every replica reports it: take the max).',
+      registers: [registry],
+      async collect() {
+        this.set(Number((await readStats()).full));
+      },
+    });
+    const fromStats = (name: string, help: string, pick: 'tenants' | 'deployments' | 'keys' | 'bytes') =>
       new Gauge({
         name,
         help,
         registers: [registry],
         async collect() {
-          if (!stats) {
-            stats = store.stats(clock());
-            const clear = () => {
-              stats = undefined;
-            };
-            stats.then(clear, clear);
-          }
-          this.set(Number((await stats)[pick]));
+          this.set((await lookAtStore()).reporter ? Number((await readStats())[pick]) : 0);
         },
       });
-    fromStats('sgi_mock_tenants', 'Tenants held.', 'tenants');
-    fromStats('sgi_mock_deployments', 'Deployments held.', 'deployments');
-    fromStats('sgi_mock_sandbox_keys', 'Sandbox keys issued and not revoked.', 'keys');
     fromStats(
-      'sgi_mock_stored_bytes',
-      'Bytes held (UTF-8, as stored): deployment settings and request logs.',
-      'bytes',
+      'sgi_mock_tenants',
+      'Tenants held (reported by one replica: see sgi_mock_store_reporter).',
+      'tenants',
+    );
+    fromStats('sgi_mock_deployments', 'Deployments held (reported by one replica).', 'deployments');
+    fromStats(
+      'sgi_mock_sandbox_keys',
+      'Sandbox keys issued and not revoked (reported by one replica).',
+      'keys',
     );
     fromStats(
-      'sgi_mock_store_full',
-      '1 while the store refuses new data for lack of room (creates answer 403), else 0.',
-      'full',
+      'sgi_mock_stored_bytes',
+      'Bytes held (UTF-8, as stored): deployment settings and request logs (reported by one replica).',
+      'bytes',
     );
   }
   return {
     registry,
-    observe(route: string, status: number, seconds: number, reason?: string): void {
-      requests.inc({ route, status: String(status) });
-      latency.observe({ route }, seconds);
+    observe(route: string, method: string, status: number, seconds: number, reason?: string): void {
+      const m = METHODS.has(method) ? method : 'OTHER';
+      requests.inc({ route, method: m, status: String(status) });
+      latency.observe({ route, method: m }, seconds);
       if (reason) rejections.inc({ reason });
     },
   };

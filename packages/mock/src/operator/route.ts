@@ -8,6 +8,8 @@ const OWN_ROUTES: ReadonlyArray<readonly [method: string, path: RegExp, label: s
   ['HEAD', /^\/__sandbox\/ready$/, 'GET /__sandbox/ready'],
   ['POST', /^\/__sandbox\/reset$/, 'POST /__sandbox/reset'],
   ['GET', /^\/__sandbox\/requests$/, 'GET /__sandbox/requests'],
+  ['GET', /^\/__sandbox\/clock$/, 'GET /__sandbox/clock'],
+  ['POST', /^\/__sandbox\/clock$/, 'POST /__sandbox/clock'],
   ['GET', /^\/__sandbox\/admin\/keys$/, 'GET /__sandbox/admin/keys'],
   ['POST', /^\/__sandbox\/admin\/keys$/, 'POST /__sandbox/admin/keys'],
   ['DELETE', /^\/__sandbox\/admin\/keys\/[^/]+$/, 'DELETE /__sandbox/admin/keys/{name}'],
@@ -26,6 +28,15 @@ export function routeOf(method: string, path: string, facts?: SpecFacts): string
     for (const [m, pattern, label] of OWN_ROUTES) if (m === method && pattern.test(path)) return label;
     return OTHER_ROUTE;
   }
+  // A deployment's model endpoint: one label per route, never per deployment.
+  const endpoint =
+    /^\/deployments\/[^/]+\/inference(\/v1\/models|\/v1\/chat\/completions|\/v1\/completions|\/v1\/embeddings|\/embed)$/.exec(
+      path,
+    );
+  if (endpoint)
+    return method === 'GET' || method === 'POST'
+      ? `${method} /deployments/{id}/inference${endpoint[1]}`
+      : OTHER_ROUTE;
   const operation = facts?.operationOf(method, path);
   return operation ? `${operation.method} ${operation.template}` : OTHER_ROUTE;
 }

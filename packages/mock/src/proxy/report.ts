@@ -17,6 +17,8 @@ export interface ProxyViolation {
   /** JSON pointer into the body (or the parameter's name after the location). */
   pointer: string;
   message: string;
+  /** The `known-drift.yaml` entry that accepts this difference (production's reviewed drift), when one does. */
+  knownDrift?: string;
 }
 
 const escapeKey = (k: string) => k.replaceAll('~', '~0').replaceAll('/', '~1');
@@ -52,7 +54,7 @@ export class ProxySummary {
   private readonly counts = new Map<string, number>();
 
   add(v: ProxyViolation): void {
-    const key = `${v.operation ?? `${v.method} ${v.path}`} ${v.direction}`;
+    const key = `${v.operation ?? `${v.method} ${v.path}`} ${v.direction}${v.knownDrift ? ` (known drift ${v.knownDrift})` : ''}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
   }
 

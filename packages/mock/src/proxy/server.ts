@@ -1,5 +1,6 @@
 import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { loadSpec } from '@sgi/spec';
+import type { KnownDrift } from '../drift.js';
 import { envelope, invalidFieldsMessage, sendJson } from '../errors.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../limits.js';
 import { type RunningPrism, startPrism } from '../prism.js';
@@ -7,6 +8,15 @@ import { type Answer, sendUpstream } from '../upstream.js';
 import { fieldErrors, type PrismViolation, parseViolationHeader } from '../violations.js';
 import { operationMatcher } from './operations.js';
 import { describeViolation, ProxySummary, type ProxyViolation, redact } from './report.js';
+
+/** A JSON body, parsed; undefined when it is not JSON. */
+function jsonOf(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
 
 /** How to run the validating proxy. */
 export interface ProxyOptions {
@@ -24,7 +34,17 @@ export interface ProxyOptions {
   onViolation?: (violation: ProxyViolation) => void;
   /** Time limit of one upstream call, in ms (default 60 s). */
   timeoutMs?: number;
+  /**
+   * Production's accepted differences (default: `@sgi/spec`'s `known-drift.yaml`, read by
+   * `@sgi/mock/drift` as the conformance run reads it). A bare get or list answer that one of them
+   * accepts is reported once as known drift, and what it carries is validated as the envelope's
+   * `message`. `[]` accepts none.
+   */
+  knownDrift?: readonly KnownDrift[];
 }
+
+/** The header that names a bare answer's re-check (see `recheck` below); never leaves the proxy. */
+const RECHECK_HEADER = 'x-sgi-mock-recheck';
 
 /** A running validating proxy. */
 export interface ValidatingProxy {
@@ -93,6 +113,11 @@ export async function startValidatingProxy(options: ProxyOptions): Promise<Valid
   const report =
     options.onViolation ?? ((v: ProxyViolation) => process.stderr.write(`${JSON.stringify(v)}\n`));
   const operationOf = operationMatcher(loadSpec());
+  // Loaded when a proxy starts (with its YAML parser): the sandbox starts without them.
+  const { knownBareAnswer, loadKnownDrift } = await import('../drift.js');
+  const drifts = options.knownDrift ?? loadKnownDrift();
+  /** Bare answers waiting for their re-check, by the id in {@link RECHECK_HEADER}. */
+  const rechecks = new Map<string, { status: number; type: string; body: string }>();
   const summary = new ProxySummary();
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   const started: Array<RunningPrism | Server> = [];
@@ -109,9 +134,14 @@ export async function startValidatingProxy(options: ProxyOptions): Promise<Valid
     return summary;
   };
 
-  function send(to: string, req: IncomingMessage, body: Buffer): Promise<Answer> {
+  function send(
+    to: string,
+    req: IncomingMessage,
+    body: Buffer,
+    extra: Record<string, string> = {},
+  ): Promise<Answer> {
     const target = new URL(to);
-    const headers = { ...req.headers };
+    const headers = { ...req.headers, ...extra };
     for (const name of HOP_BY_HOP) delete headers[name];
     if (body.length > 0) headers['content-length'] = String(body.length);
     return sendUpstream({
@@ -135,6 +165,49 @@ export async function startValidatingProxy(options: ProxyOptions): Promise<Valid
     started.push(prism);
     const validator = options.strict ? await startPrism(loadSpec(), { kind: 'mock' }) : undefined;
     if (validator) started.push(validator);
+    // A known bare answer goes through Prism once more, put back in its envelope, so that what it
+    // carries is validated as the spec describes it: this Prism's "upstream" answers the wrapped body.
+    const recheck = await startPrism(loadSpec(), {
+      kind: 'sandbox',
+      passThrough: true,
+      handler: (req, res) => {
+        req.resume();
+        const id = String(req.headers[RECHECK_HEADER] ?? '');
+        const pending = rechecks.get(id);
+        rechecks.delete(id);
+        if (!pending) {
+          res.writeHead(500).end();
+          return;
+        }
+        res.writeHead(pending.status, { 'content-type': pending.type }).end(pending.body);
+      },
+    });
+    started.push(recheck);
+
+    /** The violations of what a known bare answer carries, pointers into the bare body. */
+    async function carried(
+      req: IncomingMessage,
+      body: Buffer,
+      n: number,
+      answer: Answer,
+      wrapped: unknown,
+    ): Promise<PrismViolation[]> {
+      const id = String(n);
+      rechecks.set(id, {
+        status: answer.status,
+        type: String(answer.headers['content-type'] ?? 'application/json'),
+        body: JSON.stringify(wrapped),
+      });
+      try {
+        const again = await send(recheck.url, req, body, { [RECHECK_HEADER]: id });
+        const header = again.headers['sl-violations'];
+        return (parseViolationHeader(Array.isArray(header) ? header[0] : header) ?? []).filter(
+          (v) => describeViolation(v).direction === 'response',
+        );
+      } finally {
+        rechecks.delete(id);
+      }
+    }
 
     const handle = async (req: IncomingMessage, res: ServerResponse) => {
       const n = ++exchanges;
@@ -161,7 +234,7 @@ export async function startValidatingProxy(options: ProxyOptions): Promise<Valid
       }
       const bearer = /^\s*Bearer\s+(.+?)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
       const secrets = [...(bearer ? [bearer] : []), ...hfTokens(parsed)];
-      const emit = (violations: PrismViolation[], status: number, requestId: string) => {
+      const emit = (violations: PrismViolation[], status: number, requestId: string, knownDrift?: string) => {
         for (const v of violations) {
           const line: ProxyViolation = {
             time: new Date().toISOString(),
@@ -171,6 +244,7 @@ export async function startValidatingProxy(options: ProxyOptions): Promise<Valid
             path: path.length > 300 ? `${path.slice(0, 300)}...` : path,
             status,
             ...describeViolation(v),
+            ...(knownDrift ? { knownDrift } : {}),
           };
           line.message = redact(line.message, secrets);
           line.path = redact(line.path, secrets);
@@ -211,9 +285,45 @@ export async function startValidatingProxy(options: ProxyOptions): Promise<Valid
       const answer = await send(prism.url, req, body);
       const header = answer.headers['sl-violations'];
       const text = Array.isArray(header) ? header[0] : header;
-      const violations = parseViolationHeader(text);
+      let violations = parseViolationHeader(text);
       const requestId = String(answer.headers['x-request-id'] ?? `proxy-${n}`);
-      if (violations) emit(violations, answer.status, requestId);
+      const operation = operationOf(method, path);
+      const known =
+        violations && operation && /[/+]json\b/.test(String(answer.headers['content-type'] ?? ''))
+          ? knownBareAnswer(operation, answer.status, jsonOf(answer.body), drifts)
+          : undefined;
+      if (violations && known) {
+        // The bare answer is production's known drift: one line that says so, then what it carries,
+        // checked as the envelope's message (as the conformance run checks it).
+        const inner = await carried(req, body, n, answer, known.wrapped);
+        violations = violations.filter(
+          (v) => describeViolation(v).direction !== 'response' || describeViolation(v).location !== 'body',
+        );
+        emit(violations, answer.status, requestId);
+        emit(
+          [
+            {
+              location: ['response', 'body'],
+              message: 'the body is the bare result, without the {"success": true, "message": ...} envelope',
+            },
+          ],
+          answer.status,
+          requestId,
+          known.drift.id,
+        );
+        emit(
+          // `response.body.message.status` of the envelope is `status` of the bare body.
+          inner.map((v) => ({
+            ...v,
+            message: String(v.message ?? '').replace(/\bproperty message\./, 'property '),
+            ...(v.location
+              ? { location: v.location.filter((part, i) => !(i === 2 && part === 'message')) }
+              : {}),
+          })),
+          answer.status,
+          requestId,
+        );
+      } else if (violations) emit(violations, answer.status, requestId);
       else if (text) {
         emit(
           [{ location: ['response'], message: 'too many violations to list (Prism cut its report short)' }],

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { unknownFieldErrors } from '../checks.js';
 import { envelope, invalidFieldsMessage, sendJson, UNAUTHORIZED } from '../errors.js';
+import { idleTimeoutOf, priceOf, TRANSITION_RULES, view } from '../rules/lifecycle.js';
 import type { SpecFacts } from '../spec.js';
-import { priceOf, TRANSITION_RULES, view } from './lifecycle.js';
 import { crossFieldErrors, defaultEngines, storedSettings } from './settings.js';
 import type { CreateRefusal, SandboxStore, TransitionOutcome } from './store/types.js';
 import { userIdOf } from './tenant.js';
@@ -53,6 +53,8 @@ export interface SandboxBackendOptions {
   epochOf?: (req: IncomingMessage) => string | undefined;
   clock?: () => number;
   alter?: AlterResponse;
+  /** An `ACTIVE` deployment's `link` (its endpoint's base URL). */
+  linkOf?: (id: string) => string;
 }
 
 /**
@@ -95,7 +97,13 @@ export function sandboxBackend(options: SandboxBackendOptions) {
       const settings = storedSettings(body, facts, engines);
       const created = await store.create(
         tenant,
-        { id: randomUUID(), settings: JSON.stringify(settings), fails, pricePerHour: priceOf(settings) },
+        {
+          id: randomUUID(),
+          settings: JSON.stringify(settings),
+          fails,
+          pricePerHour: priceOf(settings),
+          ...(idleTimeoutOf(settings) === undefined ? {} : { idleTimeoutMs: idleTimeoutOf(settings) }),
+        },
         now,
         options.epochOf?.(req),
       );
@@ -107,7 +115,7 @@ export function sandboxBackend(options: SandboxBackendOptions) {
     req.resume();
     if (method === 'GET' && path === '/sg_inf/list') {
       const list = await store.list(tenant, now);
-      return reply(200, { success: true, message: list.map((d) => view(d, userId, now)) });
+      return reply(200, { success: true, message: list.map((d) => view(d, userId, now, options.linkOf)) });
     }
 
     const match = /^\/sg_inf\/([^/]+)(\/scale\/(up|zero))?$/.exec(path);
@@ -115,7 +123,7 @@ export function sandboxBackend(options: SandboxBackendOptions) {
     if (id !== undefined && !match?.[2] && method === 'GET') {
       const found = await store.get(tenant, id, now);
       return found
-        ? reply(200, { success: true, message: view(found, userId, now) })
+        ? reply(200, { success: true, message: view(found, userId, now, options.linkOf) })
         : reply(404, envelope(`Deployment ${id} was not found.`));
     }
     if (id !== undefined && !match?.[2] && method === 'DELETE') {

@@ -11,3 +11,6 @@ export { inject } from 'light-my-request';
 
 /** Prism's own forwarding component: the sandbox hands it what it refuses before anything is forwarded. */
 export const forward: PrismHttpComponents['forward'] = forwarder.default.default;
+
+/** JSON Schema 2020-12 validation (the dialect of OpenAPI 3.1), for the model endpoint's contract. */
+export { Ajv2020 } from 'ajv/dist/2020.js';

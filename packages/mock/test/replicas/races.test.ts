@@ -7,7 +7,7 @@ import { startRedis, type TestRedis } from '@sgi/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MockServer, type MockServerOptions, startMockServer } from '../../src/index.js';
 import { DEFAULT_LIMITS } from '../../src/limits.js';
-import { settle, TRANSITION_RULES } from '../../src/sandbox/lifecycle.js';
+import { settle, TRANSITION_RULES } from '../../src/rules/lifecycle.js';
 import { RedisStore } from '../../src/sandbox/store/redis.js';
 import { type Answer, client, expectDocumented } from '../support/http.js';
 import { pause } from '../support/replica.js';
@@ -36,6 +36,8 @@ async function replicas(options: MockServerOptions = {}): Promise<MockServer[]> 
         deleteDelayMs: 60_000,
         storeUrl: redis.url,
         storeKeyPrefix: prefix,
+        // Replicas sharing a store sit behind one address: an ACTIVE deployment's link is the same on each.
+        publicUrl: 'https://sandbox.example.com',
         ...options,
       }),
     ),
@@ -158,9 +160,11 @@ describe('races between the stores of three replicas', () => {
         expect(outcomes.filter((o) => !o.ok && o.reason === 'conflict')).toHaveLength(2);
         const winner = outcomes.find((o) => o.ok);
         if (!winner?.ok) throw new Error('no winner');
-        expect(await (stores[2] as RedisStore).get('t', id, now + 1)).toEqual(
-          settle(winner.record, now + 1, timings),
-        );
+        // A read carries the time it was settled at (the tenant's sandbox time).
+        expect(await (stores[2] as RedisStore).get('t', id, now + 1)).toEqual({
+          ...settle(winner.record, now + 1, timings),
+          clockAt: now + 1,
+        });
       }
     } finally {
       await Promise.all(stores.map((s) => s.close()));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { applyTransition, TRANSITION_RULES } from '../../src/sandbox/lifecycle.js';
+import { applyTransition, TRANSITION_RULES } from '../../src/rules/lifecycle.js';
 import {
   type NewDeployment,
   REQUEST_LOG_BYTES,
@@ -102,9 +102,59 @@ export function storeContract(name: string, make: StoreFactory, overrides: Parti
         Awaited<ReturnType<SandboxStore['get']>>
       >;
       const { stop } = TRANSITION_RULES;
+      // `clockAt` is the time a record was settled at, not a part of it.
+      const { clockAt, ...settled } = before;
+      expect(clockAt).toBe(T0 + 2000);
       const after = await store.transition('t', id, stop.from, stop.to, T0 + 5000);
-      expect(after).toEqual({ ok: true, record: applyTransition(before, 'INACTIVE', T0 + 5000) });
-      expect(await store.get('t', id, T0 + 5000)).toEqual(applyTransition(before, 'INACTIVE', T0 + 5000));
+      expect(after).toEqual({ ok: true, record: applyTransition(settled, 'INACTIVE', T0 + 5000) });
+      expect(await store.get('t', id, T0 + 5000)).toEqual({
+        ...applyTransition(settled, 'INACTIVE', T0 + 5000),
+        clockAt: T0 + 5000,
+      });
+    });
+  });
+
+  describe(`${name}: the sandbox clock`, () => {
+    it("moves one tenant's lifecycle forward, never another's, and never the tenants' own expiry", async () => {
+      const store = await fresh();
+      const mine = await created(store, 't');
+      const theirs = await created(store, 'u');
+      expect(await store.clockOffset('t', T0)).toBe(0);
+      expect(await store.advanceClock('t', 1500, T0)).toEqual({ ok: true, offsetMs: 1500 });
+      expect(await store.advanceClock('t', 500, T0)).toEqual({ ok: true, offsetMs: 2000 });
+      expect(await store.clockOffset('t', T0)).toBe(2000);
+      expect(await store.clockOffset('u', T0)).toBe(0);
+      expect((await store.get('t', mine, T0))?.status).toBe('ACTIVE');
+      expect((await store.get('t', mine, T0))?.clockAt).toBe(T0 + 2000);
+      expect((await store.get('u', theirs, T0))?.status).toBe('PROVISIONING');
+      // A deployment created later starts at the tenant's sandbox time.
+      const later = await store.create('t', deployment(), T0 + 10);
+      expect(later.ok && later.record.createdAt).toBe(T0 + 2010);
+      // Tenants expire by real time: a clock far ahead does not forget the others.
+      await store.advanceClock('t', 10 * limits.tenantTtlMs, T0 + 20);
+      expect((await store.get('u', theirs, T0 + 30))?.id).toBe(theirs);
+      // Deleting follows the clock too.
+      await store.transition('t', mine, TRANSITION_RULES.delete.from, 'DELETING', T0 + 40);
+      expect((await store.get('t', mine, T0 + 40))?.status).toBe('DELETING');
+      await store.advanceClock('t', timings.deleteDelayMs, T0 + 50);
+      expect(await store.get('t', mine, T0 + 50)).toBeUndefined();
+    });
+
+    it('a deployment that scales to zero goes INACTIVE after its idle time; a recorded call resets it', async () => {
+      const store = await fresh();
+      const outcome = await store.create('t', { ...deployment(), idleTimeoutMs: 10_000 }, T0);
+      const id = outcome.ok ? outcome.record.id : '';
+      // ACTIVE at T0 + 2000, idle until T0 + 12000.
+      expect((await store.recordCall('t', id, T0 + 8000))?.lastCallAt).toBe(T0 + 8000);
+      expect((await store.get('t', id, T0 + 17_000))?.status).toBe('ACTIVE');
+      // A call closer than a second to the last one keeps the one before.
+      expect((await store.recordCall('t', id, T0 + 8500))?.lastCallAt).toBe(T0 + 8000);
+      const idle = await store.get('t', id, T0 + 18_000);
+      expect(idle?.status).toBe('INACTIVE');
+      expect(idle?.since).toBe(T0 + 18_000);
+      expect(idle?.cost).toBeCloseTo((6 * 16_000) / 3_600_000, 6);
+      expect(await store.recordCall('t', 'nope', T0)).toBeUndefined();
+      expect(await store.recordCall('other', id, T0)).toBeUndefined();
     });
 
     it('lists newest first', async () => {

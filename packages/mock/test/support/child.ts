@@ -23,7 +23,8 @@ export function startChildMock(
 ): Promise<ChildMock> {
   const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, cli, '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
+    // No grace period on SIGTERM unless a test asks for one: stopping a test's server need not wait.
+    env: { ...process.env, SGI_MOCK_SHUTDOWN_GRACE_MS: '0', ...env },
   });
   let out = '';
   let exited = false;
@@ -36,7 +37,7 @@ export function startChildMock(
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       out += chunk.toString('utf8');
-      const url = /listening on (http:\/\/\S+)\n/.exec(out)?.[1];
+      const url = /listening on (http:\/\/[^\s"]+)/.exec(out)?.[1];
       if (url) {
         resolve({
           url,

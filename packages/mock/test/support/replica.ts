@@ -17,13 +17,15 @@ export interface Replica {
 export function startReplica(args: readonly string[]): Promise<Replica> {
   const child = spawn(process.execPath, [cli, '--mode', 'sandbox', '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // No grace period on SIGTERM unless a test asks for one: stopping a test's server need not wait.
+    env: { ...process.env, SGI_MOCK_SHUTDOWN_GRACE_MS: '0' },
   });
   let out = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
     const keep = (chunk: Buffer) => {
       out = (out + chunk.toString('utf8')).slice(-20_000);
-      const url = /listening on (http:\/\/\S+)\n/.exec(out)?.[1];
+      const url = /listening on (http:\/\/[^\s"]+)/.exec(out)?.[1];
       if (url) {
         resolve({
           url,

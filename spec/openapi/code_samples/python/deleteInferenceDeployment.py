@@ -1,11 +1,17 @@
 import json
 import os
+import sys
 import urllib.request
 
+# export SCALEGEN_BASE_URL=http://127.0.0.1:4010 for the sandbox (no GPUs, no costs), https://prod-api.scalegen.ai for production
+base_url = os.environ.get("SCALEGEN_BASE_URL") or sys.exit("export SCALEGEN_BASE_URL first")
+token = os.environ.get("SCALEGEN_ACCESS_TOKEN") or sys.exit("export SCALEGEN_ACCESS_TOKEN first")
+inf_id = os.environ.get("SCALEGEN_DEPLOYMENT_ID") or sys.exit("export SCALEGEN_DEPLOYMENT_ID (the inf_id create returned)")
+
 request = urllib.request.Request(
-    "https://prod-api.scalegen.ai/sg_inf/3f6c1c2e-6b1a-4a53-9d59-5d2f0c8b7a41?force=false",
+    f"{base_url}/sg_inf/{inf_id}?force=false",
     method="DELETE",
-    headers={"Authorization": f"Bearer {os.environ['SCALEGEN_ACCESS_TOKEN']}"},
+    headers={"Authorization": f"Bearer {token}"},
 )
 # force=true tears down at once, without draining in-flight requests.
 with urllib.request.urlopen(request, timeout=30) as response:

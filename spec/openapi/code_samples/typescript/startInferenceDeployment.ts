@@ -1,7 +1,11 @@
 import { ConflictError, createClient } from '@sgi/client';
 
-const client = createClient({ token: process.env.SCALEGEN_ACCESS_TOKEN });
-const id = '3f6c1c2e-6b1a-4a53-9d59-5d2f0c8b7a41';
+// export SCALEGEN_BASE_URL=http://127.0.0.1:4010 for the sandbox (no GPUs, no costs), https://prod-api.scalegen.ai for production
+const baseUrl = process.env.SCALEGEN_BASE_URL;
+if (!baseUrl) throw new Error('export SCALEGEN_BASE_URL first');
+const client = createClient({ baseUrl, token: process.env.SCALEGEN_ACCESS_TOKEN });
+const id = process.env.SCALEGEN_DEPLOYMENT_ID;
+if (!id) throw new Error('export SCALEGEN_DEPLOYMENT_ID (the inf_id create returned)');
 
 try {
   await client.inference.start(id);

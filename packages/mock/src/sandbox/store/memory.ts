@@ -1,4 +1,4 @@
-import { applyTransition, settle } from '../lifecycle.js';
+import { applyTransition, callWorthRecording, settle } from '../../rules/lifecycle.js';
 import { rateOutcome } from './rate.js';
 import {
   type Admission,
@@ -31,6 +31,15 @@ interface Tenant {
   log: Array<{ entry: RequestLogEntry; bytes: number }>;
   /** Bytes of its request log. */
   logBytes: number;
+  /** How far its sandbox clock is ahead of real time (ms). */
+  offset: number;
+}
+
+/** The record as stored: without the time it was settled at. */
+function stored(d: DeploymentRecord): DeploymentRecord {
+  if (d.clockAt === undefined) return d;
+  const { clockAt: _, ...rest } = d;
+  return rest;
 }
 
 /**
@@ -112,10 +121,11 @@ export class MemoryStore implements SandboxStore {
           retryAfterMs: Math.max(0, oldest.lastSeen + this.limits.tenantTtlMs - now),
         };
       }
-      tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [], logBytes: 0 };
+      tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [], logBytes: 0, offset: 0 };
       this.#tenants.set(key, tenant);
     }
-    for (const d of [...tenant.deployments.values()]) this.#settle(tenant, d, now);
+    const at = now + tenant.offset;
+    for (const d of [...tenant.deployments.values()]) this.#settle(tenant, d, at);
     const size = storedBytes(input.settings);
     const refusal =
       tenant.deployments.size >= this.limits.maxDeploymentsPerTenant
@@ -131,9 +141,9 @@ export class MemoryStore implements SandboxStore {
     const record: DeploymentRecord = {
       ...input,
       seq: this.#seq++,
-      createdAt: now,
+      createdAt: at,
       status: 'PROVISIONING',
-      since: now,
+      since: at,
       endTime: null,
       cost: 0,
       costUpdatedAt: null,
@@ -148,16 +158,57 @@ export class MemoryStore implements SandboxStore {
   async get(key: string, id: string, now: number): Promise<DeploymentRecord | undefined> {
     const tenant = this.#touch(key, now);
     const found = tenant?.deployments.get(id);
-    return tenant && found ? this.#settle(tenant, found, now) : undefined;
+    if (!tenant || !found) return undefined;
+    const at = now + tenant.offset;
+    const settled = this.#settle(tenant, found, at);
+    return settled && { ...settled, clockAt: at };
   }
 
   async list(key: string, now: number): Promise<DeploymentRecord[]> {
     const tenant = this.#touch(key, now);
     if (!tenant) return [];
+    const at = now + tenant.offset;
     return [...tenant.deployments.values()]
-      .map((d) => this.#settle(tenant, d, now))
+      .map((d) => this.#settle(tenant, d, at))
       .filter((d): d is DeploymentRecord => d !== undefined)
+      .map((d) => ({ ...d, clockAt: at }))
       .sort((a, b) => b.seq - a.seq);
+  }
+
+  async recordCall(key: string, id: string, now: number): Promise<DeploymentRecord | undefined> {
+    const d = await this.get(key, id, now);
+    if (!d || d.clockAt === undefined || !callWorthRecording(d, d.clockAt)) return d;
+    const called = { ...d, lastCallAt: d.clockAt };
+    this.#tenants.get(key)?.deployments.set(id, stored(called));
+    return called;
+  }
+
+  async clockOffset(key: string, now: number): Promise<number> {
+    return this.#touch(key, now)?.offset ?? 0;
+  }
+
+  async advanceClock(
+    key: string,
+    ms: number,
+    now: number,
+  ): Promise<
+    { ok: true; offsetMs: number } | { ok: false; reason: 'tenant_capacity'; retryAfterMs: number }
+  > {
+    let tenant = this.#touch(key, now);
+    if (!tenant) {
+      if (this.#tenants.size >= this.limits.maxTenants) {
+        const oldest = this.#tenants.values().next().value as Tenant;
+        return {
+          ok: false,
+          reason: 'tenant_capacity',
+          retryAfterMs: Math.max(0, oldest.lastSeen + this.limits.tenantTtlMs - now),
+        };
+      }
+      tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [], logBytes: 0, offset: 0 };
+      this.#tenants.set(key, tenant);
+    }
+    tenant.offset += ms;
+    return { ok: true, offsetMs: tenant.offset };
   }
 
   async transition(
@@ -170,7 +221,7 @@ export class MemoryStore implements SandboxStore {
     const d = await this.get(key, id, now);
     if (!d) return { ok: false, reason: 'not_found' };
     if (!from.includes(d.status)) return { ok: false, reason: 'conflict', status: d.status };
-    const record = applyTransition(d, to, now);
+    const record = stored(applyTransition(d, to, d.clockAt ?? now));
     this.#tenants.get(key)?.deployments.set(id, record);
     return { ok: true, record };
   }
@@ -258,7 +309,7 @@ export class MemoryStore implements SandboxStore {
     if (!end.entry || !this.#current(key, end.epoch)) return;
     let tenant = this.#touch(key, now);
     if (!tenant && end.admitted) {
-      tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [], logBytes: 0 };
+      tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [], logBytes: 0, offset: 0 };
       this.#tenants.set(key, tenant);
     }
     if (!tenant) return;

@@ -23,6 +23,8 @@ import { REQUEST_LOG_BYTES } from './types.js';
  * - `P t:T:sz`               hash: deployment id -> bytes of its settings
  * - `P t:T:gone`             sorted set: id of a `DELETING` deployment -> when it is gone (ms)
  * - `P t:T:log`              list: the request log, newest first, at most 100 entries and 32 KiB
+ * - `P t:T:clk`              integer: how far the tenant's sandbox clock is ahead of real time (ms);
+ *                            deployments' times are sandbox times, `tenants` and expiry real ones
  * - `P keys`, `P keyhash`    hashes: sandbox key name -> key (JSON); secret's SHA-256 -> name
  * - `P rate:T`               hash: the tenant's current one-second window and its requests (expires after 10 s idle)
  * - `P slots:T`              sorted set: requests in flight -> when their lease was last taken or renewed
@@ -46,7 +48,7 @@ local NUSE = P .. 'usage:n'
 local BUSE = P .. 'usage:b'
 local LUSE = P .. 'usage:l'
 local TOTALS = P .. 'totals'
-local PARTS = {'m', 'd', 'sz', 'gone', 'log'}
+local PARTS = {'m', 'd', 'sz', 'gone', 'log', 'clk'}
 
 local function tk(t, part) return P .. 't:' .. t .. ':' .. part end
 local function num(v) return tonumber(v) or 0 end
@@ -112,6 +114,9 @@ local function touch(t, now)
   touched[t] = now
   return true
 end
+
+-- The tenant's sandbox clock offset (ms): its deployments' lifecycle runs at now plus this.
+local function off(t) return num(redis.call('GET', tk(t, 'clk'))) end
 
 local function enroll(t, now)
   redis.call('ZADD', TENANTS, now, t)
@@ -199,13 +204,16 @@ if op == 'create' then
     end
     enroll(t, now)
   end
-  reap(t, now)
+  local o = off(t)
+  reap(t, now + o)
   if num(redis.call('HGET', NUSE, t)) >= maxPer then return {'tenant_deployments'} end
   if num(redis.call('HGET', BUSE, t)) + size > maxTenantBytes then return {'tenant_bytes'} end
   local totals = redis.call('HMGET', TOTALS, 'deployments', 'bytes', 'logbytes')
   if num(totals[1]) >= maxDeployments then return {'total_deployments'} end
   if num(totals[2]) + num(totals[3]) + size > maxTotalBytes then return {'total_bytes'} end
   local seq = seqNext
+  -- The record's times are the tenant's sandbox time, which only the script knows atomically.
+  rest = (string.gsub(rest, '"@@AT@@"', string.format('%d', now + o)))
   redis.call('HSET', tk(t, 'd'), id, '{"seq":' .. seq .. ',' .. rest)
   redis.call('HSET', tk(t, 'sz'), id, size)
   redis.call('HINCRBY', NUSE, t, 1)
@@ -213,15 +221,16 @@ if op == 'create' then
   redis.call('HINCRBY', TOTALS, 'deployments', 1)
   redis.call('HINCRBY', TOTALS, 'bytes', size)
   refresh(t)
-  return {'ok', seq}
+  return {'ok', seq, o}
 end
 
 if op == 'get' or op == 'list' then
   local t, now = a[1], tonumber(a[2])
   if not touch(t, now) then return false end
-  reap(t, now)
-  if op == 'get' then return redis.call('HGET', tk(t, 'd'), a[3]) end
-  return redis.call('HVALS', tk(t, 'd'))
+  local o = off(t)
+  reap(t, now + o)
+  if op == 'get' then return {o, redis.call('HGET', tk(t, 'd'), a[3])} end
+  return {o, redis.call('HVALS', tk(t, 'd'))}
 end
 
 -- Compare and set: stores the new record only if the stored one is still the one the caller read.
@@ -229,7 +238,7 @@ if op == 'cas' then
   local t, now = a[1], tonumber(a[2])
   local id, expected, record, goneAt = a[3], a[4], a[5], a[6]
   if not touch(t, now) then return {'not_found'} end
-  reap(t, now)
+  reap(t, now + off(t))
   local current = redis.call('HGET', tk(t, 'd'), id)
   if not current then return {'not_found'} end
   if current ~= expected then return {'changed', current} end
@@ -254,6 +263,28 @@ if op == 'reset' then
   redis.call('HSET', NUSE, t, 0)
   redis.call('HSET', BUSE, t, 0)
   return count
+end
+
+if op == 'clock' then
+  local t, now = a[1], tonumber(a[2])
+  if not touch(t, now) then return 0 end
+  return off(t)
+end
+
+-- Moves a tenant's sandbox clock forward (creating the tenant, as create does, unless the sandbox is full).
+if op == 'advance' then
+  local t, now, ms, maxTenants = a[1], tonumber(a[2]), tonumber(a[3]), tonumber(a[4])
+  expire(now)
+  if not touch(t, now) then
+    if redis.call('ZCARD', TENANTS) >= maxTenants then
+      local oldest = redis.call('ZRANGE', TENANTS, 0, 0, 'WITHSCORES')
+      return {'tenant_capacity', math.max(0, tonumber(oldest[2]) + ttl - now)}
+    end
+    enroll(t, now)
+  end
+  local offset = redis.call('INCRBY', tk(t, 'clk'), ms)
+  redis.call('PEXPIRE', tk(t, 'clk'), life)
+  return {'ok', offset}
 end
 
 if op == 'log-read' then

@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { applyTransition, settle } from '../lifecycle.js';
-import { StoreFullError, StoreUnavailableError } from './errors.js';
+import { applyTransition, callWorthRecording, settle } from '../../rules/lifecycle.js';
+import { StoreFullError, StoreIdentityError, StoreUnavailableError } from './errors.js';
+import { IDENTITY_CHECK_SCRIPT, identityProblem, identityVerdict } from './identity.js';
 import { rateOutcome } from './rate.js';
 import { STORE_SCRIPT } from './redis-script.js';
 import {
@@ -41,14 +42,34 @@ export interface RedisStoreOptions {
   slotLeaseMs?: number;
   /** Told when Redis becomes full (refuses new data) and when it has room again (default: a line on stderr for each). */
   onFull?: (full: boolean) => void;
-  /** Told when Redis becomes unreachable and when it is back (default: a line on stderr for each change). */
-  onStatus?: (status: 'up' | 'down', detail: string) => void;
+  /**
+   * Told when Redis becomes unreachable and when it is back, when it is not the store this replica was
+   * using (`wrong_store`: emptied or replaced, see `identity.ts`) and when it is again (`store_back`: the
+   * original is back, or an operator accepted the new one). Default: a line on stderr for each change.
+   */
+  onStatus?: (status: StoreStatus, detail: string) => void;
   /**
    * How long a request-log entry may wait for this store's next command to go with, before it is sent on
    * its own (default 20 ms). A request served right after reads its entry in either case.
    */
   requestLogDelayMs?: number;
 }
+
+/** Takes or renews the metrics reporter's lease (KEYS[1]) for ARGV[1] when free or already its own. */
+const REPORTER_SCRIPT = `
+local cur = redis.call('GET', KEYS[1])
+if not cur or cur == ARGV[1] then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', tonumber(ARGV[2]))
+  return 1
+end
+return 0
+`;
+
+/** A change of the store's state a replica reports. */
+export type StoreStatus = 'up' | 'down' | 'wrong_store' | 'store_back';
+
+/** How often a replica that found the wrong store looks again, with no request asking. */
+const IDENTITY_RECHECK_MS = 1000;
 
 /** How long a concurrency slot lasts unless renewed (see {@link RedisStoreOptions.slotLeaseMs}). */
 export const DEFAULT_SLOT_LEASE_MS = 6000;
@@ -74,6 +95,16 @@ function unavailable(error: unknown): Error {
 }
 
 const parseRecord = (raw: string) => JSON.parse(raw) as DeploymentRecord;
+
+/** What create sends in place of the record's times: the script writes the tenant's sandbox time there. */
+const AT = '@@AT@@';
+
+/** The record as stored: without the time it was settled at. */
+function stored(d: DeploymentRecord): DeploymentRecord {
+  if (d.clockAt === undefined) return d;
+  const { clockAt: _, ...rest } = d;
+  return rest;
+}
 
 /**
  * The sandbox's state in Redis, shared by any number of sandbox processes: every operation is one Lua
@@ -109,6 +140,14 @@ export class RedisStore implements SandboxStore {
   readonly #commandTimeoutMs: number;
   readonly #onStatus: NonNullable<RedisStoreOptions['onStatus']>;
   readonly #onFull: NonNullable<RedisStoreOptions['onFull']>;
+  /** The identity of the store this replica uses (see `identity.ts`); undefined until it first checked. */
+  #identity: string | undefined;
+  /** The store was checked since the connection was last made. */
+  #verified = false;
+  #verifying: Promise<void> | undefined;
+  /** Why the store is not the one expected (the message for partners), while it is not. */
+  #wrongStore: string | undefined;
+  #recheck: NodeJS.Timeout | undefined;
 
   private constructor(
     url: string,
@@ -122,12 +161,7 @@ export class RedisStore implements SandboxStore {
     this.#logDelayMs = options.requestLogDelayMs ?? 20;
     const onStatus =
       options.onStatus ??
-      ((status, detail) =>
-        process.stderr.write(
-          status === 'up'
-            ? `sgi-mock: store ${redactStoreUrl(url)} is reachable\n`
-            : `sgi-mock: store ${redactStoreUrl(url)} is unreachable (${detail}); answering 503 until it is back\n`,
-        ));
+      ((status, detail) => process.stderr.write(`sgi-mock: ${storeStatusMessage(url, status, detail)}\n`));
     this.#redis = new Redis(url, {
       // Fail at once while Redis is away (503, safe to retry) instead of queueing requests in memory.
       enableOfflineQueue: false,
@@ -151,11 +185,14 @@ export class RedisStore implements SandboxStore {
       this.#up = true;
       if (this.#reportedDown) onStatus('up', 'ready');
       this.#reportedDown = false;
+      // Whoever answers at the address now may not be the store this replica was using.
+      this.#verify().catch(() => {});
     });
     this.#redis.on('error', (error: Error) => {
       this.#lastError = (error as NodeJS.ErrnoException).code ?? error.message;
     });
     this.#redis.on('close', () => {
+      this.#verified = false;
       if (!this.#up || this.#closed) return;
       this.#up = false;
       this.#reportedDown = true;
@@ -185,7 +222,69 @@ export class RedisStore implements SandboxStore {
       store.#reportedDown = true;
       store.#onStatus('down', store.#lastError);
     }
+    if (store.#up) await store.#verify().catch(() => {});
     return store;
+  }
+
+  /** Checks once (at a time) that the store is the one this replica uses; see `identity.ts`. */
+  #verify(): Promise<void> {
+    this.#verifying ??= this.#checkIdentity().finally(() => {
+      this.#verifying = undefined;
+    });
+    return this.#verifying;
+  }
+
+  async #checkIdentity(): Promise<void> {
+    let answer: unknown;
+    try {
+      answer = await this.#redis.eval(
+        IDENTITY_CHECK_SCRIPT,
+        0,
+        this.#prefix,
+        this.#identity ?? '',
+        randomUUID(),
+      );
+      this.#answered();
+    } catch (error) {
+      this.#failed(error);
+      throw unavailable(error);
+    }
+    const verdict = identityVerdict(answer);
+    if (verdict.ok) {
+      const before = this.#identity;
+      const wasWrong = this.#wrongStore !== undefined;
+      this.#identity = verdict.id;
+      this.#wrongStore = undefined;
+      this.#verified = true;
+      clearInterval(this.#recheck);
+      this.#recheck = undefined;
+      if (wasWrong)
+        this.#onStatus(
+          'store_back',
+          before === undefined || before === verdict.id
+            ? `store ${verdict.id} is the one expected`
+            : `store ${verdict.id} was accepted in place of ${before}`,
+        );
+      return;
+    }
+    this.#verified = false;
+    const first = this.#wrongStore === undefined;
+    this.#wrongStore = identityProblem(verdict);
+    if (!first) return;
+    this.#onStatus(
+      'wrong_store',
+      `${verdict.kind === 'wiped' ? 'emptied or replaced by an empty one' : `replaced by store ${verdict.found}`}; expected ${
+        this.#identity ?? verdict.expected.join(', ')
+      }`,
+    );
+    this.#recheck = setInterval(() => this.#verify().catch(() => {}), IDENTITY_RECHECK_MS);
+    this.#recheck.unref();
+  }
+
+  /** Refuses to touch a store that is not the one this replica uses (checked once per connection). */
+  async #guard(): Promise<void> {
+    if (!this.#verified) await this.#verify();
+    if (this.#wrongStore !== undefined) throw new StoreIdentityError(this.#wrongStore);
   }
 
   #whenReady(waitMs: number): Promise<void> {
@@ -206,6 +305,7 @@ export class RedisStore implements SandboxStore {
    * `redis-script.ts` for the arguments): one command, one round trip.
    */
   async #run(op: string, ...args: Array<string | number>): Promise<unknown> {
+    await this.#guard();
     const carried = this.#takeCarried();
     const argv = [op, this.#prefix, this.#ttl, REQUEST_LOG_SIZE, carried.length / 4, ...carried, ...args];
     try {
@@ -315,7 +415,7 @@ export class RedisStore implements SandboxStore {
       costUpdatedAt: null,
     };
     const size = storedBytes(input.settings);
-    let answer: [string, number?];
+    let answer: [string, number?, number?];
     try {
       answer = (await this.#run(
         'create',
@@ -328,17 +428,18 @@ export class RedisStore implements SandboxStore {
         maxTotalBytes,
         input.id,
         size,
-        // The script puts `{"seq":N,` in front.
-        JSON.stringify(record).slice(1),
+        // The script puts `{"seq":N,` in front, and the tenant's sandbox time in place of AT.
+        JSON.stringify({ ...record, createdAt: AT, since: AT }).slice(1),
         epoch ?? '',
-      )) as [string, number?];
+      )) as [string, number?, number?];
     } catch (error) {
       if (error instanceof StoreFullError) return { ok: false, reason: 'store_full' };
       throw error;
     }
     if (answer[0] === 'ok') {
       this.#setFull(false);
-      return { ok: true, record: { ...record, seq: Number(answer[1]) } };
+      const at = now + Number(answer[2] ?? 0);
+      return { ok: true, record: { ...record, createdAt: at, since: at, seq: Number(answer[1]) } };
     }
     const reason = answer[0] as CreateRefusal;
     return reason === 'tenant_capacity'
@@ -346,21 +447,69 @@ export class RedisStore implements SandboxStore {
       : { ok: false, reason };
   }
 
-  async #read(tenant: string, id: string, now: number): Promise<string | null> {
-    return (await this.#run('get', tenant, now, id)) as string | null;
+  /** The stored record (null when there is none) and the tenant's sandbox time. */
+  async #read(tenant: string, id: string, now: number): Promise<{ raw: string | null; at: number }> {
+    const answer = (await this.#run('get', tenant, now, id)) as [number, string | null] | null;
+    return answer ? { raw: answer[1] ?? null, at: now + Number(answer[0]) } : { raw: null, at: now };
+  }
+
+  #settled(raw: string, at: number): DeploymentRecord | undefined {
+    const d = settle(parseRecord(raw), at, this.timings);
+    return d && { ...d, clockAt: at };
   }
 
   async get(tenant: string, id: string, now: number): Promise<DeploymentRecord | undefined> {
-    const raw = await this.#read(tenant, id, now);
-    return raw === null ? undefined : settle(parseRecord(raw), now, this.timings);
+    const { raw, at } = await this.#read(tenant, id, now);
+    return raw === null ? undefined : this.#settled(raw, at);
   }
 
   async list(tenant: string, now: number): Promise<DeploymentRecord[]> {
-    const raws = ((await this.#run('list', tenant, now)) as string[] | null) ?? [];
-    return raws
-      .map((raw) => settle(parseRecord(raw), now, this.timings))
+    const answer = (await this.#run('list', tenant, now)) as [number, string[]] | null;
+    if (!answer) return [];
+    const at = now + Number(answer[0]);
+    return answer[1]
+      .map((raw) => this.#settled(raw, at))
       .filter((d): d is DeploymentRecord => d !== undefined)
       .sort((a, b) => b.seq - a.seq);
+  }
+
+  async recordCall(tenant: string, id: string, now: number): Promise<DeploymentRecord | undefined> {
+    let { raw, at } = await this.#read(tenant, id, now);
+    // Each retry means another replica changed this deployment in between; a handful is plenty.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const d = raw === null ? undefined : this.#settled(raw, at);
+      if (raw === null || !d || !callWorthRecording(d, at)) return d;
+      const called = { ...d, lastCallAt: at };
+      const answer = (await this.#run('cas', tenant, now, id, raw, JSON.stringify(stored(called)), '')) as [
+        string,
+        string?,
+      ];
+      if (answer[0] === 'ok') return called;
+      if (answer[0] === 'not_found') return undefined;
+      raw = answer[1] ?? null;
+    }
+    // Others keep writing it: their calls count as this one's.
+    return raw === null ? undefined : this.#settled(raw, at);
+  }
+
+  async clockOffset(tenant: string, now: number): Promise<number> {
+    return Number(await this.#run('clock', tenant, now));
+  }
+
+  async advanceClock(
+    tenant: string,
+    ms: number,
+    now: number,
+  ): Promise<
+    { ok: true; offsetMs: number } | { ok: false; reason: 'tenant_capacity'; retryAfterMs: number }
+  > {
+    const [verdict, value] = (await this.#run('advance', tenant, now, ms, this.limits.maxTenants)) as [
+      string,
+      number,
+    ];
+    return verdict === 'ok'
+      ? { ok: true, offsetMs: Number(value) }
+      : { ok: false, reason: 'tenant_capacity', retryAfterMs: Number(value) };
   }
 
   async transition(
@@ -370,14 +519,14 @@ export class RedisStore implements SandboxStore {
     to: Status,
     now: number,
   ): Promise<TransitionOutcome> {
-    let raw = await this.#read(tenant, id, now);
+    let { raw, at } = await this.#read(tenant, id, now);
     // Each retry means another replica changed this deployment in between; a handful is plenty.
     for (let attempt = 0; attempt < 50; attempt++) {
-      const d = raw === null ? undefined : settle(parseRecord(raw), now, this.timings);
+      const d = raw === null ? undefined : settle(parseRecord(raw), at, this.timings);
       if (raw === null || !d) return { ok: false, reason: 'not_found' };
       if (!from.includes(d.status)) return { ok: false, reason: 'conflict', status: d.status };
-      const record = applyTransition(d, to, now);
-      const goneAt = to === 'DELETING' ? String(now + this.timings.deleteDelayMs) : '';
+      const record = applyTransition(d, to, at);
+      const goneAt = to === 'DELETING' ? String(at + this.timings.deleteDelayMs) : '';
       const answer = (await this.#run('cas', tenant, now, id, raw, JSON.stringify(record), goneAt)) as [
         string,
         string?,
@@ -401,6 +550,7 @@ export class RedisStore implements SandboxStore {
   }
 
   async listKeys(): Promise<SandboxKey[]> {
+    await this.#guard();
     const raws = (await this.#redis.hvals(`${this.#prefix}keys`).catch((e: unknown) => {
       throw unavailable(e);
     })) as string[];
@@ -477,16 +627,40 @@ export class RedisStore implements SandboxStore {
     };
   }
 
+  /** Whether Redis answers and is the store this replica uses (one round trip: the identity check). */
   async ready(): Promise<boolean> {
     if (this.#redis.status !== 'ready') return false;
     try {
-      return (await this.#redis.ping()) === 'PONG';
+      await this.#verify();
     } catch {
       return false;
     }
+    return this.#wrongStore === undefined;
+  }
+
+  async claimReporter(replica: string, ttlMs: number): Promise<boolean> {
+    await this.#guard();
+    try {
+      const held = await this.#redis.eval(
+        REPORTER_SCRIPT,
+        1,
+        `${this.#prefix}metrics:reporter`,
+        replica,
+        ttlMs,
+      );
+      return Number(held) === 1;
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
+  problem(): string | undefined {
+    if (this.#wrongStore !== undefined) return this.#wrongStore;
+    return this.#up ? undefined : "Not ready: the server cannot reach the sandbox's state store.";
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#recheck);
     await this.#flush();
     this.#closed = true;
     clearTimeout(this.#renewTimer);
@@ -495,5 +669,20 @@ export class RedisStore implements SandboxStore {
     } catch {
       this.#redis.disconnect();
     }
+  }
+}
+
+/** The line a replica writes for a change of its store's state (the URL without its password). */
+export function storeStatusMessage(url: string, status: StoreStatus, detail: string): string {
+  const store = `store ${redactStoreUrl(url)}`;
+  switch (status) {
+    case 'up':
+      return `${store} is reachable`;
+    case 'down':
+      return `${store} is unreachable (${detail}); answering 503 until it is back`;
+    case 'wrong_store':
+      return `${store} is not the store this replica was using: ${detail}. Answering 503 and not ready until the original store is back, or an operator accepts this one with 'sgi-mock store accept'`;
+    case 'store_back':
+      return `${store} is the store to use again (${detail}); serving`;
   }
 }

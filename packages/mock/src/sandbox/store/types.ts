@@ -6,6 +6,8 @@
  * Each method is one atomic step: a store shared by replicas must run each as one transaction or
  * script, so that two replicas racing on one deployment see exactly one winner. Times are passed in
  * (`now`, ms since the epoch) so that every replica computes the same lifecycle from stored timestamps.
+ * Tenants live and expire by real time; a deployment's lifecycle follows its tenant's sandbox clock
+ * (`now` plus the tenant's offset, see {@link SandboxStore.advanceClock}), which the store applies.
  */
 
 /** A deployment's status, as the API names it. */
@@ -30,6 +32,15 @@ export interface DeploymentRecord {
   cost: number;
   costUpdatedAt: number | null;
   pricePerHour: number;
+  /** Scales to zero after this long without a call to its endpoint (`autoscaling_config.scale_to_zero`). */
+  idleTimeoutMs?: number;
+  /** The last call to its endpoint that was written down (sandbox time). */
+  lastCallAt?: number;
+  /**
+   * Not stored: the tenant's sandbox time the store settled this record at (its clock, moved forward by
+   * `POST /__sandbox/clock`), for the cost shown with it.
+   */
+  clockAt?: number;
 }
 
 /** What create needs to store a new deployment. */
@@ -38,6 +49,7 @@ export interface NewDeployment {
   settings: string;
   fails: boolean;
   pricePerHour: number;
+  idleTimeoutMs?: number;
 }
 
 /** How long the sandbox's transitions take. */
@@ -203,6 +215,26 @@ export interface SandboxStore {
     to: Status,
     now: number,
   ): Promise<TransitionOutcome>;
+  /**
+   * A call to a deployment's endpoint: the deployment settled to `now`, with the call written down as its
+   * last one when it is `ACTIVE` and scales to zero (see {@link callWorthRecording}); undefined when the
+   * tenant has no such deployment. Never creates a tenant.
+   */
+  recordCall(tenant: string, id: string, now: number): Promise<DeploymentRecord | undefined>;
+  /**
+   * How far the tenant's sandbox clock is ahead of real time, in ms (0 for a tenant that never moved it,
+   * or does not exist). Every time the store applies lifecycle rules with is `now` plus this.
+   */
+  clockOffset(tenant: string, now: number): Promise<number>;
+  /**
+   * Moves the tenant's sandbox clock forward by `ms` and returns its new offset; creates the tenant
+   * when it does not exist yet, unless `maxTenants` are held. Another tenant's clock never moves.
+   */
+  advanceClock(
+    tenant: string,
+    ms: number,
+    now: number,
+  ): Promise<{ ok: true; offsetMs: number } | { ok: false; reason: 'tenant_capacity'; retryAfterMs: number }>;
   /** Forgets every deployment of a tenant; returns how many there were. */
   reset(tenant: string, now: number): Promise<number>;
 
@@ -233,5 +265,12 @@ export interface SandboxStore {
   stats(now: number): Promise<StoreStats>;
   /** Whether the store can serve (a shared store: whether its database answers). */
   ready(): Promise<boolean>;
+  /**
+   * Shared stores: claims (or renews) for `ttlMs` the role of the one replica that reports the store's
+   * figures in metrics; true when `replica` holds it. A store of one process has no such method.
+   */
+  claimReporter?(replica: string, ttlMs: number): Promise<boolean>;
+  /** Why the store is not ready, in words fit for a partner's 503 (no address); undefined when it is, or when it cannot say. */
+  problem?(): string | undefined;
   close(): Promise<void>;
 }
