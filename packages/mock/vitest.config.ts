@@ -12,6 +12,7 @@ const sandboxSuites = [
   'test/hosting.test.ts',
   'test/keys.test.ts',
   'test/store-in-use.test.ts',
+  'test/hosting/revoke-in-flight.test.ts',
   'test/endpoint/openai.test.ts',
   'test/endpoint/journey.test.ts',
   'test/endpoint/bounds.test.ts',

@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { proxyList } from './connections.js';
 import { publicUrlOf } from './endpoint/public-url.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { storeUrlProblem } from './sandbox/store/url.js';
@@ -30,13 +31,19 @@ Options:
                               get and list bodies, 204 for a missing deployment or an empty list)
   --chaos <share>             answer this share (0 to 1) of calls with 429 or 503 and Retry-After (default: 0)
   --max-body-bytes <n>        largest request body accepted (default: 1048576)
-  --cors-origin <origin>      only this origin may call from a browser; repeat it or give a comma list
-                              (default: any origin, answered 'Access-Control-Allow-Origin: *')
+  --cors-origin <origin>      only this origin may call from a browser; repeat it or give a comma list;
+                              '*' for any origin (default: loopback origins only, such as
+                              http://localhost:3000 and the local docs)
   --headers-timeout-ms <n>    time a client has to send a request's headers (default: 10000)
   --request-timeout-ms <n>    time a client has to send a whole request (default: 30000)
   --max-connections <n>       open connections at once (default: 1024)
   --max-concurrent-per-client <n>
-                              requests in flight at once from one client address; more get 429 (default: 64)
+                              requests in flight at once from one client; more get 429 (default: 64)
+  --max-connections-per-client <n>
+                              open connections from one address, a trusted proxy's apart (default: 64)
+  --trust-proxy <address|cidr>
+                              a proxy that may name the client with X-Forwarded-For (the TLS proxy in
+                              front); repeat it or give a comma list (default: none)
   --shutdown-grace-ms <n>     on SIGTERM, time it keeps serving while /__sandbox/ready answers 503, so
                               that load balancers stop sending to it first (default: 5000)
   --drain-timeout-ms <n>      then, time the requests in flight have to finish (default: 10000)
@@ -51,6 +58,12 @@ Hosting (see "Hosting the sandbox" in the README):
   --admin-host <address>      interface of the admin port (default: 127.0.0.1)
   --rate-limit <n>            requests per second per tenant, then 429 (default: 0, no limit)
   --max-concurrent <n>        requests in flight per tenant, then 429 (default: 0, no limit)
+  --max-answer-bytes-per-second <n>
+                              bytes of answers per second per tenant on each replica, then 429
+                              (default: 0, no limit; 4194304 suits a hosted sandbox)
+  --max-answer-bytes-per-second <n>
+                              bytes of answers per second per tenant on each replica, then 429
+                              (default: 0, no limit; 4194304 suits a hosted sandbox)
   --max-tenants <n>           tenants held; a new one beyond is refused with 403 (default: ${DEFAULT_LIMITS.maxTenants})
   --tenant-ttl-ms <n>         a tenant idle this long is forgotten (default: ${DEFAULT_LIMITS.tenantTtlMs}, 24 h)
   --max-deployments-per-tenant <n>  (default: ${DEFAULT_LIMITS.maxDeploymentsPerTenant})
@@ -123,7 +136,9 @@ export const FLAGS: readonly FlagDefinition[] = [
   flag('headers-timeout-ms', 'string', "time to send a request's headers"),
   flag('request-timeout-ms', 'string', 'time to send a whole request'),
   flag('max-connections', 'string', 'open connections at once'),
-  flag('max-concurrent-per-client', 'string', 'requests in flight from one client address'),
+  flag('max-concurrent-per-client', 'string', 'requests in flight from one client'),
+  flag('max-connections-per-client', 'string', 'open connections from one address'),
+  flag('trust-proxy', 'string', 'proxies that may name the client (comma list)', true),
   flag('shutdown-grace-ms', 'string', 'on SIGTERM, time it keeps serving while not ready'),
   flag('drain-timeout-ms', 'string', 'then, time the requests in flight have to finish'),
   flag('exit-with-parent', 'boolean', 'stop when the process that started it exits'),
@@ -134,6 +149,7 @@ export const FLAGS: readonly FlagDefinition[] = [
   flag('admin-host', 'string', 'interface of the admin port'),
   flag('rate-limit', 'string', 'requests per second per tenant'),
   flag('max-concurrent', 'string', 'requests in flight per tenant'),
+  flag('max-answer-bytes-per-second', 'string', 'bytes of answers per second per tenant'),
   flag('max-tenants', 'string', 'tenants held'),
   flag('tenant-ttl-ms', 'string', 'an idle tenant is forgotten after this'),
   flag('max-deployments-per-tenant', 'string', 'deployments of one tenant'),
@@ -212,15 +228,28 @@ function corsOrigins(values: string[] | undefined, from: string): string[] | und
     .map((v) => v.trim())
     .filter(Boolean);
   for (const origin of origins) {
+    if (origin === '*') continue;
     let ok = false;
     try {
       const url = new URL(origin);
       ok =
         (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === origin.replace(/\/+$/, '');
     } catch {}
-    if (!ok) throw new Error(`${from} must be an origin such as https://app.example.com (got '${origin}').`);
+    if (!ok)
+      throw new Error(`${from} must be an origin such as https://app.example.com, or '*' (got '${origin}').`);
   }
   return origins;
+}
+
+/** Reads `--trust-proxy` values (repeated, or comma lists): each an address or a CIDR range. */
+function trustProxyFlag(values: string[] | undefined): string[] | undefined {
+  if (!values) return undefined;
+  const entries = values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+  proxyList(entries); // throws naming a bad entry
+  return entries;
 }
 
 /** Reads `--store` (or `SGI_MOCK_STORE`): `memory` or a Redis URL, never quoting a password. */
@@ -335,6 +364,8 @@ export function optionsFromArgs(
     requestTimeoutMs: integerFlag('request-timeout-ms', 3_600_000, 1),
     maxConnections: integerFlag('max-connections', 1_000_000, 1),
     maxConcurrentPerClient: integerFlag('max-concurrent-per-client', 1_000_000, 1),
+    maxConnectionsPerClient: integerFlag('max-connections-per-client', 1_000_000, 1),
+    trustProxy: trustProxyFlag(values['trust-proxy'] as string[] | undefined),
     shutdownGraceMs: integerFlag('shutdown-grace-ms', 600_000) ?? DEFAULT_SHUTDOWN_GRACE_MS,
     drainTimeoutMs: numberFlag('drain-timeout-ms', 600_000),
     storeUrl: storeFlag(text('store'), source('store')),
@@ -344,6 +375,7 @@ export function optionsFromArgs(
     adminHost: text('admin-host'),
     rateLimit: integerFlag('rate-limit', 1_000_000),
     maxConcurrent: integerFlag('max-concurrent', 100_000),
+    maxAnswerBytesPerSecond: integerFlag('max-answer-bytes-per-second', 64 * big),
     maxTenants: integerFlag('max-tenants', 10_000_000, 1),
     tenantTtlMs: integerFlag('tenant-ttl-ms', 365 * 86_400_000, 1),
     maxDeploymentsPerTenant: integerFlag('max-deployments-per-tenant', big, 1),

@@ -28,25 +28,36 @@ export interface CorsPolicy {
 }
 
 /**
+ * The origins of pages served from this machine: `http(s)://localhost`, `127.x.x.x` or `[::1]`, any port.
+ * A page of the web at large is none of them.
+ */
+const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1,5})?$/i;
+
+/**
  * Who may call the mock from a browser. Bearer tokens travel in a header, so no caller needs credentials
- * mode (cookies): by default any origin may call (`Access-Control-Allow-Origin: *`, never with
- * `Access-Control-Allow-Credentials`); with `origins`, only those, each answered by name.
+ * mode (cookies), and `Access-Control-Allow-Credentials` is never sent. By default only pages served from
+ * this machine (loopback origins: a local app, the docs run locally) may call, each answered by name: a
+ * local sandbox holds the tenants of tokens everyone copies from the README, which any web page a
+ * developer visits could otherwise read and reset. With `origins`, exactly those (each answered by
+ * name); with `*` among them, any origin (`Access-Control-Allow-Origin: *`).
  */
 export function corsPolicy(origins: readonly string[] = []): CorsPolicy {
-  const allowed = new Set(origins.map((origin) => origin.replace(/\/+$/, '')));
+  const any = origins.includes('*');
+  const allowed = new Set(origins.filter((o) => o !== '*').map((origin) => origin.replace(/\/+$/, '')));
+  const loopback = origins.length === 0;
 
   /** The `Access-Control-Allow-Origin` value for a request's `Origin`, or undefined for none. */
   function allowOrigin(origin: string | undefined): string | undefined {
     if (origin === undefined) return undefined;
-    if (allowed.size === 0) return '*';
-    return allowed.has(origin) ? origin : undefined;
+    if (any) return '*';
+    return allowed.has(origin) || (loopback && LOOPBACK_ORIGIN.test(origin)) ? origin : undefined;
   }
 
   return {
     /** Adds the CORS headers of an actual (not preflight) request's answer. */
     decorate(req: IncomingMessage, res: ServerResponse): void {
       const value = allowOrigin(req.headers.origin);
-      if (allowed.size > 0) res.setHeader('Vary', 'Origin');
+      if (!any) res.setHeader('Vary', 'Origin');
       if (!value) return;
       res.setHeader('Access-Control-Allow-Origin', value);
       res.setHeader('Access-Control-Expose-Headers', EXPOSED_HEADERS.join(', '));
@@ -58,7 +69,7 @@ export function corsPolicy(origins: readonly string[] = []): CorsPolicy {
       req.resume();
       const value = allowOrigin(req.headers.origin);
       const headers: Record<string, string> = { 'Content-Length': '0' };
-      if (allowed.size > 0) headers.Vary = 'Origin';
+      if (!any) headers.Vary = 'Origin';
       if (value) {
         // Any `X-Sandbox-*` header the browser asks for, so that a new sandbox header needs no change here.
         const asked = String(req.headers['access-control-request-headers'] ?? '')

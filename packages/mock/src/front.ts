@@ -60,18 +60,73 @@ const BEARER = /^bearer[ \t]+(\S.*)$/i;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-/** The request's body, or the reason it cannot be read. */
-async function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too large'> {
+/**
+ * The request's body, or the reason it cannot be read. A body over `max` is left unread from there on
+ * (the stream is not destroyed: the caller answers 413 and then {@link discardRest} reads what is left).
+ */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too large'> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > max) return 'too large';
-  const chunks: Buffer[] = [];
+  if (Number.isFinite(declared) && declared > max) return Promise.resolve('too large');
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        done();
+        req.pause();
+        resolve('too large');
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      done();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    const done = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+}
+
+/** Most bytes of a refused body read and thrown away after its 413, and for how long (a lingering close). */
+export const LINGER_MAX_BYTES = 16 * 1024 * 1024;
+export const LINGER_MS = 5000;
+
+/**
+ * After a 413 sent while the client is still sending its body: reads and throws away the rest of it, up
+ * to {@link LINGER_MAX_BYTES} and {@link LINGER_MS} (as nginx's lingering close); beyond either the
+ * connection is closed, else it stays open for the next request. Closing at once would reset it while the
+ * client sends, and the client would never read its 413.
+ */
+export function discardRest(req: IncomingMessage): void {
+  const socket = req.socket;
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  timer.unref();
+  const stop = () => {
+    clearTimeout(timer);
+    socket.destroy();
+  };
+  req.on('data', (chunk: Buffer) => {
     size += chunk.length;
-    if (size > max) return 'too large';
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+    if (size > LINGER_MAX_BYTES) stop();
+  });
+  // The whole body read, the connection is whole again: it stays open for the client's next request.
+  req.on('end', () => clearTimeout(timer));
+  req.on('error', () => clearTimeout(timer));
+  socket.once('close', () => clearTimeout(timer));
+  req.resume();
 }
 
 /**
@@ -112,14 +167,15 @@ export function frontHandler(options: FrontOptions) {
 
     const body = await readBody(req, options.maxBodyBytes);
     if (body === 'too large') {
-      res.setHeader('Connection', 'close');
+      // Not `Connection: close`: Node would close the connection as soon as the 413 is out, while the
+      // client still sends. The rest of the body is read and thrown away, then the connection closed.
       fail(
         413,
         envelope(`The request body is larger than the limit of ${options.maxBodyBytes} bytes.`, [
           { field: 'body', message: `must be at most ${options.maxBodyBytes} bytes`, code: 'max_size' },
         ]),
       );
-      req.destroy();
+      discardRest(req);
       return;
     }
 

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isEndpointPath, sendEndpointError } from './endpoint/handler.js';
 import { answeredErrors, envelope, sendJson, UNAUTHORIZED } from './errors.js';
-import { newRequestId } from './front.js';
+import { discardRest, newRequestId } from './front.js';
+import type { AnswerBudget } from './hosting/answer-budget.js';
 import type { OperatorLog } from './operator/log.js';
 import type { MockMetrics } from './operator/metrics.js';
 import { routeOf } from './operator/route.js';
@@ -28,6 +29,8 @@ export interface GateOptions {
   rateLimit: number;
   /** Requests in flight at once per tenant; 0 for no limit. */
   maxConcurrent: number;
+  /** Bytes of answers a second per tenant, on this replica (see {@link AnswerBudget}); none when undefined. */
+  answerBudget?: AnswerBudget;
   /** Signs the tenant header the sandbox behind Prism reads. */
   tenantHeader: (tenant: Tenant) => string;
   /** Why the server is not ready to serve (it is stopping), or undefined while it is. */
@@ -60,10 +63,13 @@ interface Seen {
   ended?: boolean;
 }
 
-/** Skips a body the route does not read; a body larger than the limit closes the connection. */
-function skipBody(req: IncomingMessage, res: ServerResponse): boolean {
+/**
+ * Skips a body the route does not read; false for a declared body larger than the limit, which is then
+ * read and thrown away after the answer (a lingering close, see {@link discardRest}).
+ */
+function skipBody(req: IncomingMessage): boolean {
   if (Number(req.headers['content-length']) > OWN_ROUTE_MAX_BODY) {
-    res.setHeader('Connection', 'close');
+    discardRest(req);
     return false;
   }
   let size = 0;
@@ -118,6 +124,9 @@ export function gate(options: GateOptions) {
         ...(seen.reason ? { reason: seen.reason } : {}),
       });
     seen.ended = true;
+    if (seen.tenant && options.answerBudget && status !== 499) {
+      options.answerBudget.charge(seen.tenant.key, Number(res.getHeader('Content-Length') ?? 0));
+    }
     if (!store || !seen.tenant) return;
     let entry: RequestLogEntry | undefined;
     if (!path.startsWith('/__sandbox/requests')) {
@@ -149,7 +158,12 @@ export function gate(options: GateOptions) {
     store
       .finishRequest(
         tenant.key,
-        { ...(lease ? { lease } : {}), ...(entry ? { entry } : {}), admitted: tenant.admitted },
+        {
+          ...(lease ? { lease } : {}),
+          ...(entry ? { entry } : {}),
+          admitted: tenant.admitted,
+          ...(tenant.epoch ? { epoch: tenant.epoch } : {}),
+        },
         options.clock(),
       )
       .catch((error: unknown) => {
@@ -182,7 +196,7 @@ export function gate(options: GateOptions) {
     const method = req.method ?? 'GET';
 
     if (path === '/__sandbox/health' || path === '/__sandbox/ready') {
-      if (!skipBody(req, res)) return fail(413, 'This route takes no body.', 'body_too_large');
+      if (!skipBody(req)) return fail(413, 'This route takes no body.', 'body_too_large');
       if (method !== 'GET' && method !== 'HEAD')
         return fail(405, `${method} is not allowed on ${path}.`, 'method');
       if (path === '/__sandbox/health') return sendJson(res, 200, { success: true, message: 'alive' });
@@ -205,7 +219,7 @@ export function gate(options: GateOptions) {
     if (admin && adminPath) return admin(req, res, path);
     if (placement === 'only' || (placement === 'elsewhere' && adminPath)) {
       // The admin port answers the admin API (and probes) only; the partners' port never answers it.
-      skipBody(req, res);
+      skipBody(req);
       return fail(404, `No such route: ${method} ${path.slice(0, 200)}.`, 'no_route');
     }
 
@@ -213,7 +227,7 @@ export function gate(options: GateOptions) {
     delete req.headers[TENANT_HEADER];
     if (!store) {
       if (path.startsWith('/__sandbox/')) {
-        skipBody(req, res);
+        skipBody(req);
         return fail(404, `No such route: ${method} ${path.slice(0, 200)}.`, 'no_route');
       }
       return options.next(req, res);
@@ -230,7 +244,7 @@ export function gate(options: GateOptions) {
 
     if (path === CLOCK_PATH && tenant) return clockRoute(req, res, store, tenant.key, options.clock());
     if (path.startsWith('/__sandbox/') && tenant) {
-      if (!skipBody(req, res)) return fail(413, 'This route takes no body.', 'body_too_large');
+      if (!skipBody(req)) return fail(413, 'This route takes no body.', 'body_too_large');
       const now = options.clock();
       if (method === 'POST' && path === '/__sandbox/reset') {
         const removed = await store.reset(tenant.key, now);
@@ -263,7 +277,21 @@ export function gate(options: GateOptions) {
     const open = options.auth === 'open' ? tenantOfToken(token) : undefined;
     if (open) seen.tenant = open;
     const policy = { rateLimit: options.rateLimit, maxConcurrent: options.maxConcurrent };
-    if (open && policy.rateLimit <= 0 && policy.maxConcurrent <= 0) return open;
+    /** Answers 429 when the tenant's answers have spent its budget of bytes; false when they have not. */
+    const overBudget = (key: string): boolean => {
+      const wait = options.answerBudget?.retryAfter(key);
+      if (wait === undefined) return false;
+      req.resume();
+      fail(
+        429,
+        `Too many bytes of answers: this tenant may be served ${options.answerBudget?.bytesPerSecond} bytes a second; retry after ${wait} second${wait === 1 ? '' : 's'}.`,
+        'answer_bytes',
+        { 'Retry-After': String(wait) },
+      );
+      return true;
+    };
+    if (open && policy.rateLimit <= 0 && policy.maxConcurrent <= 0)
+      return overBudget(open.key) ? false : open;
     const admission = await store.admit(
       open ? { tenant: open.key } : { keyHash: sha256(token) },
       policy,
@@ -274,7 +302,12 @@ export function gate(options: GateOptions) {
       fail(401, 'This sandbox key is not valid: it is unknown or was revoked.', 'unauthorized');
       return false;
     }
-    const tenant: Tenant = open ?? { key: admission.tenant, label: admission.tenant, admitted: true };
+    const tenant: Tenant = open ?? {
+      key: admission.tenant,
+      label: admission.tenant,
+      admitted: true,
+      epoch: sha256(token),
+    };
     seen.tenant = tenant;
     const { rate } = admission;
     const reset = rate ? String(Math.max(1, Math.ceil(rate.resetMs / 1000))) : '1';
@@ -300,6 +333,10 @@ export function gate(options: GateOptions) {
           { 'Retry-After': '1' },
         );
       }
+      return false;
+    }
+    if (overBudget(tenant.key)) {
+      if (admission.lease) end(tenant, admission.lease);
       return false;
     }
     if (admission.lease) {

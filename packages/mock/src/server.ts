@@ -8,6 +8,7 @@ import { publicUrlOf } from './endpoint/public-url.js';
 import { envelope, sendJson } from './errors.js';
 import { type ContractViolation, frontHandler } from './front.js';
 import { type AuthMode, gate } from './gate.js';
+import { AnswerBudget } from './hosting/answer-budget.js';
 import { DEFAULT_LIMITS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH } from './limits.js';
 import { type EventLevel, type LogDestination, operatorLog, type ServerEvent } from './operator/log.js';
 import { mockMetrics, serveMetrics } from './operator/metrics.js';
@@ -63,6 +64,12 @@ export interface MockServerOptions {
   /** Sandbox: requests in flight at once per tenant, beyond which it answers 429 (default 0: no limit). */
   maxConcurrent?: number;
   /**
+   * Sandbox: bytes of answers a second per tenant, on each replica, beyond which it answers 429 with
+   * `Retry-After` (default 0: no limit; 4 MiB suits a hosted sandbox). Bounds the CPU one tenant's large
+   * lists take.
+   */
+  maxAnswerBytesPerSecond?: number;
+  /**
    * The JSON log, one object a line with `level` as a name: each request, and the server's own events
    * (the store going and coming back, ...). `true` for stdout, a writable stream, `false` (the default)
    * for none: events are then lines of text on stdout (information) and stderr (warnings, errors).
@@ -88,7 +95,12 @@ export interface MockServerOptions {
   clock?: () => number;
   /** Largest request body accepted, in bytes (default 1 MiB); a larger one gets 413. */
   maxBodyBytes?: number;
-  /** Origins allowed to call from a browser (default: any, answered `Access-Control-Allow-Origin: *`, never with credentials). */
+  /**
+   * Origins allowed to call from a browser, each answered by name; `*` for any (answered
+   * `Access-Control-Allow-Origin: *`). Default: loopback origins only (`http://localhost:<port>`,
+   * `http://127.0.0.1:<port>`, `[::1]`), so that no web page at large can call a local sandbox. Never with
+   * credentials.
+   */
   corsOrigins?: string[];
   /** Time a client has to send a request's headers, in ms (default 10,000). */
   headersTimeoutMs?: number;
@@ -96,8 +108,15 @@ export interface MockServerOptions {
   requestTimeoutMs?: number;
   /** Open connections at once (default 1,024). */
   maxConnections?: number;
-  /** Requests in flight at once from one client address (default 64); more answer 429. */
+  /** Requests in flight at once from one client (default 64); more answer 429. */
   maxConcurrentPerClient?: number;
+  /** Open connections from one address (default 64), a trusted proxy's apart; more are closed at once. */
+  maxConnectionsPerClient?: number;
+  /**
+   * Proxies (addresses or CIDR ranges, such as the TLS proxy in front) that may name the client with
+   * `X-Forwarded-For`, for the per-client limits. Default none: the client is the connection's address.
+   */
+  trustProxy?: string[];
   /**
    * On `close()`, how long the server goes on serving while `GET /__sandbox/ready` answers 503, before it
    * stops accepting connections, in ms: time for load balancers to take it out (default 0; the command
@@ -276,6 +295,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
         store,
         facts,
         tenantOf: (req) => signer.read(req.headers[TENANT_HEADER]),
+        epochOf: (req) => signer.epoch(req.headers[TENANT_HEADER]),
         clock,
         linkOf: (id) => `${publicUrl}/deployments/${encodeURIComponent(id)}`,
         ...(options.alterSandboxResponse ? { alter: options.alterSandboxResponse } : {}),
@@ -325,12 +345,16 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       metricsUrl = `http://${metricsHost.includes(':') ? `[${metricsHost}]` : metricsHost}:${metricsPort}/metrics`;
     }
     if (options.auth === 'keys' && !store) throw new Error("auth 'keys' needs the sandbox mode.");
+    const answerBytes = options.maxAnswerBytesPerSecond ?? 0;
     const limits: ConnectionLimits = {
       headersTimeoutMs: options.headersTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.headersTimeoutMs,
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_CONNECTION_LIMITS.requestTimeoutMs,
       maxConnections: options.maxConnections ?? DEFAULT_CONNECTION_LIMITS.maxConnections,
       maxConcurrentPerClient:
         options.maxConcurrentPerClient ?? DEFAULT_CONNECTION_LIMITS.maxConcurrentPerClient,
+      maxConnectionsPerClient:
+        options.maxConnectionsPerClient ?? DEFAULT_CONNECTION_LIMITS.maxConnectionsPerClient,
+      trustProxy: options.trustProxy ?? DEFAULT_CONNECTION_LIMITS.trustProxy,
       maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     };
     const gateOptions = {
@@ -340,6 +364,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       ...(options.adminToken ? { adminToken: options.adminToken } : {}),
       rateLimit: options.rateLimit ?? 0,
       maxConcurrent: options.maxConcurrent ?? 0,
+      ...(answerBytes > 0 && store ? { answerBudget: new AnswerBudget(answerBytes) } : {}),
       tenantHeader: signer.value,
       notReady: () => stopping,
       ...(options.logProbes ? { logProbes: true } : {}),

@@ -18,7 +18,7 @@ let open: ReturnType<typeof client>;
 beforeAll(async () => {
   [openMock, hosted] = await Promise.all([
     startSandbox(),
-    startSandbox({ auth: 'keys', adminToken: ADMIN, rateLimit: 2 }),
+    startSandbox({ auth: 'keys', adminToken: ADMIN, rateLimit: 2, corsOrigins: [APP] }),
   ]);
   open = client(openMock.url, 'cors');
 }, 120_000);
@@ -37,17 +37,46 @@ function preflight(url: string, path: string, method: string) {
 }
 
 describe('CORS: browsers may call, never with credentials', () => {
-  it('answers any Origin with * and no Access-Control-Allow-Credentials', async () => {
-    for (const origin of ['https://evil.example', 'null', 'http://127.0.0.1:4011']) {
+  it('by default answers loopback origins (a local app, the local docs) by name, and no other page', async () => {
+    for (const origin of ['http://127.0.0.1:4011', 'http://localhost:5173', 'https://[::1]:8443']) {
       const answer = await open('GET', '/sg_inf/list', { headers: { Origin: origin } });
       expect(answer.status).toBe(200);
-      expect(answer.headers.get('access-control-allow-origin'), origin).toBe('*');
+      expect(answer.headers.get('access-control-allow-origin'), origin).toBe(origin);
+      expect(answer.headers.get('vary')).toContain('Origin');
       expect(answer.headers.get('access-control-allow-credentials')).toBeNull();
       expect(answer.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
     }
+    // Any web page a developer visits must not read or reset the sandbox's tenants.
+    for (const origin of [
+      'https://evil.example',
+      'null',
+      'http://localhost.evil.example',
+      'http://127.0.0.1.evil.example',
+    ]) {
+      const answer = await open('GET', '/sg_inf/list', { headers: { Origin: origin } });
+      expect(answer.headers.get('access-control-allow-origin'), origin).toBeNull();
+      const pre = await fetch(`${openMock.url}/__sandbox/reset`, {
+        method: 'OPTIONS',
+        headers: { Origin: origin, 'Access-Control-Request-Method': 'POST' },
+      });
+      expect(pre.headers.get('access-control-allow-origin'), origin).toBeNull();
+    }
   });
 
-  it('answers a preflight from any origin with the headers the API needs', async () => {
+  it("with corsOrigins ['*'], answers any origin with * (never with credentials)", async () => {
+    const wide = await startMockServer({ mode: 'sandbox', port: 0, corsOrigins: ['*'] });
+    try {
+      const answer = await client(wide.url)('GET', '/sg_inf/list', {
+        headers: { Origin: 'https://evil.example' },
+      });
+      expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+      expect(answer.headers.get('access-control-allow-credentials')).toBeNull();
+    } finally {
+      await wide.close();
+    }
+  });
+
+  it('answers a preflight of a loopback origin with the headers the API needs', async () => {
     const res = await fetch(`${openMock.url}/sg_inf/create`, {
       method: 'OPTIONS',
       headers: {
@@ -58,7 +87,7 @@ describe('CORS: browsers may call, never with credentials', () => {
       },
     });
     expect(res.status).toBe(204);
-    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:4011');
     expect(res.headers.get('access-control-allow-credentials')).toBeNull();
     const allowed = (res.headers.get('access-control-allow-headers') ?? '').toLowerCase();
     for (const name of [
@@ -108,7 +137,12 @@ describe('CORS in front of every check: the hosted sandbox (sandbox keys, rate l
       for (const url of [hosted.url, openMock.url]) {
         const res = await preflight(url, path, method);
         expect(res.status, `${url === hosted.url ? 'hosted' : 'open'} ${method} ${path}`).toBe(204);
-        expect(res.headers.get('access-control-allow-origin')).toBe('*');
+        if (url === openMock.url) {
+          // The open sandbox by default answers loopback origins only.
+          expect(res.headers.get('access-control-allow-origin')).toBeNull();
+          continue;
+        }
+        expect(res.headers.get('access-control-allow-origin')).toBe(APP);
         expect((res.headers.get('access-control-allow-headers') ?? '').toLowerCase()).toContain(
           'authorization',
         );
@@ -123,7 +157,7 @@ describe('CORS in front of every check: the hosted sandbox (sandbox keys, rate l
       headers: { Origin: APP },
     });
     expect(answer.status).toBe(401);
-    expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+    expect(answer.headers.get('access-control-allow-origin')).toBe(APP);
     expect(answer.headers.get('access-control-expose-headers')).toContain('X-Request-Id');
   });
 
@@ -142,11 +176,11 @@ describe('CORS in front of every check: the hosted sandbox (sandbox keys, rate l
       answers.push(answer);
     const limited = answers.find((a) => a.status === 429);
     expect(limited, `statuses ${answers.map((a) => a.status).join(', ')}`).toBeDefined();
-    for (const answer of answers) expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+    for (const answer of answers) expect(answer.headers.get('access-control-allow-origin')).toBe(APP);
     const exposed = limited?.headers.get('access-control-expose-headers') ?? '';
     for (const name of ['Retry-After', 'RateLimit-Limit', 'RateLimit-Remaining', 'RateLimit-Reset'])
       expect(exposed).toContain(name);
     const reset = await call('POST', '/__sandbox/reset', { headers: { Origin: APP } });
-    expect(reset.headers.get('access-control-allow-origin')).toBe('*');
+    expect(reset.headers.get('access-control-allow-origin')).toBe(APP);
   });
 });

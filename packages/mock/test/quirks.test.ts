@@ -102,7 +102,7 @@ describe("production's known drifts, played back on request", () => {
     const res = await fetch(`${mock.url}/sg_inf/list`, {
       method: 'OPTIONS',
       headers: {
-        Origin: 'https://docs.example.com',
+        Origin: 'http://127.0.0.1:4011',
         'Access-Control-Request-Method': 'GET',
         'Access-Control-Request-Headers': 'authorization, x-sandbox-quirks',
       },

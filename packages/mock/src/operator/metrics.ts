@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import type { SandboxStore } from '../sandbox/store/types.js';
+import type { SandboxStore, StoreStats } from '../sandbox/store/types.js';
 
 export { routeOf } from './route.js';
 
@@ -59,6 +59,18 @@ export async function mockMetrics(store: SandboxStore | undefined, clock: () => 
       })().finally(() => setImmediate(() => (look = undefined)));
       return look;
     };
+    // One read of the store's figures per scrape, whichever gauge asks first.
+    let stats: Promise<StoreStats> | undefined;
+    const readStats = () => {
+      if (!stats) {
+        stats = store.stats(clock());
+        const clear = () => {
+          stats = undefined;
+        };
+        stats.then(clear, clear);
+      }
+      return stats;
+    };
     new Gauge({
       name: 'sgi_mock_store_up',
       help: 'Whether the store answers and is the one this replica uses (1) or not (0).',
@@ -83,13 +95,21 @@ export async function mockMetrics(store: SandboxStore | undefined, clock: () => 
         this.set((await lookAtStore()).reporter ? 1 : 0);
       },
     });
+    new Gauge({
+      name: 'sgi_mock_store_full',
+      help: '1 while the store refuses new data for lack of room (creates answer 403), else 0 (every replica reports it: take the max).',
+      registers: [registry],
+      async collect() {
+        this.set(Number((await readStats()).full));
+      },
+    });
     const fromStats = (name: string, help: string, pick: 'tenants' | 'deployments' | 'keys' | 'bytes') =>
       new Gauge({
         name,
         help,
         registers: [registry],
         async collect() {
-          this.set((await lookAtStore()).reporter ? (await store.stats(clock()))[pick] : 0);
+          this.set((await lookAtStore()).reporter ? Number((await readStats())[pick]) : 0);
         },
       });
     fromStats(
@@ -105,7 +125,7 @@ export async function mockMetrics(store: SandboxStore | undefined, clock: () => 
     );
     fromStats(
       'sgi_mock_stored_bytes',
-      'Bytes of deployment settings held (reported by one replica).',
+      'Bytes held (UTF-8, as stored): deployment settings and request logs (reported by one replica).',
       'bytes',
     );
   }

@@ -34,6 +34,10 @@ function refusal(reason: CreateRefusal, store: SandboxStore, retryAfterMs?: numb
       const minutes = Math.max(1, Math.ceil((retryAfterMs ?? 0) / 60_000));
       return `The sandbox is at capacity: it holds ${l.maxTenants} tenants, and a new token becomes a tenant only when an inactive one expires (in about ${minutes} minute${minutes === 1 ? '' : 's'}). Ask the operator for a sandbox key, or retry later.`;
     }
+    case 'revoked':
+      return 'This sandbox key is not valid: it is unknown or was revoked.';
+    case 'store_full':
+      return "The sandbox's store is full: it refuses new data until there is room. Delete some deployments or reset, or retry later.";
     default:
       return 'The sandbox is full: it holds as many deployments as it may. Retry later.';
   }
@@ -45,6 +49,8 @@ export interface SandboxBackendOptions {
   facts: SpecFacts;
   /** The tenant the front authenticated the request as. */
   tenantOf: (req: IncomingMessage) => string | undefined;
+  /** The sandbox key the request was admitted with (keys mode), for the store to check at write time. */
+  epochOf?: (req: IncomingMessage) => string | undefined;
   clock?: () => number;
   alter?: AlterResponse;
   /** An `ACTIVE` deployment's `link` (its endpoint's base URL). */
@@ -99,7 +105,10 @@ export function sandboxBackend(options: SandboxBackendOptions) {
           ...(idleTimeoutOf(settings) === undefined ? {} : { idleTimeoutMs: idleTimeoutOf(settings) }),
         },
         now,
+        options.epochOf?.(req),
       );
+      if (!created.ok && created.reason === 'revoked')
+        return reply(401, envelope('This sandbox key is not valid: it is unknown or was revoked.'));
       if (!created.ok) return reply(403, envelope(refusal(created.reason, store, created.retryAfterMs)));
       return reply(200, { success: true, message: { inf_id: created.record.id } });
     }

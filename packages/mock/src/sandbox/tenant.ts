@@ -15,6 +15,11 @@ export interface Tenant {
   label: string;
   /** A tenant of a sandbox key exists by its key; an open-mode tenant only once it has created something. */
   admitted: boolean;
+  /**
+   * Keys mode: the SHA-256 of the sandbox key the request came with. A write checks that this key is still
+   * the tenant's, so that a request in flight when its key is revoked cannot bring the tenant back.
+   */
+  epoch?: string;
 }
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -33,14 +38,22 @@ export function userIdOf(key: string): string {
 /** Signs and reads the tenant header with a secret of this process. */
 export function tenantHeader() {
   const secret = randomBytes(16).toString('hex');
+  /** What follows the secret in a header the front set (tenant keys and epochs hold no ':'). */
+  const signed = (value: string | string[] | undefined): string | undefined => {
+    if (typeof value !== 'string') return undefined;
+    const given = Buffer.from(value.slice(0, secret.length));
+    if (given.length !== secret.length || !timingSafeEqual(given, Buffer.from(secret))) return undefined;
+    return value.slice(secret.length + 1);
+  };
   return {
-    value: (tenant: Tenant) => `${secret}:${tenant.key}`,
+    value: (tenant: Tenant) => `${secret}:${tenant.key}${tenant.epoch ? `:${tenant.epoch}` : ''}`,
     /** The tenant key in a header the front set, or undefined for anything else. */
     read(value: string | string[] | undefined): string | undefined {
-      if (typeof value !== 'string') return undefined;
-      const given = Buffer.from(value.slice(0, secret.length));
-      if (given.length !== secret.length || !timingSafeEqual(given, Buffer.from(secret))) return undefined;
-      return value.slice(secret.length + 1) || undefined;
+      return signed(value)?.split(':')[0] || undefined;
+    },
+    /** The epoch ({@link Tenant.epoch}) in a header the front set, or undefined. */
+    epoch(value: string | string[] | undefined): string | undefined {
+      return signed(value)?.split(':')[1] || undefined;
     },
   };
 }

@@ -102,7 +102,7 @@ describe('a full Redis (maxmemory with noeviction)', () => {
     await mock?.close();
   });
 
-  it('refuses writes with 503 + Retry-After and keeps what it holds; nothing is evicted', async () => {
+  it('refuses creates with 403 (the store is full) and keeps what it holds; nothing is evicted', async () => {
     const prefix = `full-${randomUUID()}:`;
     mock = await startMockServer({
       mode: 'sandbox',
@@ -122,11 +122,11 @@ describe('a full Redis (maxmemory with noeviction)', () => {
       const big = { ...body, name: 'x'.repeat(60) };
       for (let n = 0; n < 2000 && !refused; n++) {
         const answer = await call('POST', '/sg_inf/create', { body: big });
-        if (answer.status === 503) refused = answer;
+        if (answer.status === 403) refused = answer;
         else expect(answer.status).toBe(200);
       }
       expect(refused, 'a create was refused once Redis was full').toBeDefined();
-      expect(refused?.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(refused?.body.message).toMatch(/store is full/);
       expectDocumented('POST', '/sg_inf/create', refused as Awaited<ReturnType<typeof call>>);
       // What it held is still there and readable.
       const kept = await call('GET', `/sg_inf/${first.body.message.inf_id}`);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { applyTransition, TRANSITION_RULES } from '../../src/rules/lifecycle.js';
 import {
   type NewDeployment,
+  REQUEST_LOG_BYTES,
   REQUEST_LOG_SIZE,
   type RequestLogEntry,
   type SandboxStore,
@@ -250,6 +251,37 @@ export function storeContract(name: string, make: StoreFactory, overrides: Parti
       await created(store, 'b', T0, deployment(big));
       expect(await store.create('c', deployment(big), T0)).toEqual({ ok: false, reason: 'total_bytes' });
       expect((await store.stats(T0)).bytes).toBe(2 * big.length);
+    });
+
+    it('counts bytes as stored, in UTF-8, not in characters', async () => {
+      const store = await fresh();
+      // 200 CJK characters: 600 bytes in UTF-8.
+      const cjk = JSON.stringify({ name: '漢'.repeat(200) });
+      await created(store, 't', T0, deployment(cjk));
+      expect((await store.stats(T0)).bytes).toBe(Buffer.byteLength(cjk));
+      expect(await store.create('t', deployment(cjk), T0)).toEqual({ ok: false, reason: 'tenant_bytes' });
+    });
+
+    it('keeps a request log within its bytes, and counts them in the bytes held', async () => {
+      const store = await fresh();
+      await created(store, 't');
+      const settingsBytes = (await store.stats(T0)).bytes;
+      const big = (n: number): RequestLogEntry => ({
+        ...entry(n),
+        errors: Array.from({ length: 5 }, (_, i) => ({ field: `f${i}`, message: '錯'.repeat(200) })),
+      });
+      for (let n = 0; n < REQUEST_LOG_SIZE; n++) {
+        await store.finishRequest('t', { entry: big(n), admitted: false }, T0);
+      }
+      const log = await store.requestLog('t', T0);
+      const logBytes = log.reduce((sum, e) => sum + Buffer.byteLength(JSON.stringify(e)), 0);
+      expect(log.length).toBeGreaterThan(0);
+      expect(log.length).toBeLessThan(REQUEST_LOG_SIZE);
+      expect(log[0]?.request_id).toBe(`req_${REQUEST_LOG_SIZE - 1}`);
+      expect(logBytes).toBeLessThanOrEqual(REQUEST_LOG_BYTES);
+      expect((await store.stats(T0)).bytes).toBe(settingsBytes + logBytes);
+      await store.reset('t', T0);
+      expect((await store.stats(T0)).bytes).toBe(logBytes);
     });
 
     it('reset gives back what the tenant held', async () => {

@@ -16,11 +16,15 @@ export interface ChildMock {
 }
 
 /** Starts `sgi-mock` with `args` and a small heap (`heapMb`), and resolves once it prints its URL. */
-export function startChildMock(args: string[], heapMb = 256): Promise<ChildMock> {
+export function startChildMock(
+  args: string[],
+  heapMb = 256,
+  env: Record<string, string> = {},
+): Promise<ChildMock> {
   const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, cli, '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     // No grace period on SIGTERM unless a test asks for one: stopping a test's server need not wait.
-    env: { ...process.env, SGI_MOCK_SHUTDOWN_GRACE_MS: '0' },
+    env: { ...process.env, SGI_MOCK_SHUTDOWN_GRACE_MS: '0', ...env },
   });
   let out = '';
   let exited = false;

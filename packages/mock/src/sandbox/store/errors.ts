@@ -13,6 +13,17 @@ export class StoreUnavailableError extends Error {
 }
 
 /**
+ * The store refuses new data for lack of room (Redis at its `maxmemory`, with `noeviction`): nothing was
+ * written. A create answers `403` (the sandbox is full); reads, transitions and reset go on.
+ */
+export class StoreFullError extends StoreUnavailableError {
+  constructor(cause: unknown) {
+    super(cause);
+    this.name = 'StoreFullError';
+  }
+}
+
+/**
  * The store answers, but it is not the store this server was using: it was emptied (a Redis restarted
  * without persistence) or another one took its address. Serving from it would lock every partner out
  * (their keys are not in it), so the server answers `503` naming the cause until the original store is

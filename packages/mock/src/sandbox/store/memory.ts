@@ -8,6 +8,7 @@ import {
   type DeploymentRecord,
   type NewDeployment,
   type RateOutcome,
+  REQUEST_LOG_BYTES,
   REQUEST_LOG_SIZE,
   type RequestEnd,
   type RequestLogEntry,
@@ -17,14 +18,19 @@ import {
   type Status,
   type StoreLimits,
   type StoreStats,
+  storedBytes,
   type TransitionOutcome,
 } from './types.js';
 
 interface Tenant {
   deployments: Map<string, DeploymentRecord>;
+  /** Bytes of its deployments' settings. */
   bytes: number;
   lastSeen: number;
-  log: RequestLogEntry[];
+  /** Its request log, oldest first, each entry with its size. */
+  log: Array<{ entry: RequestLogEntry; bytes: number }>;
+  /** Bytes of its request log. */
+  logBytes: number;
   /** How far its sandbox clock is ahead of real time (ms). */
   offset: number;
 }
@@ -68,7 +74,7 @@ export class MemoryStore implements SandboxStore {
 
   #forget(key: string, tenant: Tenant): void {
     this.#deployments -= tenant.deployments.size;
-    this.#bytes -= tenant.bytes;
+    this.#bytes -= tenant.bytes + tenant.logBytes;
     this.#tenants.delete(key);
   }
 
@@ -88,16 +94,23 @@ export class MemoryStore implements SandboxStore {
     const settled = settle(d, now, this.timings);
     if (!settled) {
       tenant.deployments.delete(d.id);
-      tenant.bytes -= d.settings.length;
+      const size = storedBytes(d.settings);
+      tenant.bytes -= size;
       this.#deployments--;
-      this.#bytes -= d.settings.length;
+      this.#bytes -= size;
     } else if (settled !== d) {
       tenant.deployments.set(d.id, settled);
     }
     return settled;
   }
 
-  async create(key: string, input: NewDeployment, now: number): Promise<CreateOutcome> {
+  /** Whether a request admitted with the sandbox key `epoch` may still write as tenant `key`. */
+  #current(key: string, epoch: string | undefined): boolean {
+    return epoch === undefined || this.#keysByHash.get(epoch)?.name === key;
+  }
+
+  async create(key: string, input: NewDeployment, now: number, epoch?: string): Promise<CreateOutcome> {
+    if (!this.#current(key, epoch)) return { ok: false, reason: 'revoked' };
     let tenant = this.#touch(key, now);
     if (!tenant) {
       if (this.#tenants.size >= this.limits.maxTenants) {
@@ -108,12 +121,12 @@ export class MemoryStore implements SandboxStore {
           retryAfterMs: Math.max(0, oldest.lastSeen + this.limits.tenantTtlMs - now),
         };
       }
-      tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [], offset: 0 };
+      tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [], logBytes: 0, offset: 0 };
       this.#tenants.set(key, tenant);
     }
     const at = now + tenant.offset;
     for (const d of [...tenant.deployments.values()]) this.#settle(tenant, d, at);
-    const size = input.settings.length;
+    const size = storedBytes(input.settings);
     const refusal =
       tenant.deployments.size >= this.limits.maxDeploymentsPerTenant
         ? 'tenant_deployments'
@@ -191,7 +204,7 @@ export class MemoryStore implements SandboxStore {
           retryAfterMs: Math.max(0, oldest.lastSeen + this.limits.tenantTtlMs - now),
         };
       }
-      tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [], offset: 0 };
+      tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [], logBytes: 0, offset: 0 };
       this.#tenants.set(key, tenant);
     }
     tenant.offset += ms;
@@ -243,6 +256,8 @@ export class MemoryStore implements SandboxStore {
     this.#keysByHash.delete(key.hash);
     const tenant = this.#tenants.get(name);
     if (tenant) this.#forget(name, tenant);
+    this.#slots.delete(name);
+    this.#rate.delete(name);
     return true;
   }
 
@@ -291,19 +306,26 @@ export class MemoryStore implements SandboxStore {
       held.delete(end.lease);
       if (held.size === 0) this.#slots.delete(key);
     }
-    if (!end.entry) return;
+    if (!end.entry || !this.#current(key, end.epoch)) return;
     let tenant = this.#touch(key, now);
     if (!tenant && end.admitted) {
-      tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [], offset: 0 };
+      tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [], logBytes: 0, offset: 0 };
       this.#tenants.set(key, tenant);
     }
     if (!tenant) return;
-    tenant.log.push(end.entry);
-    if (tenant.log.length > REQUEST_LOG_SIZE) tenant.log.splice(0, tenant.log.length - REQUEST_LOG_SIZE);
+    const bytes = storedBytes(JSON.stringify(end.entry));
+    tenant.log.push({ entry: end.entry, bytes });
+    tenant.logBytes += bytes;
+    this.#bytes += bytes;
+    while (tenant.log.length > REQUEST_LOG_SIZE || tenant.logBytes > REQUEST_LOG_BYTES) {
+      const dropped = tenant.log.shift() as { bytes: number };
+      tenant.logBytes -= dropped.bytes;
+      this.#bytes -= dropped.bytes;
+    }
   }
 
   async requestLog(key: string, now: number): Promise<RequestLogEntry[]> {
-    return [...(this.#touch(key, now)?.log ?? [])].reverse();
+    return (this.#touch(key, now)?.log ?? []).map((kept) => kept.entry).reverse();
   }
 
   async stats(now: number): Promise<StoreStats> {
@@ -313,6 +335,7 @@ export class MemoryStore implements SandboxStore {
       deployments: this.#deployments,
       bytes: this.#bytes,
       keys: this.#keys.size,
+      full: false,
     };
   }
 

@@ -1,3 +1,5 @@
+import { REQUEST_LOG_BYTES } from './types.js';
+
 /**
  * The one Lua script behind every operation of the Redis store. Redis runs a script as one atomic step:
  * no other replica's command runs in the middle of it, which is what makes two racing replicas see
@@ -6,20 +8,21 @@
  *
  * Arguments: `ARGV[1]` names the operation, `ARGV[2]` is the key prefix, `ARGV[3]` the tenants' time to
  * live (ms), `ARGV[4]` the size of a request log, `ARGV[5]` how many request-log entries the call carries
- * (n), then 4 values per entry (tenant, time, admitted `1`/`0`, the entry as JSON), then the operation's
+ * (n), then 4 values per entry (tenant, time, admitted `0`, `1` or the hash of the request's sandbox key, the entry as JSON), then the operation's
  * own arguments. The carried entries are appended first: a replica sends the log entries of its answered
  * requests with its next command instead of in round trips of their own.
  *
  * Keys (P = the prefix, T = a tenant: a token's SHA-256 or a sandbox key's name):
  * - `P tenants`              sorted set: tenant -> last request (ms); the tenants that exist
- * - `P usage:n`, `P usage:b` hashes: tenant -> deployments held, bytes of settings held
- * - `P totals`               hash: `deployments`, `bytes` held in all
+ * - `P usage:n`, `P usage:b` hashes: tenant -> deployments held, bytes of settings held (UTF-8)
+ * - `P usage:l`              hash: tenant -> bytes of its request log
+ * - `P totals`               hash: `deployments`, `bytes` (settings) and `logbytes` (request logs) held in all
  * - `P seq`                  counter: creation order of deployments
  * - `P t:T:m`                marker: the tenant exists (expires with the tenant)
  * - `P t:T:d`                hash: deployment id -> the stored record (JSON)
  * - `P t:T:sz`               hash: deployment id -> bytes of its settings
  * - `P t:T:gone`             sorted set: id of a `DELETING` deployment -> when it is gone (ms)
- * - `P t:T:log`              list: the request log, newest first, at most 100
+ * - `P t:T:log`              list: the request log, newest first, at most 100 entries and 32 KiB
  * - `P t:T:clk`              integer: how far the tenant's sandbox clock is ahead of real time (ms);
  *                            deployments' times are sandbox times, `tenants` and expiry real ones
  * - `P keys`, `P keyhash`    hashes: sandbox key name -> key (JSON); secret's SHA-256 -> name
@@ -35,6 +38,7 @@
  */
 export const STORE_SCRIPT = `
 local op, P, ttl, logSize = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local logBytes = ${REQUEST_LOG_BYTES}
 local carried = tonumber(ARGV[5])
 -- The operation's own arguments.
 local a = {}
@@ -42,6 +46,7 @@ for i = 6 + 4 * carried, #ARGV do a[#a + 1] = ARGV[i] end
 local TENANTS = P .. 'tenants'
 local NUSE = P .. 'usage:n'
 local BUSE = P .. 'usage:b'
+local LUSE = P .. 'usage:l'
 local TOTALS = P .. 'totals'
 local PARTS = {'m', 'd', 'sz', 'gone', 'log', 'clk'}
 
@@ -59,12 +64,16 @@ local function forget(t)
   touched[t] = nil
   local n = num(redis.call('HGET', NUSE, t))
   local b = num(redis.call('HGET', BUSE, t))
-  if n ~= 0 then redis.call('HINCRBY', TOTALS, 'deployments', -n) end
-  if b ~= 0 then redis.call('HINCRBY', TOTALS, 'bytes', -b) end
+  local l = num(redis.call('HGET', LUSE, t))
+  -- Deletions first: a write that frees memory lets the counts below be written when Redis is full.
+  for _, part in ipairs(PARTS) do redis.call('DEL', tk(t, part)) end
   redis.call('HDEL', NUSE, t)
   redis.call('HDEL', BUSE, t)
+  redis.call('HDEL', LUSE, t)
   redis.call('ZREM', TENANTS, t)
-  for _, part in ipairs(PARTS) do redis.call('DEL', tk(t, part)) end
+  if n ~= 0 then redis.call('HINCRBY', TOTALS, 'deployments', -n) end
+  if b ~= 0 then redis.call('HINCRBY', TOTALS, 'bytes', -b) end
+  if l ~= 0 then redis.call('HINCRBY', TOTALS, 'logbytes', -l) end
 end
 
 -- Forgets every tenant whose last request is at least ttl old.
@@ -131,15 +140,49 @@ local function reap(t, now)
   redis.call('HINCRBY', TOTALS, 'bytes', -bytes)
 end
 
+-- Whether a request admitted with the sandbox key of this hash may still write as tenant t: the key
+-- is still the tenant's (not revoked, nor revoked and issued again). '' for a request without a key.
+local function current(t, epoch)
+  return epoch == '' or redis.call('HGET', P .. 'keyhash', epoch) == t
+end
+
 -- Appends one entry to a tenant's request log (of a tenant that exists, or one of a sandbox key).
+-- admitted: '0', '1', or the hash of the sandbox key the request came with (then checked).
 local function appendLog(t, now, admitted, entry)
+  if admitted ~= '0' and admitted ~= '1' and not current(t, admitted) then return end
   if not touch(t, now) then
-    if admitted ~= '1' then return end
+    if admitted == '0' then return end
     enroll(t, now)
   end
-  if redis.call('LPUSH', tk(t, 'log'), entry) == 1 then redis.call('PEXPIRE', tk(t, 'log'), life) end
-  redis.call('LTRIM', tk(t, 'log'), 0, logSize - 1)
+  -- The log holds the newest entries that fit in logSize entries and logBytes bytes; its bytes count in
+  -- the tenant's (usage:l) and in all (totals logbytes).
+  local log = tk(t, 'log')
+  local length = redis.call('LPUSH', log, entry)
+  if length == 1 then
+    redis.call('PEXPIRE', log, life)
+    -- A log that expired on its own left its count behind.
+    local stale = num(redis.call('HGET', LUSE, t))
+    if stale ~= 0 then
+      redis.call('HINCRBY', TOTALS, 'logbytes', -stale)
+      redis.call('HDEL', LUSE, t)
+    end
+  end
+  local held = redis.call('HINCRBY', LUSE, t, #entry)
+  local added = #entry
+  while length > logSize or held > logBytes do
+    local dropped = redis.call('RPOP', log)
+    if not dropped then break end
+    length = length - 1
+    held = redis.call('HINCRBY', LUSE, t, -#dropped)
+    added = added - #dropped
+  end
+  redis.call('HINCRBY', TOTALS, 'logbytes', added)
 end
+
+-- A create takes its place in the creation order before anything else: when Redis is full (maxmemory,
+-- noeviction) this first write is refused and the create fails as a whole, whatever ran before it.
+local seqNext
+if op == 'create' then seqNext = redis.call('INCR', P .. 'seq') - 1 end
 
 -- A carried entry never fails the operation that carries it (a full Redis refuses the entry, not the read).
 for i = 0, carried - 1 do
@@ -151,7 +194,8 @@ if op == 'create' then
   local t, now = a[1], tonumber(a[2])
   local maxTenants, maxPer, maxTenantBytes = tonumber(a[3]), tonumber(a[4]), tonumber(a[5])
   local maxDeployments, maxTotalBytes = tonumber(a[6]), tonumber(a[7])
-  local id, size, rest = a[8], tonumber(a[9]), a[10]
+  local id, size, rest, epoch = a[8], tonumber(a[9]), a[10], a[11] or ''
+  if not current(t, epoch) then return {'revoked'} end
   expire(now)
   if not touch(t, now) then
     if redis.call('ZCARD', TENANTS) >= maxTenants then
@@ -164,10 +208,10 @@ if op == 'create' then
   reap(t, now + o)
   if num(redis.call('HGET', NUSE, t)) >= maxPer then return {'tenant_deployments'} end
   if num(redis.call('HGET', BUSE, t)) + size > maxTenantBytes then return {'tenant_bytes'} end
-  local totals = redis.call('HMGET', TOTALS, 'deployments', 'bytes')
+  local totals = redis.call('HMGET', TOTALS, 'deployments', 'bytes', 'logbytes')
   if num(totals[1]) >= maxDeployments then return {'total_deployments'} end
-  if num(totals[2]) + size > maxTotalBytes then return {'total_bytes'} end
-  local seq = redis.call('INCR', P .. 'seq') - 1
+  if num(totals[2]) + num(totals[3]) + size > maxTotalBytes then return {'total_bytes'} end
+  local seq = seqNext
   -- The record's times are the tenant's sandbox time, which only the script knows atomically.
   rest = (string.gsub(rest, '"@@AT@@"', string.format('%d', now + o)))
   redis.call('HSET', tk(t, 'd'), id, '{"seq":' .. seq .. ',' .. rest)
@@ -212,11 +256,12 @@ if op == 'reset' then
   local count = redis.call('HLEN', tk(t, 'd'))
   local n = num(redis.call('HGET', NUSE, t))
   local b = num(redis.call('HGET', BUSE, t))
+  -- Deletions first: they free memory, and let the counts be written when Redis is full.
+  redis.call('DEL', tk(t, 'd'), tk(t, 'sz'), tk(t, 'gone'))
   redis.call('HINCRBY', TOTALS, 'deployments', -n)
   redis.call('HINCRBY', TOTALS, 'bytes', -b)
   redis.call('HSET', NUSE, t, 0)
   redis.call('HSET', BUSE, t, 0)
-  redis.call('DEL', tk(t, 'd'), tk(t, 'sz'), tk(t, 'gone'))
   return count
 end
 
@@ -250,8 +295,8 @@ end
 
 if op == 'stats' then
   expire(tonumber(a[1]))
-  local totals = redis.call('HMGET', TOTALS, 'deployments', 'bytes')
-  return {redis.call('ZCARD', TENANTS), num(totals[1]), num(totals[2]), redis.call('HLEN', P .. 'keys')}
+  local totals = redis.call('HMGET', TOTALS, 'deployments', 'bytes', 'logbytes')
+  return {redis.call('ZCARD', TENANTS), num(totals[1]), num(totals[2]) + num(totals[3]), redis.call('HLEN', P .. 'keys')}
 end
 
 if op == 'key-create' then
@@ -270,6 +315,7 @@ if op == 'key-revoke' then
   redis.call('HDEL', P .. 'keyhash', cjson.decode(key).hash)
   redis.call('HDEL', P .. 'keys', name)
   forget(name)
+  redis.call('DEL', P .. 'slots:' .. name, P .. 'rate:' .. name)
   return 1
 end
 
@@ -289,6 +335,10 @@ if op == 'admit' then
     if not t then return {'unknown_key'} end
   end
   local used = 0
+  -- A first write that needs no memory: then the small counts below are written even when Redis is full
+  -- (noeviction refuses a script's first write that may grow memory, and only that one), so that a tenant
+  -- can still read and reset, which is how room is made again.
+  redis.call('DEL', P .. 'admit:none')
   if limit > 0 then
     local key = P .. 'rate:' .. t
     local current = tonumber(redis.call('HGET', key, 'w'))
@@ -317,6 +367,8 @@ end
 -- A slot already ended (expired, or given back) is not taken again.
 if op == 'renew' then
   local lease = tonumber(a[1])
+  -- As in admit: renewals are written even when Redis is full.
+  redis.call('DEL', P .. 'admit:none')
   local time = redis.call('TIME')
   local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
   for i = 2, #a - 1, 2 do

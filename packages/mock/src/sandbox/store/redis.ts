@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { applyTransition, callWorthRecording, settle } from '../../rules/lifecycle.js';
-import { StoreIdentityError, StoreUnavailableError } from './errors.js';
+import { StoreFullError, StoreIdentityError, StoreUnavailableError } from './errors.js';
 import { IDENTITY_CHECK_SCRIPT, identityProblem, identityVerdict } from './identity.js';
 import { rateOutcome } from './rate.js';
 import { STORE_SCRIPT } from './redis-script.js';
@@ -22,6 +22,7 @@ import {
   type Status,
   type StoreLimits,
   type StoreStats,
+  storedBytes,
   type TransitionOutcome,
 } from './types.js';
 import { redactStoreUrl, storeUrlProblem } from './url.js';
@@ -39,6 +40,8 @@ export interface RedisStoreOptions {
    * this long after its request ended.
    */
   slotLeaseMs?: number;
+  /** Told when Redis becomes full (refuses new data) and when it has room again (default: a line on stderr for each). */
+  onFull?: (full: boolean) => void;
   /**
    * Told when Redis becomes unreachable and when it is back, when it is not the store this replica was
    * using (`wrong_store`: emptied or replaced, see `identity.ts`) and when it is again (`store_back`: the
@@ -86,6 +89,7 @@ function replyOf(error: unknown): string | undefined {
 
 function unavailable(error: unknown): Error {
   const reply = replyOf(error);
+  if (reply?.startsWith('OOM')) return new StoreFullError(error);
   if (reply !== undefined && !TRANSIENT_REPLY.test(reply)) return error as Error;
   return new StoreUnavailableError(error);
 }
@@ -126,13 +130,16 @@ export class RedisStore implements SandboxStore {
   #closed = false;
   #reportedDown = false;
   #lastError = 'not connected yet';
+  /** Redis refused a write for lack of memory, and no create has succeeded since: reported once. */
+  #full = false;
   /** Redis stopped answering (a command timed out) while its connection stayed open: reported once. */
   #stalled = false;
-  /** The concurrency slots of this replica's requests in flight: lease -> tenant. */
-  readonly #leases = new Map<string, string>();
+  /** The concurrency slots of this replica's requests in flight: lease -> tenant, and when last taken or renewed. */
+  readonly #leases = new Map<string, { tenant: string; at: number }>();
   #renewTimer: NodeJS.Timeout | undefined;
   readonly #commandTimeoutMs: number;
   readonly #onStatus: NonNullable<RedisStoreOptions['onStatus']>;
+  readonly #onFull: NonNullable<RedisStoreOptions['onFull']>;
   /** The identity of the store this replica uses (see `identity.ts`); undefined until it first checked. */
   #identity: string | undefined;
   /** The store was checked since the connection was last made. */
@@ -166,6 +173,14 @@ export class RedisStore implements SandboxStore {
       retryStrategy: (attempt) => Math.min(attempt * 50, 1000),
     });
     this.#onStatus = onStatus;
+    this.#onFull =
+      options.onFull ??
+      ((full) =>
+        process.stderr.write(
+          full
+            ? `sgi-mock: store ${redactStoreUrl(url)} is full (Redis refuses new data: maxmemory); creates answer 403, reads, stop, start, delete and reset go on\n`
+            : `sgi-mock: store ${redactStoreUrl(url)} has room again\n`,
+        ));
     this.#redis.on('ready', () => {
       this.#up = true;
       if (this.#reportedDown) onStatus('up', 'ready');
@@ -306,8 +321,17 @@ export class RedisStore implements SandboxStore {
       return answer;
     } catch (error) {
       this.#failed(error);
-      throw unavailable(error);
+      const failure = unavailable(error);
+      if (failure instanceof StoreFullError) this.#setFull(true);
+      throw failure;
     }
+  }
+
+  /** Notes (and reports, once per change) whether Redis refuses new data for lack of memory. */
+  #setFull(full: boolean): void {
+    if (this.#full === full) return;
+    this.#full = full;
+    this.#onFull(full);
   }
 
   /** Redis answered: a stall, if one was reported, is over. */
@@ -328,22 +352,27 @@ export class RedisStore implements SandboxStore {
     this.#onStatus('down', `stalled: no answer within ${this.#commandTimeoutMs} ms`);
   }
 
-  /** Renews the slots of this replica's requests in flight (one command), while there are any. */
+  /**
+   * Renews the slots of this replica's requests in flight that have held theirs for a third of a lease
+   * (one command for all), while there are any: a quick request never needs one.
+   */
   #scheduleRenewal(): void {
     if (this.#renewTimer || this.#leases.size === 0) return;
-    this.#renewTimer = setTimeout(
-      () => {
-        this.#renewTimer = undefined;
-        if (this.#leases.size === 0 || this.#closed) return;
-        const pairs = [...this.#leases].flatMap(([lease, tenant]) => [tenant, lease]);
-        this.#run('renew', this.#slotLeaseMs, ...pairs).then(
-          () => this.#scheduleRenewal(),
-          // Not renewed: the slots end by themselves; the store's outage is reported by the store.
-          () => this.#scheduleRenewal(),
-        );
-      },
-      Math.max(100, Math.floor(this.#slotLeaseMs / 3)),
-    );
+    const every = Math.max(100, Math.floor(this.#slotLeaseMs / 3));
+    this.#renewTimer = setTimeout(() => {
+      this.#renewTimer = undefined;
+      if (this.#leases.size === 0 || this.#closed) return;
+      const now = performance.now();
+      const due = [...this.#leases].filter(([, held]) => now - held.at >= every);
+      if (due.length === 0) return this.#scheduleRenewal();
+      for (const [, held] of due) held.at = now;
+      const pairs = due.flatMap(([lease, held]) => [held.tenant, lease]);
+      this.#run('renew', this.#slotLeaseMs, ...pairs).then(
+        () => this.#scheduleRenewal(),
+        // Not renewed: the slots end by themselves; the store's outage is reported by the store.
+        () => this.#scheduleRenewal(),
+      );
+    }, every);
     this.#renewTimer.unref();
   }
 
@@ -373,7 +402,7 @@ export class RedisStore implements SandboxStore {
     return this.limits.tenantTtlMs;
   }
 
-  async create(tenant: string, input: NewDeployment, now: number): Promise<CreateOutcome> {
+  async create(tenant: string, input: NewDeployment, now: number, epoch?: string): Promise<CreateOutcome> {
     const { maxTenants, maxDeploymentsPerTenant, maxTenantBytes, maxDeployments, maxTotalBytes } =
       this.limits;
     const record: Omit<DeploymentRecord, 'seq'> = {
@@ -385,22 +414,30 @@ export class RedisStore implements SandboxStore {
       cost: 0,
       costUpdatedAt: null,
     };
-    const size = input.settings.length;
-    const answer = (await this.#run(
-      'create',
-      tenant,
-      now,
-      maxTenants,
-      maxDeploymentsPerTenant,
-      maxTenantBytes,
-      maxDeployments,
-      maxTotalBytes,
-      input.id,
-      size,
-      // The script puts `{"seq":N,` in front, and the tenant's sandbox time in place of AT.
-      JSON.stringify({ ...record, createdAt: AT, since: AT }).slice(1),
-    )) as [string, number?, number?];
+    const size = storedBytes(input.settings);
+    let answer: [string, number?, number?];
+    try {
+      answer = (await this.#run(
+        'create',
+        tenant,
+        now,
+        maxTenants,
+        maxDeploymentsPerTenant,
+        maxTenantBytes,
+        maxDeployments,
+        maxTotalBytes,
+        input.id,
+        size,
+        // The script puts `{"seq":N,` in front, and the tenant's sandbox time in place of AT.
+        JSON.stringify({ ...record, createdAt: AT, since: AT }).slice(1),
+        epoch ?? '',
+      )) as [string, number?, number?];
+    } catch (error) {
+      if (error instanceof StoreFullError) return { ok: false, reason: 'store_full' };
+      throw error;
+    }
     if (answer[0] === 'ok') {
+      this.#setFull(false);
       const at = now + Number(answer[2] ?? 0);
       return { ok: true, record: { ...record, createdAt: at, since: at, seq: Number(answer[1]) } };
     }
@@ -546,7 +583,7 @@ export class RedisStore implements SandboxStore {
       return { ok: false, reason: 'concurrency_limit', tenant, ...(rate ? { rate } : {}) };
     }
     if (lease) {
-      this.#leases.set(lease, tenant);
+      this.#leases.set(lease, { tenant, at: performance.now() });
       this.#scheduleRenewal();
     }
     return { ok: true, tenant, ...(rate ? { rate } : {}), ...(lease ? { lease } : {}) };
@@ -558,7 +595,9 @@ export class RedisStore implements SandboxStore {
    * {@link MAX_CARRIED} wait), so a busy replica spends no round trip of its own on request logs.
    */
   async finishRequest(tenant: string, end: RequestEnd, now: number): Promise<void> {
-    if (end.entry) this.#carry.push(tenant, String(now), end.admitted ? '1' : '0', JSON.stringify(end.entry));
+    // `admitted`: '0', '1', or the sandbox key's hash when there is one (checked where the entry is written).
+    const admitted = end.admitted ? (end.epoch ?? '1') : '0';
+    if (end.entry) this.#carry.push(tenant, String(now), admitted, JSON.stringify(end.entry));
     if (end.lease) {
       // No longer renewed: should the release be lost, the slot ends within a lease.
       this.#leases.delete(end.lease);
@@ -584,6 +623,7 @@ export class RedisStore implements SandboxStore {
       deployments: Number(deployments),
       bytes: Number(bytes),
       keys: Number(keys),
+      full: this.#full,
     };
   }
 

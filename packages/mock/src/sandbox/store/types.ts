@@ -66,11 +66,11 @@ export interface StoreLimits {
   maxTenants: number;
   /** Deployments one tenant may hold. */
   maxDeploymentsPerTenant: number;
-  /** Bytes of deployment settings one tenant may hold. */
+  /** Bytes (UTF-8, as stored) of deployment settings one tenant may hold. */
   maxTenantBytes: number;
   /** Deployments held in all. */
   maxDeployments: number;
-  /** Bytes of deployment settings held in all. */
+  /** Bytes (UTF-8, as stored) held in all: deployment settings and request logs. */
   maxTotalBytes: number;
   /** A tenant that makes no request for this long is forgotten with all its data (its sandbox key stays). */
   tenantTtlMs: number;
@@ -78,6 +78,8 @@ export interface StoreLimits {
 
 /** Why a create was refused. */
 export type CreateRefusal =
+  | 'revoked'
+  | 'store_full'
   | 'tenant_capacity'
   | 'tenant_deployments'
   | 'tenant_bytes'
@@ -152,6 +154,17 @@ export interface RequestLogEntry {
 /** How many entries a tenant's request log keeps: the newest. */
 export const REQUEST_LOG_SIZE = 100;
 
+/**
+ * How many bytes of entries (UTF-8 JSON, as stored) a tenant's request log keeps at most: the newest that
+ * fit. A log's bytes count in the store's bytes held in all ({@link StoreLimits.maxTotalBytes}).
+ */
+export const REQUEST_LOG_BYTES = 32 * 1024;
+
+/** The bytes a stored text takes: UTF-8, as the store keeps it (a CJK character is 3 bytes, not 1). */
+export function storedBytes(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
+
 /** What is left to do once a request is answered. */
 export interface RequestEnd {
   /** The concurrency slot the request held ({@link Admission}), to give back. */
@@ -160,14 +173,19 @@ export interface RequestEnd {
   entry?: RequestLogEntry;
   /** The tenant exists by its sandbox key: its log is kept before it creates anything. */
   admitted: boolean;
+  /** The sandbox key the request was admitted with ({@link SandboxStore.create}): no entry once it is revoked. */
+  epoch?: string;
 }
 
 /** What the store holds, for metrics and readiness. */
 export interface StoreStats {
   tenants: number;
   deployments: number;
+  /** Bytes held (UTF-8, as stored): deployment settings and request logs. */
   bytes: number;
   keys: number;
+  /** The store refuses new data for lack of room (a Redis at its `maxmemory`); reads and reset go on. */
+  full: boolean;
 }
 
 /** The sandbox's state; see the module comment. `tenant` is always an opaque key (a token hash or a key name). */
@@ -177,9 +195,11 @@ export interface SandboxStore {
 
   /**
    * Stores a new `PROVISIONING` deployment. Creates the tenant when it does not exist yet, unless
-   * `maxTenants` are held (`tenant_capacity`); checks every count and byte limit first.
+   * `maxTenants` are held (`tenant_capacity`); checks every count and byte limit first. With `epoch` (the
+   * SHA-256 of the sandbox key the request was admitted with), refused as `revoked` unless that key is
+   * still the tenant's: a request in flight when its key is revoked never brings the tenant back.
    */
-  create(tenant: string, deployment: NewDeployment, now: number): Promise<CreateOutcome>;
+  create(tenant: string, deployment: NewDeployment, now: number, epoch?: string): Promise<CreateOutcome>;
   /** One deployment, settled to `now`; undefined when the tenant has no such deployment. Never creates a tenant. */
   get(tenant: string, id: string, now: number): Promise<DeploymentRecord | undefined>;
   /** The tenant's deployments settled to `now`, newest first (bounded by the tenant's limits). Never creates a tenant. */
