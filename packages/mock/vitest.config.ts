@@ -17,8 +17,11 @@ const sandboxSuites = [
   'test/endpoint/journey.test.ts',
   'test/endpoint/bounds.test.ts',
 ];
-/** The suites that load the machine on purpose: they run after the others, one at a time. */
-const heavy = ['test/fuzz.test.ts', 'test/hostile-load.test.ts'];
+/**
+ * The suites that load the machine on purpose, or time one tenant against another's load: they run after
+ * the others, one at a time.
+ */
+const heavy = ['test/fuzz.test.ts', 'test/hostile-load.test.ts', 'test/hosting/noisy-neighbour.test.ts'];
 
 /** A test's import of the package's entry point (`../src/index.js`, `../../src/index.js`). */
 const entry = /^(\.\.\/)+src\/index\.js$/;

@@ -25,7 +25,6 @@ describe('the built package', () => {
     expect(pkg.dependencies).toEqual({
       '@faker-js/faker': '6.3.1',
       '@sgi/spec': 'workspace:*',
-      ajv: '8.17.1',
       ioredis: '6.0.0',
       pino: '10.4.0',
       'prom-client': '15.1.3',
