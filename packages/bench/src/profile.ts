@@ -50,7 +50,8 @@ export function areaOf(frame: CallFrame): string {
 function shortUrl(url: string): string {
   const nm = url.lastIndexOf('/node_modules/');
   if (nm >= 0) return url.slice(nm + '/node_modules/'.length);
-  const ws = url.search(/\/packages\//);
+  // A workspace file by its path in the repository, never by where the repository sits on a machine.
+  const ws = url.search(/\/(packages|spec|docs)\//);
   return ws >= 0 ? url.slice(ws + 1) : url;
 }
 
