@@ -51,6 +51,18 @@ async function call(token: string, method: string, path: string, payload?: unkno
   return { status: res.status, retryAfter: Number(res.headers.get('retry-after') ?? 0), buffer };
 }
 
+/**
+ * A call repeated while the tenant's own limits refuse it (429, or 503 while its answer budget is
+ * spent), waiting as `Retry-After` says: the set-up must not depend on how fast the machine is.
+ */
+async function admitted(token: string, method: string, path: string, payload?: unknown) {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await call(token, method, path, payload);
+    if ((answer.status !== 429 && answer.status !== 503) || attempt >= 50) return answer;
+    await pause(Math.max(100, answer.retryAfter * 1000));
+  }
+}
+
 /** The median time of `count` reads of one deployment, one after another, in ms. */
 async function medianRead(token: string, id: string, count: number): Promise<number> {
   const times: number[] = [];
@@ -70,11 +82,11 @@ it("keeps another partner's median within a small factor while a tenant lists 2 
   // The noisy tenant fills its 2 MiB of settings with the longest chat templates the spec allows.
   const template = 'x'.repeat(60_000);
   for (let n = 0; n < 60; n++) {
-    const created = await call('noisy', 'POST', '/sg_inf/create', body(`big-${n}`, template));
+    const created = await admitted('noisy', 'POST', '/sg_inf/create', body(`big-${n}`, template));
     if (created.status === 403) break;
-    if (created.status === 429) await pause(100);
   }
-  const listed = await call('noisy', 'GET', '/sg_inf/list');
+  const listed = await admitted('noisy', 'GET', '/sg_inf/list');
+  expect(listed.status).toBe(200);
   expect(listed.buffer.byteLength).toBeGreaterThan(1_500_000);
 
   const quiet = await call('quiet', 'POST', '/sg_inf/create', body('small'));
