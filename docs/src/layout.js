@@ -1,5 +1,12 @@
 // @ts-check
-import { consolePage, guidePage, guides, notFoundPage, referencePage } from './guides.js';
+import {
+  consolePage,
+  endpointReferencePage,
+  guidePage,
+  guides,
+  notFoundPage,
+  referencePage,
+} from './guides.js';
 
 /** The site's name, shown in every page's header and title. */
 export const siteName = 'ScaleGenAI Inference API';
@@ -190,10 +197,11 @@ export function siteHeader({ root, current }) {
     `<a href="${root}${href}"${href === current ? ' aria-current="page"' : ''}${full === text ? '' : ` title="${escapeHtml(full)}"`}>${escapeHtml(text)}</a>`;
   const links = [
     link(referencePage, 'API reference'),
+    link(endpointReferencePage, 'Endpoint API', 'Deployment endpoint reference'),
     ...guides.map((g) => link(guidePage(g.slug), g.nav ?? g.title, g.title)),
   ];
   const theme =
-    current === referencePage || current === consolePage
+    current === referencePage || current === endpointReferencePage || current === consolePage
       ? ''
       : '<button type="button" class="site-theme" aria-pressed="false" aria-label="Dark mode">&#9790;</button>';
   return [
