@@ -49,9 +49,9 @@ html { scroll-padding-top: calc(var(--site-header-height) + 8px); }
 .site-tools { margin-left: auto; display: flex; gap: 8px; align-items: center; }
 .site-search kbd { font: 11px var(--site-mono); color: var(--site-muted); border: 1px solid var(--site-border); border-radius: 4px; padding: 0 4px; margin-left: 6px; }
 .site-menu { display: none; }
-/* Below 1440 px the reference link stands for the brand, so that every link fits; below 1180 px, a menu. */
+/* Below 1440 px the reference link stands for the brand, so that every link fits (two references, the guides); below 1300 px, a menu. */
 @media (max-width: 1439px) { .site-header .site-brand { display: none; } }
-@media (max-width: 1180px) {
+@media (max-width: 1299px) {
   .site-header { padding: 0 10px; gap: 8px; }
   .site-header .site-brand { display: none; }
   .site-menu { display: inline-block; }

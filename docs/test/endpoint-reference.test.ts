@@ -136,6 +136,18 @@ describe("the deployment endpoint's reference", { timeout: 240_000 }, () => {
       await section.locator('h2').first().waitFor({ timeout: 120_000 });
       expect(await section.locator('h2').first().textContent(), op.operationId).toContain(op.summary);
     }
+    // The site's search finds its operations and fields, and leads here.
+    await page.keyboard.press('Control+k');
+    const input = page.getByRole('dialog', { name: 'Search the documentation' }).getByRole('searchbox');
+    await input.waitFor({ state: 'visible' });
+    await input.fill('chat completion stream_options');
+    const results = page.locator('.site-search-results a');
+    await results.first().waitFor({ state: 'visible', timeout: 15_000 });
+    const hrefs = await results.evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+    expect(hrefs.some((h) => h.includes(`${endpointReferencePage}#${routeOf('createChatCompletion')}`))).toBe(
+      true,
+    );
+    await page.keyboard.press('Escape');
     // From the API reference, the header leads here.
     await page.goto(`${site.url}index.html`, { waitUntil: 'load' });
     await page.getByRole('navigation', { name: 'Site' }).getByRole('link', { name: 'Endpoint API' }).click();
