@@ -21,7 +21,12 @@ const sandboxSuites = [
  * The suites that load the machine on purpose, or time one tenant against another's load: they run after
  * the others, one at a time.
  */
-const heavy = ['test/fuzz.test.ts', 'test/hostile-load.test.ts', 'test/hosting/noisy-neighbour.test.ts'];
+const heavy = [
+  'test/fuzz.test.ts',
+  'test/hostile-load.test.ts',
+  'test/hosted-load.test.ts',
+  'test/hosting/noisy-neighbour.test.ts',
+];
 
 /** A test's import of the package's entry point (`../src/index.js`, `../../src/index.js`). */
 const entry = /^(\.\.\/)+src\/index\.js$/;
