@@ -129,10 +129,12 @@ describe('the API reference in Chromium', () => {
     await expect.poll(() => page.locator('h1').first().textContent()).toContain('ScaleGenAI Inference API');
   });
 
-  it("opens an operation from a guide's link to it", async () => {
+  it("opens an operation from a guide's link to it: its stable page, then the reference", async () => {
     const create = operations().find((op) => op.operationId === 'createInferenceDeployment');
     if (!create) throw new Error('no create operation in the spec');
     await page.goto(`${site.url}guides/getting-started.html`, { waitUntil: 'load' });
+    await page.locator(`main a[href="../operations/${create.operationId}.html"]`).first().click();
+    await page.waitForURL(`${site.url}operations/${create.operationId}.html`);
     await page
       .locator(`main a[href="../index.html#${referenceRoute(create)}"]`)
       .first()
