@@ -32,7 +32,7 @@ html { scroll-padding-top: calc(var(--site-header-height) + 8px); }
 }
 .site-header .site-brand { font-weight: 600; color: var(--site-fg); text-decoration: none; }
 .site-header nav { display: flex; gap: 2px; min-width: 0; overflow-x: auto; }
-.site-header nav a { padding: 6px 9px; border-radius: 6px; color: var(--site-muted); text-decoration: none; }
+.site-header nav a { padding: 6px 7px; border-radius: 6px; color: var(--site-muted); text-decoration: none; }
 .site-header nav a:hover { background: var(--site-hover); color: var(--site-fg); }
 .site-header nav a[aria-current='page'] { color: var(--site-accent); background: var(--site-hover); font-weight: 600; }
 .site-header button { font: inherit; color: var(--site-fg); background: var(--site-bg); border: 1px solid var(--site-border);
