@@ -108,6 +108,20 @@ const cdnLogos = [
 ];
 const emptyImage = 'data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22/%3E';
 
+/** The reference's operations, for the site's menu on narrow screens: each at its route, by its summary. */
+function menuOperations() {
+  const spec = loadSpec();
+  return Object.values(spec.paths).flatMap((item) =>
+    Object.values(item ?? {})
+      .map((op) => /** @type {{ operationId?: string, summary?: string }} */ (op))
+      .filter((op) => typeof op?.operationId === 'string')
+      .map((op) => ({
+        href: `#${operationRoute(spec, /** @type {string} */ (op.operationId))}`,
+        text: op.summary ?? String(op.operationId),
+      })),
+  );
+}
+
 /** @param {string} script the site script's name */
 function buildReference(script) {
   const cli = join(
@@ -136,7 +150,7 @@ function buildReference(script) {
     '--output',
     output,
     `--templateOptions.css=${siteCss}`,
-    `--templateOptions.header=${siteHeader({ root: '', current: referencePage })}`,
+    `--templateOptions.header=${siteHeader({ root: '', current: referencePage, operations: menuOperations() })}`,
     `--templateOptions.script=${script}`,
     `--templateOptions.description=${escapeHtml(siteSummary)}`,
   ];

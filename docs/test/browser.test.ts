@@ -286,6 +286,83 @@ describe('the API reference in Chromium', () => {
     }
   });
 
+  it("on a phone (390 px) the reference has one menu, the site's: it lists and opens every operation and switches dark mode", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${site.url}index.html`, { waitUntil: 'load' });
+      await page.locator('h1').first().waitFor();
+      // Redoc's own menu button is on the page, and hidden: the site's is the only menu.
+      const redocMenu = page.locator('button[aria-label="Open navigation menu"]');
+      await expect.poll(() => redocMenu.count()).toBeGreaterThan(0);
+      expect(await redocMenu.first().isVisible()).toBe(false);
+      const menu = page.locator('header.site-header .site-menu');
+      expect(await menu.isVisible()).toBe(true);
+      const nav = page.locator('header.site-header nav');
+      for (const op of operations()) {
+        await menu.click();
+        const link = nav.getByRole('link', { name: op.summary, exact: true });
+        await link.waitFor({ state: 'visible' });
+        await link.click();
+        // The menu closes, and the operation is shown, with the focus on it.
+        expect(await nav.isVisible(), op.operationId).toBe(false);
+        await expect
+          .poll(
+            () =>
+              page.evaluate(() =>
+                document.activeElement?.closest('[data-section-id]')?.getAttribute('data-section-id'),
+              ),
+            { timeout: 15_000, message: op.operationId },
+          )
+          .toBe(referenceRoute(op));
+      }
+      await menu.click();
+      const dark = nav.getByRole('button', { name: 'Dark mode' });
+      await dark.click();
+      await expect.poll(() => page.locator('html').getAttribute('class')).toContain('dark');
+      expect(await dark.getAttribute('aria-pressed')).toBe('true');
+      await dark.click();
+      await expect.poll(() => page.locator('html').getAttribute('class')).not.toContain('dark');
+      await page.keyboard.press('Escape');
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
+  });
+
+  it("keeps a sample's copy button off its code, the URL's line included, at 390 px and 1400 px", async () => {
+    for (const width of [390, 1400]) {
+      await page.setViewportSize({ width, height: 844 });
+      try {
+        for (const op of operations()) {
+          await page.goto(`${site.url}index.html#${referenceRoute(op)}`, { waitUntil: 'load' });
+          const pre = page
+            .locator(`[data-section-id="${referenceRoute(op)}"] [data-testid="right-panel"] pre`)
+            .filter({ hasText: 'SCALEGEN_BASE_URL' })
+            .first();
+          await pre.waitFor({ state: 'visible' });
+          const overlap = await pre.evaluate((element) => {
+            const controls = element.parentElement?.querySelector(
+              '[data-component-name="CodeBlock/CodeBlockControls"]',
+            );
+            if (!controls) return 'no copy button';
+            const button = controls.getBoundingClientRect();
+            const range = document.createRange();
+            range.selectNodeContents(element);
+            const first = range.getClientRects()[0];
+            if (!first) return 'no code';
+            const across = first.left < button.right && first.right > button.left;
+            const down = first.top < button.bottom && first.bottom > button.top;
+            return across && down
+              ? `the copy button (${button.top}-${button.bottom}) covers the first line (${first.top}-${first.bottom})`
+              : '';
+          });
+          expect(overlap, `${op.operationId} at ${width} px`).toBe('');
+        }
+      } finally {
+        await page.setViewportSize({ width: 1400, height: 900 });
+      }
+    }
+  });
+
   it('logged no console error and sent no request beyond loopback', () => {
     expect(requests.length).toBeGreaterThan(0);
     expect(requests.filter((url) => !staysLocal(url))).toEqual([]);
