@@ -6,7 +6,10 @@
 //   request prefilled from the spec's examples, the id of the last deployment created in this tab, the
 //   body checked against the spec as the reader types (`sgiBodyValidators`, compiled at build time),
 //   and the answer shown with its status, request id, headers and body. The token is kept in this tab
-//   (sessionStorage) and nothing is sent without one;
+//   (sessionStorage) and nothing is sent without one. On the deployment endpoint's reference
+//   (`data.endpoint`), "Try it" sends to a sandbox deployment's link + `/inference`, with the same token:
+//   the link is the one the reader entered, or the `link` of a deployment the API's "Try it" showed
+//   in this tab, and only a link of the page's sandbox is sent to;
 // - keyboard: a skip link to the content, and focus moved to the operation chosen in the sidebar.
 (() => {
   const dataElement = document.getElementById('sgi-reference-data');
@@ -16,6 +19,23 @@
   const sandbox = (sandboxMeta?.content ?? '').replace(/\/$/, '');
   const tokenKey = 'sgi.tryit.token';
   const lastIdKey = 'sgi.tryit.lastDeploymentId';
+  const lastLinkKey = 'sgi.tryit.lastDeploymentLink';
+  const endpointMode = data.endpoint === true;
+  /** A deployment link of this page's sandbox (`<sandbox>/deployments/<id>`), or undefined. */
+  const sandboxLink = (text) => {
+    try {
+      const url = new URL(text);
+      const base = new URL(sandbox);
+      const prefix = `${base.pathname.replace(/\/$/, '')}/deployments/`;
+      return url.origin === base.origin &&
+        url.pathname.startsWith(prefix) &&
+        url.pathname.length > prefix.length
+        ? `${url.origin}${url.pathname.replace(/\/$/, '')}`
+        : undefined;
+    } catch {
+      return undefined;
+    }
+  };
   const session = {
     get(key) {
       try {
@@ -137,6 +157,7 @@
   }
 
   const lastId = () => session.get(lastIdKey);
+  const lastLink = () => session.get(lastLinkKey);
 
   function panelHtml(id, op) {
     const p = `sgi-tryit-${id}`;
@@ -168,13 +189,28 @@
       : '';
     return `<button type="button" class="sgi-tryit-toggle" aria-expanded="false" aria-controls="${p}">Try it in the sandbox</button>
 <div id="${p}" class="sgi-tryit-form" hidden>
-<p class="sgi-tryit-note">Sends <strong>${escapeHtml(op.method.toUpperCase())} ${escapeHtml(op.path)}</strong> to the sandbox at <code>${escapeHtml(sandbox)}</code>: a stateful mock, no GPUs, no costs.</p>
+${
+  endpointMode
+    ? `<p class="sgi-tryit-note">Sends <strong>${escapeHtml(op.method.toUpperCase())} ${escapeHtml(op.path)}</strong> to a deployment of the sandbox at <code>${escapeHtml(sandbox)}</code>, at its link + <code>/inference</code>: no GPUs, no costs.</p>`
+    : `<p class="sgi-tryit-note">Sends <strong>${escapeHtml(op.method.toUpperCase())} ${escapeHtml(op.path)}</strong> to the sandbox at <code>${escapeHtml(sandbox)}</code>: a stateful mock, no GPUs, no costs.</p>`
+}
 <div class="sgi-tryit-fields">
 <label for="${p}-token">Access token</label>
 <input id="${p}-token" class="sgi-tryit-token" type="password" autocomplete="off" spellcheck="false" aria-describedby="${p}-token-hint">
-<p id="${p}-token-hint" class="sgi-tryit-hint">Any token works in the sandbox; each token has its own deployments. Kept in this tab only.</p>
+<p id="${p}-token-hint" class="sgi-tryit-hint">${
+      endpointMode
+        ? 'The same token as for the API: in the sandbox it is the key of your deployments’ endpoints. Kept in this tab only.'
+        : 'Any token works in the sandbox; each token has its own deployments. Kept in this tab only.'
+    }</p>
+${
+  endpointMode
+    ? `<label for="${p}-link">Deployment link</label>
+<input id="${p}-link" class="sgi-tryit-link" type="url" spellcheck="false" autocomplete="off" aria-describedby="${p}-link-hint">
+<p id="${p}-link-hint" class="sgi-tryit-hint">The <code>link</code> of an <code>ACTIVE</code> sandbox deployment (get it in the API reference); requests go to link + <code>/inference</code>.</p>`
+    : ''
+}
 ${params}
-<label class="sgi-tryit-check"><input type="checkbox" class="sgi-tryit-quirks"><span>Answer as production does today (sends <code>X-Sandbox-Quirks: production</code>)</span></label>
+${endpointMode ? '' : `<label class="sgi-tryit-check"><input type="checkbox" class="sgi-tryit-quirks"><span>Answer as production does today (sends <code>X-Sandbox-Quirks: production</code>)</span></label>`}
 ${body}
 </div>
 <button type="button" class="sgi-tryit-send">Send</button>
@@ -184,6 +220,11 @@ ${body}
   }
 
   function fillParams(container, op, force) {
+    const link = container.querySelector('.sgi-tryit-link');
+    if (link && (force || !link.value || link.dataset.filled === link.value)) {
+      link.value = lastLink();
+      link.dataset.filled = link.value;
+    }
     for (const input of container.querySelectorAll('[data-param]')) {
       const param = op.parameters[Number(input.dataset.param)];
       if (input.tagName === 'SELECT') continue;
@@ -283,6 +324,11 @@ ${body}
       session.set(tokenKey, event.target.value.trim());
       container.querySelector('.sgi-tryit-prompt').textContent = '';
     });
+    container.querySelector('.sgi-tryit-link')?.addEventListener('input', (event) => {
+      container.querySelector('.sgi-tryit-prompt').textContent = '';
+      const link = sandboxLink(event.target.value.trim());
+      if (link) session.set(lastLinkKey, link);
+    });
     container.querySelector('.sgi-tryit-example')?.addEventListener('change', (event) => {
       setExample(container, op, Number(event.target.value));
     });
@@ -309,6 +355,23 @@ ${body}
       return;
     }
     tokenField.removeAttribute('aria-invalid');
+    let base = sandbox;
+    const linkField = container.querySelector('.sgi-tryit-link');
+    if (linkField) {
+      const entered = linkField.value.trim();
+      const link = sandboxLink(entered);
+      if (!link) {
+        // Only a deployment of this page's sandbox: never production, never another host.
+        prompt.textContent = entered
+          ? `Enter the link of a deployment of the sandbox at ${sandbox} (${sandbox}/deployments/<inf_id>).`
+          : "Enter the deployment's link first: its link field in the API reference's get, once it is ACTIVE.";
+        linkField.setAttribute('aria-invalid', 'true');
+        linkField.focus();
+        return;
+      }
+      linkField.removeAttribute('aria-invalid');
+      base = `${link}/inference`;
+    }
     let path = op.path;
     const query = new URLSearchParams();
     for (const input of container.querySelectorAll('[data-param]')) {
@@ -333,7 +396,7 @@ ${body}
       headers['Content-Type'] = 'application/json';
       init.body = textarea.value;
     }
-    const url = `${sandbox}${path}${query.size ? `?${query}` : ''}`;
+    const url = `${base}${path}${query.size ? `?${query}` : ''}`;
     result.innerHTML = `<p class="sgi-tryit-status">Sending ${escapeHtml(init.method)} ${escapeHtml(url)}…</p>`;
     let response;
     let text;
@@ -350,6 +413,9 @@ ${body}
       json = JSON.parse(text);
       shown = JSON.stringify(json, null, 2);
     } catch {}
+    // A deployment's link (get, once ACTIVE) is what the endpoint's "Try it" sends to.
+    const shownLink = typeof json?.message?.link === 'string' ? sandboxLink(json.message.link) : undefined;
+    if (!endpointMode && response.ok && shownLink) session.set(lastLinkKey, shownLink);
     if (op.id === data.createOperation && response.ok && typeof json?.message?.inf_id === 'string') {
       session.set(lastIdKey, json.message.inf_id);
       for (const other of document.querySelectorAll('.sgi-tryit')) {

@@ -1,7 +1,8 @@
 // @ts-check
 /**
  * Builds the docs site into `dist/`: the API reference rendered by Redocly from `@sgi/spec`'s bundle
- * (Redoc's script inlined, nothing loaded from another host), the guides rendered from Markdown in the
+ * and the deployment endpoint's reference from its `endpoint.json` (Redoc's script inlined, nothing
+ * loaded from another host), the guides rendered from Markdown in the
  * same look, and the bundled spec itself for download. Run with `node src/build.js`.
  */
 import { spawnSync } from 'node:child_process';
@@ -20,9 +21,23 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
-import { loadSpec, specJsonPath, specYamlPath } from '@sgi/spec';
+import {
+  endpointSpecJsonPath,
+  endpointSpecYamlPath,
+  loadEndpointSpec,
+  loadSpec,
+  specJsonPath,
+  specYamlPath,
+} from '@sgi/spec';
 import { changelogMarkdown } from './changelog.js';
-import { consolePage, guidePage, guides, notFoundPage, referencePage } from './guides.js';
+import {
+  consolePage,
+  endpointReferencePage,
+  guidePage,
+  guides,
+  notFoundPage,
+  referencePage,
+} from './guides.js';
 import {
   consoleDocument,
   escapeHtml,
@@ -43,7 +58,7 @@ import {
   robotsTxt,
   sitemapXml,
 } from './pages.js';
-import { defaultSandboxUrl, operationRoute, referenceSpec } from './reference.js';
+import { defaultSandboxUrl, endpointReferenceSpec, operationRoute, referenceSpec } from './reference.js';
 import { referenceData } from './samples.js';
 import { guideEntries, referenceEntries } from './search.js';
 import { bodyValidatorsScript } from './validators.js';
@@ -109,8 +124,8 @@ const cdnLogos = [
 const emptyImage = 'data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22/%3E';
 
 /** The reference's operations, for the site's menu on narrow screens: each at its route, by its summary. */
-function menuOperations() {
-  const spec = loadSpec();
+/** @param {any} spec */
+function menuOperations(spec) {
   return Object.values(spec.paths).flatMap((item) =>
     Object.values(item ?? {})
       .map((op) => /** @type {{ operationId?: string, summary?: string }} */ (op))
@@ -122,37 +137,50 @@ function menuOperations() {
   );
 }
 
-/** @param {string} script the site script's name */
-function buildReference(script) {
+/**
+ * A reference page, rendered by Redocly from a copy of a spec (see `reference.js`), in the site's look,
+ * with "Try it" (see {@link withTryIt}) and a Content-Security-Policy.
+ * @param {string} script the site script's name
+ * @param {{ page: string, title: string, description: string, spec: any, shown: any, downloads: { yaml: string, json: string }, endpoint?: boolean }} reference
+ *   `spec`: the bundled spec; `shown`: the copy the page is rendered from; `downloads`: the bundle's
+ *   files in the site; `endpoint`: the page of a deployment's model endpoint ("Try it" sends to a
+ *   deployment's link)
+ */
+function buildReference(script, { page, title, description, spec, shown, downloads, endpoint = false }) {
   const cli = join(
     dirname(createRequire(import.meta.url).resolve('@redocly/cli/package.json')),
     'bin/cli.js',
   );
-  const output = join(outDir, referencePage);
+  const output = join(outDir, page);
   const work = mkdtempSync(join(tmpdir(), 'sgi-docs-'));
   const input = join(work, 'openapi.json');
-  const start = ['getting-started', 'authentication', 'testing'].map((slug) => ({
-    title: guides.find((g) => g.slug === slug)?.title ?? slug,
-    href: guidePage(slug),
-  }));
-  writeFileSync(input, JSON.stringify(referenceSpec(loadSpec(), { sandboxUrl, guides: start })));
+  writeFileSync(input, JSON.stringify(shown));
+  // The site's settings, with the download buttons offering this page's own bundle.
+  const config = join(work, 'redocly.yaml');
+  writeFileSync(
+    config,
+    readFileSync(join(docsDir, 'redocly.yaml'), 'utf8')
+      .replace('url: openapi.yaml', `url: ${downloads.yaml}`)
+      .replace('url: openapi.json', `url: ${downloads.json}`),
+  );
   const args = [
     cli,
     'build-docs',
     input,
     '--config',
-    join(docsDir, 'redocly.yaml'),
+    config,
     '--template',
     join(docsDir, 'template/reference.hbs'),
     '--inlineBundle',
     '--title',
-    `API reference | ${siteName}`,
+    `${title} | ${siteName}`,
     '--output',
     output,
     `--templateOptions.css=${siteCss}`,
-    `--templateOptions.header=${siteHeader({ root: '', current: referencePage, operations: menuOperations() })}`,
+    `--templateOptions.header=${siteHeader({ root: '', current: page, operations: menuOperations(spec) })}`,
     `--templateOptions.script=${script}`,
-    `--templateOptions.description=${escapeHtml(siteSummary)}`,
+    `--templateOptions.description=${escapeHtml(description)}`,
+    `--templateOptions.canonical=${page}`,
   ];
   const run = spawnSync(process.execPath, args, {
     encoding: 'utf8',
@@ -167,10 +195,48 @@ function buildReference(script) {
     html = html.replaceAll(url, emptyImage);
   }
   html = withHashLinks(html);
-  html = withTryIt(html);
+  html = withTryIt(html, spec, { endpoint });
   html = withContentSecurityPolicy(html, sandboxUrl);
   writeFileSync(output, html);
   return Buffer.byteLength(html);
+}
+
+/** The API's reference page. @param {string} script the site script's name */
+function buildApiReference(script) {
+  const start = ['getting-started', 'authentication', 'testing'].map((slug) => ({
+    title: guides.find((g) => g.slug === slug)?.title ?? slug,
+    href: guidePage(slug),
+  }));
+  const spec = loadSpec();
+  return buildReference(script, {
+    page: referencePage,
+    title: 'API reference',
+    description: siteSummary,
+    spec,
+    shown: referenceSpec(spec, { sandboxUrl, guides: start }),
+    downloads: { yaml: 'openapi.yaml', json: 'openapi.json' },
+  });
+}
+
+/**
+ * The reference of a deployment's model endpoint, next to the API's: rendered from `endpoint.json` in
+ * the same look. @param {string} script the site script's name
+ */
+function buildEndpointReference(script) {
+  const spec = loadEndpointSpec();
+  const slug = 'call-your-deployment';
+  return buildReference(script, {
+    page: endpointReferencePage,
+    title: 'Deployment endpoint reference',
+    description: String(spec.info.summary ?? ''),
+    spec,
+    shown: endpointReferenceSpec(spec, {
+      sandboxUrl,
+      guide: { title: guides.find((g) => g.slug === slug)?.title ?? slug, href: guidePage(slug) },
+    }),
+    downloads: { yaml: 'endpoint.yaml', json: 'endpoint.json' },
+    endpoint: true,
+  });
 }
 
 /**
@@ -178,13 +244,20 @@ function buildReference(script) {
  * example picker, and "Try it" on every operation): the sandbox it sends to, the request body
  * validators compiled from the spec, and each operation's data (`src/samples.js`).
  * @param {string} html
+ * @param {any} spec the bundled spec the page shows
+ * @param {{ endpoint?: boolean }} [options] `endpoint`: "Try it" sends to a deployment's link + `/inference`
  */
-function withTryIt(html) {
-  const spec = loadSpec();
-  const validators = writeHashed('validators.js', bodyValidatorsScript(referenceSpec(spec, {})));
+function withTryIt(html, spec, { endpoint = false } = {}) {
+  const validators = writeHashed(
+    endpoint ? 'endpoint-validators.js' : 'validators.js',
+    bodyValidatorsScript(referenceSpec(spec, {})),
+  );
   const check = writeHashed('body-check.js', readFileSync(join(docsDir, 'assets/body-check.js')));
   const script = writeHashed('reference.js', readFileSync(join(docsDir, 'assets/reference.js')));
-  const data = JSON.stringify(referenceData(spec, (id) => operationRoute(spec, id))).replaceAll('</', '<\\/');
+  const data = JSON.stringify({
+    ...referenceData(spec, (id) => operationRoute(spec, id)),
+    ...(endpoint ? { endpoint: true } : {}),
+  }).replaceAll('</', '<\\/');
   const head = [
     `<meta name="sgi-sandbox-url" content="${escapeHtml(sandboxUrl.replace(/\/$/, ''))}">`,
     `<script src="${validators}" defer></script>`,
@@ -280,8 +353,21 @@ function buildGuides(script) {
 function buildFindability(script, guidePages) {
   const spec = loadSpec();
   const operations = operationPages(spec, (id) => `../${referencePage}#${operationRoute(spec, id)}`);
+  const endpointSpec = loadEndpointSpec();
+  const endpointOperations = operationPages(
+    endpointSpec,
+    (id) => `../${endpointReferencePage}#${operationRoute(endpointSpec, id)}`,
+    { reference: 'deployment endpoint reference' },
+  );
+  const taken = new Set(operations.map((o) => o.operationId));
+  for (const op of endpointOperations) {
+    if (taken.has(op.operationId))
+      throw new Error(
+        `operations/${op.operationId}.html: the API and the endpoint both have this operationId`,
+      );
+  }
   mkdirSync(join(outDir, 'operations'), { recursive: true });
-  for (const op of operations) {
+  for (const op of [...operations, ...endpointOperations]) {
     writeFileSync(join(outDir, 'operations', `${op.operationId}.md`), op.markdown);
     writeFileSync(
       join(outDir, operationPage(op.operationId)),
@@ -296,18 +382,20 @@ function buildFindability(script, guidePages) {
   }
   writeFileSync(
     join(outDir, 'llms.txt'),
-    llmsTxt({ name: siteName, summary: siteSummary, guides: guidePages, operations }),
+    llmsTxt({ name: siteName, summary: siteSummary, guides: guidePages, operations, endpointOperations }),
   );
   const full = [
     `# ${siteName}\n\n> ${siteSummary}\n`,
     ...guidePages.map((g) => g.markdown.trimEnd()),
     ...operations.map((o) => o.markdown.trimEnd()),
+    ...endpointOperations.map((o) => o.markdown.trimEnd()),
   ];
   writeFileSync(join(outDir, 'llms-full.txt'), `${full.join('\n\n---\n\n')}\n`);
   const pages = [
     referencePage,
+    endpointReferencePage,
     ...guides.map((g) => guidePage(g.slug)),
-    ...operations.map((o) => operationPage(o.operationId)),
+    ...[...operations, ...endpointOperations].map((o) => operationPage(o.operationId)),
   ];
   writeFileSync(join(outDir, 'sitemap.xml'), sitemapXml(siteUrl, pages));
   writeFileSync(join(outDir, 'robots.txt'), robotsTxt(siteUrl));
@@ -334,15 +422,24 @@ function precompress(dir) {
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 const script = writeHashed('site.js', readFileSync(join(docsDir, 'assets/site.js')));
-const bytes = buildReference(script);
+const bytes = buildApiReference(script);
+const endpointBytes = buildEndpointReference(script);
 const built = buildGuides(script);
 buildFindability(script, built.pages);
-const searchEntries = [...built.entries, ...referenceEntries(loadSpec(), referencePage)];
+const searchEntries = [
+  ...built.entries,
+  ...referenceEntries(loadSpec(), referencePage),
+  ...referenceEntries(loadEndpointSpec(), endpointReferencePage, { title: 'Deployment endpoint reference' }),
+];
 writeFileSync(join(outDir, 'search-index.json'), JSON.stringify(searchEntries));
 buildConsoleRedirect(script);
 writeFileSync(join(outDir, notFoundPage), notFoundDocument({ script }));
 copyFileSync(join(docsDir, 'assets/favicon.svg'), join(outDir, 'favicon.svg'));
 copyFileSync(specYamlPath, join(outDir, 'openapi.yaml'));
 copyFileSync(specJsonPath, join(outDir, 'openapi.json'));
+copyFileSync(endpointSpecYamlPath, join(outDir, 'endpoint.yaml'));
+copyFileSync(endpointSpecJsonPath, join(outDir, 'endpoint.json'));
 precompress(outDir);
-console.log(`docs: built ${outDir} (reference ${(bytes / 1024).toFixed(0)} KiB, ${guides.length} guides)`);
+console.log(
+  `docs: built ${outDir} (reference ${(bytes / 1024).toFixed(0)} KiB, endpoint reference ${(endpointBytes / 1024).toFixed(0)} KiB, ${guides.length} guides)`,
+);

@@ -20,6 +20,9 @@ export const guides = [
 /** Path of the API reference page inside the site folder. */
 export const referencePage = 'index.html';
 
+/** Path of the reference of a deployment's model endpoint (`@sgi/spec`'s `endpoint.json`) inside the site folder. */
+export const endpointReferencePage = 'endpoint.html';
+
 /** Path of the console page (every operation, sent to the sandbox) inside the site folder. */
 export const consolePage = 'console.html';
 

@@ -1,5 +1,12 @@
 // @ts-check
-import { consolePage, guidePage, guides, notFoundPage, referencePage } from './guides.js';
+import {
+  consolePage,
+  endpointReferencePage,
+  guidePage,
+  guides,
+  notFoundPage,
+  referencePage,
+} from './guides.js';
 
 /** The site's name, shown in every page's header and title. */
 export const siteName = 'ScaleGenAI Inference API';
@@ -42,9 +49,9 @@ html { scroll-padding-top: calc(var(--site-header-height) + 8px); }
 .site-tools { margin-left: auto; display: flex; gap: 8px; align-items: center; }
 .site-search kbd { font: 11px var(--site-mono); color: var(--site-muted); border: 1px solid var(--site-border); border-radius: 4px; padding: 0 4px; margin-left: 6px; }
 .site-menu { display: none; }
-/* Below 1440 px the reference link stands for the brand, so that every link fits; below 1180 px, a menu. */
+/* Below 1440 px the reference link stands for the brand, so that every link fits (two references, the guides); below 1300 px, a menu. */
 @media (max-width: 1439px) { .site-header .site-brand { display: none; } }
-@media (max-width: 1180px) {
+@media (max-width: 1299px) {
   .site-header { padding: 0 10px; gap: 8px; }
   .site-header .site-brand { display: none; }
   .site-menu { display: inline-block; }
@@ -205,10 +212,11 @@ export function siteHeader({ root, current, operations = [] }) {
     `<a href="${root}${href}"${href === current ? ' aria-current="page"' : ''}${full === text ? '' : ` title="${escapeHtml(full)}"`}>${escapeHtml(text)}</a>`;
   const links = [
     link(referencePage, 'API reference'),
+    link(endpointReferencePage, 'Endpoint API', 'Deployment endpoint reference'),
     ...guides.map((g) => link(guidePage(g.slug), g.nav ?? g.title, g.title)),
   ];
   const theme =
-    current === referencePage || current === consolePage
+    current === referencePage || current === endpointReferencePage || current === consolePage
       ? ''
       : '<button type="button" class="site-theme" aria-pressed="false" aria-label="Dark mode">&#9790;</button>';
   return [

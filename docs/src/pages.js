@@ -16,15 +16,19 @@ export function operationPage(/** @type {string} */ operationId) {
   return `operations/${operationId}.html`;
 }
 
-/** The first sentence of a Markdown text, as plain text (for a description meta tag or a list). */
-export function firstSentence(/** @type {string} */ markdown) {
+/**
+ * The first sentence of a Markdown text, as plain text (for a description meta tag or a list); with
+ * `min`, as many sentences as make at least `min` characters (a description of three words says little).
+ */
+export function firstSentence(/** @type {string} */ markdown, min = 0) {
   const text = markdown
     .replace(/`([^`]*)`/g, '$1')
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/[*_]/g, '')
     .replace(/\s+/g, ' ')
     .trim();
-  const end = text.search(/\.(\s|$)/);
+  const after = text.slice(Math.max(0, min - 1)).search(/\.(\s|$)/);
+  const end = after < 0 ? -1 : after + Math.max(0, min - 1);
   return (end > 0 ? text.slice(0, end + 1) : text).slice(0, 200);
 }
 
@@ -38,9 +42,11 @@ export function firstSentence(/** @type {string} */ markdown) {
  * @param {any} spec the bundled spec
  * @param {(operationId: string) => string} referenceLink the operation's address in the reference,
  *   from the site's root
+ * @param {{ reference?: string }} [options] `reference`: the reference's name in the link to it ("API
+ *   reference" unless given)
  * @returns {OperationPage[]}
  */
-export function operationPages(spec, referenceLink) {
+export function operationPages(spec, referenceLink, { reference = 'API reference' } = {}) {
   const samples = operationSamples(spec);
   /** @type {OperationPage[]} */
   const out = [];
@@ -53,7 +59,7 @@ export function operationPages(spec, referenceLink) {
       const lines = [
         `# ${op.summary ?? id}`,
         '',
-        `\`${method.toUpperCase()} ${path}\` · [In the API reference, with Try it](${referenceLink(id)})`,
+        `\`${method.toUpperCase()} ${path}\` · [In the ${reference}, with Try it](${referenceLink(id)})`,
         '',
         description,
         '',
@@ -95,7 +101,7 @@ export function operationPages(spec, referenceLink) {
         method,
         path,
         summary: String(op.summary ?? id),
-        description: firstSentence(description),
+        description: firstSentence(description, 40),
         markdown: `${lines.join('\n').trimEnd()}\n`,
       });
     }
@@ -105,9 +111,15 @@ export function operationPages(spec, referenceLink) {
 
 /**
  * `llms.txt`: the site's map for LLM tools, linking the Markdown copy of every page.
- * @param {{ name: string, summary: string, guides: Array<{ path: string, title: string, description: string }>, operations: OperationPage[] }} site
+ * @param {{ name: string, summary: string, guides: Array<{ path: string, title: string, description: string }>, operations: OperationPage[], endpointOperations?: OperationPage[] }} site
+ *   `endpointOperations`: the operations of a deployment's model endpoint (its own document)
  */
-export function llmsTxt({ name, summary, guides, operations }) {
+export function llmsTxt({ name, summary, guides, operations, endpointOperations = [] }) {
+  const list = (/** @type {OperationPage[]} */ ops) =>
+    ops.map(
+      (o) =>
+        `- [${o.summary}](operations/${o.operationId}.md): \`${o.method.toUpperCase()} ${o.path}\`. ${o.description}`,
+    );
   return [
     `# ${name}`,
     '',
@@ -121,14 +133,26 @@ export function llmsTxt({ name, summary, guides, operations }) {
     '',
     '## API reference',
     '',
-    ...operations.map(
-      (o) =>
-        `- [${o.summary}](operations/${o.operationId}.md): \`${o.method.toUpperCase()} ${o.path}\`. ${o.description}`,
-    ),
+    ...list(operations),
     '',
+    ...(endpointOperations.length > 0
+      ? [
+          '## Deployment endpoint reference',
+          '',
+          "The model endpoint an ACTIVE deployment serves at its `link` + `/inference` (OpenAI-compatible; an OpenAI client's base URL is `link` + `/inference/v1`). In the sandbox, the key is the same access token as for the API.",
+          '',
+          ...list(endpointOperations),
+          '',
+        ]
+      : []),
     '## Optional',
     '',
     '- [OpenAPI description (YAML)](openapi.yaml): the whole API, machine-readable.',
+    ...(endpointOperations.length > 0
+      ? [
+          "- [Deployment endpoint's OpenAPI description (YAML)](endpoint.yaml): the model endpoint, machine-readable.",
+        ]
+      : []),
     '',
   ].join('\n');
 }

@@ -138,3 +138,38 @@ function startHere(copy, guides) {
   const [first = '', ...others] = rest;
   copy.info.description = `${[first, start, ...others, ...deprecated].filter(Boolean).join('\n\n')}\n`;
 }
+
+/**
+ * The copy of a deployment endpoint's spec (`@sgi/spec`'s `endpoint.json`) that its reference page is
+ * rendered from: as {@link referenceSpec} makes the API's, with the sandbox's deployments added to the
+ * servers (`<sandbox>/deployments/{inference_id}/inference`: a sandbox deployment's `link` plus
+ * `/inference`) and the guide and "Try it" named first in the introduction.
+ * @template {Spec} T
+ * @param {T} spec
+ * @param {{ sandboxUrl?: string, guide?: { title: string, href: string } }} [options]
+ * @returns {T}
+ */
+export function endpointReferenceSpec(spec, { sandboxUrl, guide } = {}) {
+  const copy = referenceSpec(spec);
+  if (sandboxUrl) {
+    copy.servers = [
+      ...(copy.servers ?? []),
+      {
+        url: `${sandboxUrl.replace(/\/$/, '')}/deployments/{inference_id}/inference`,
+        description: "Sandbox: an ACTIVE sandbox deployment's link plus /inference.",
+        variables: {
+          inference_id: { default: 'inf-0000', description: "The deployment's `inf_id`." },
+        },
+      },
+    ];
+  }
+  if (guide) {
+    const intro = typeof copy.info.description === 'string' ? copy.info.description.trim() : '';
+    const [first = '', ...rest] = intro.split(/\n\s*\n/);
+    const start =
+      `**Start here:** [${guide.title}](${guide.href}). Every operation below has **Try it in the sandbox**: ` +
+      "it sends to a sandbox deployment's `link` + `/inference`, with the access token you use for the API.";
+    copy.info.description = `${[first, start, ...rest].filter(Boolean).join('\n\n')}\n`;
+  }
+  return copy;
+}

@@ -75,11 +75,12 @@ export function guideEntries({ page, title, html }) {
  * each field of its parameters, request and response bodies (dotted names), and each security scheme.
  * @param {import('@sgi/spec').OpenApiDocument} spec the bundled spec
  * @param {string} page the reference's path in the site
+ * @param {{ title?: string }} [options] `title`: the reference's entry ("API reference" unless given)
  * @returns {Entry[]}
  */
-export function referenceEntries(spec, page) {
+export function referenceEntries(spec, page, { title = 'API reference' } = {}) {
   /** @type {Entry[]} */
-  const out = [{ title: 'API reference', url: page, text: markdownText(spec.info.description) }];
+  const out = [{ title, url: page, text: markdownText(spec.info.description) }];
   const doc = /** @type {Record<string, any>} */ (spec);
   const deref = (/** @type {any} */ node) => {
     let n = node;

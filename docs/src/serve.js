@@ -29,16 +29,19 @@ export const securityHeaders = {
 /**
  * The reference page as built, and as served with another sandbox: the page names the sandbox its
  * "Try it" sends to in a `<meta name="sgi-sandbox-url">` and in its Content-Security-Policy
- * (`connect-src`); both are rewritten (Redoc's scripts, allowed by hash, are left untouched).
+ * (`connect-src`); both are rewritten (Redoc's scripts, allowed by hash, are left untouched). The
+ * same for the deployment endpoint's reference (`name`: `endpoint.html`), whose "Try it" sends to the
+ * sandbox's deployments.
  * @param {string} root
  * @param {string | undefined} sandboxUrl
+ * @param {string} [name] the page
  */
-function referencePage(root, sandboxUrl) {
-  const file = join(root, 'index.html');
+function referencePage(root, sandboxUrl, name = 'index.html') {
+  const file = join(root, name);
   if (!sandboxUrl || !existsSync(file)) return undefined;
   const html = readFileSync(file, 'utf8');
   const built = html.match(/<meta name="sgi-sandbox-url" content="([^"]*)"/)?.[1];
-  if (!built) throw new Error('index.html names no sandbox: rebuild the docs');
+  if (!built) throw new Error(`${name} names no sandbox: rebuild the docs`);
   const wanted = new URL(sandboxUrl);
   if (wanted.protocol !== 'http:' && wanted.protocol !== 'https:') {
     throw new Error(`--sandbox must be an http(s) URL, got "${sandboxUrl}"`);
@@ -60,7 +63,12 @@ function referencePage(root, sandboxUrl) {
  */
 export async function serveSite({ port = 0, host = '127.0.0.1', root = siteDir, sandboxUrl } = {}) {
   if (!existsSync(root)) throw new Error(`No built site at ${root}: run the docs build first`);
-  const referenceHtml = referencePage(root, sandboxUrl);
+  /** @type {Record<string, string | undefined>} */
+  const rewritten = {
+    '/': referencePage(root, sandboxUrl),
+    '/index.html': referencePage(root, sandboxUrl),
+    '/endpoint.html': referencePage(root, sandboxUrl, 'endpoint.html'),
+  };
   const notFound = existsSync(join(root, '404.html')) ? readFileSync(join(root, '404.html')) : undefined;
   const handler = sirv(root, {
     dev: true,
@@ -77,7 +85,8 @@ export async function serveSite({ port = 0, host = '127.0.0.1', root = siteDir, 
   const server = createServer((req, res) => {
     for (const [name, value] of Object.entries(securityHeaders)) res.setHeader(name, value);
     const path = new URL(req.url ?? '/', 'http://site').pathname;
-    if (referenceHtml && (path === '/' || path === '/index.html')) {
+    const referenceHtml = rewritten[path];
+    if (referenceHtml) {
       res.setHeader('Content-Type', 'text/html; charset=utf-8');
       res.setHeader('Cache-Control', 'no-cache');
       res.end(referenceHtml);

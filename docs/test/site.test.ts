@@ -3,17 +3,38 @@ import { dirname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSpec } from '@sgi/spec';
 import { describe, expect, it } from 'vitest';
-import { consolePage, guidePage, guides, notFoundPage, referencePage } from '../src/guides.js';
+import {
+  consolePage,
+  endpointReferencePage,
+  guidePage,
+  guides,
+  notFoundPage,
+  referencePage,
+} from '../src/guides.js';
 import { operationPage } from '../src/pages.js';
 import { defaultSandboxUrl } from '../src/reference.js';
-import { operations, readPage, referenceRoute, referenceRoutes, siteDir, sitePages } from './support/site.js';
+import {
+  endpointOperations,
+  endpointRoute,
+  endpointRoutes,
+  operations,
+  readPage,
+  referenceRoute,
+  referenceRoutes,
+  siteDir,
+  sitePages,
+} from './support/site.js';
+
+/** The pages Redoc renders: their own links are Redoc's routes, the header's are the site's. */
+const redocPages = [referencePage, endpointReferencePage];
 
 const docsDir = fileURLToPath(new URL('..', import.meta.url));
 
 /** The links a reader can follow on a page: every `href` of a guide, the header's on the reference. */
 function linksOf(page: string): string[] {
   let html = readPage(page);
-  if (page === referencePage) html = html.match(/<header class="site-header">[\s\S]*?<\/header>/)?.[0] ?? '';
+  if (redocPages.includes(page))
+    html = html.match(/<header class="site-header">[\s\S]*?<\/header>/)?.[0] ?? '';
   return [...html.matchAll(/<a\s[^>]*href="([^"]*)"/g)].map((m) => m[1] ?? '');
 }
 
@@ -34,16 +55,23 @@ function brokenLink(page: string, href: string): string | undefined {
   if (target === referencePage) {
     return referenceRoutes().has(fragment) ? undefined : `no such place in the reference: #${fragment}`;
   }
+  if (target === endpointReferencePage) {
+    return endpointRoutes().has(fragment)
+      ? undefined
+      : `no such place in the endpoint reference: #${fragment}`;
+  }
   return readPage(target).includes(`id="${fragment}"`)
     ? undefined
     : `no such heading in ${target}: #${fragment}`;
 }
 
 describe('the built site', () => {
-  it('has the reference, one page per guide and one per operation', () => {
+  it('has the references (the API, the deployment endpoint), one page per guide and one per operation', () => {
     expect(sitePages()).toEqual(
       [
         referencePage,
+        endpointReferencePage,
+        ...endpointOperations().map((op) => operationPage(op.operationId)),
         consolePage,
         notFoundPage,
         ...guides.map((g) => guidePage(g.slug)),
@@ -52,8 +80,8 @@ describe('the built site', () => {
     );
   });
 
-  it('keeps the reference page within its 3 MB budget', () => {
-    const bytes = statSync(join(siteDir, referencePage)).size;
+  it.each(redocPages)('keeps the reference page %s within its 3 MB budget', (page) => {
+    const bytes = statSync(join(siteDir, page)).size;
     expect(bytes).toBeGreaterThan(100_000);
     expect(bytes).toBeLessThanOrEqual(3_000_000);
   });
@@ -75,8 +103,9 @@ describe('the built site', () => {
       )?.[1];
       expect(policy, page).toMatch(/^default-src 'none';/);
       // The reference's "Try it" may also connect to its sandbox (and to nothing else).
-      const allowed =
-        page === referencePage ? (policy ?? '').replace(` ${new URL(defaultSandboxUrl).origin}`, '') : policy;
+      const allowed = redocPages.includes(page)
+        ? (policy ?? '').replace(` ${new URL(defaultSandboxUrl).origin}`, '')
+        : policy;
       expect(allowed, page).not.toMatch(/https?:|\*|'unsafe-eval'/);
     }
   });
@@ -126,6 +155,9 @@ describe('links', () => {
     expect(brokenLink('guides/testing.html', 'nowhere.html')).toMatch(/no such page/);
     expect(brokenLink('guides/testing.html', 'lifecycle.html#no-such-heading')).toMatch(/no such heading/);
     expect(brokenLink('guides/testing.html', '../index.html#/inference/nothing')).toMatch(/reference/);
+    expect(brokenLink('operations/listModels.html', '../endpoint.html#/models/nothing')).toMatch(
+      /endpoint reference/,
+    );
     expect(brokenLink('guides/testing.html', 'https://example.com/')).toMatch(/outside/);
   });
 });
@@ -269,6 +301,45 @@ describe('what search engines and LLM tools find', () => {
         new RegExp(`^# ${op.summary.replace(/[()]/g, '\\$&')}\n`),
       );
     }
+  });
+
+  it('has a page and a Markdown copy per operation of the deployment endpoint, linking its reference', () => {
+    for (const op of endpointOperations()) {
+      const html = readPage(operationPage(op.operationId));
+      expect(html, op.operationId).toContain(op.summary);
+      expect(html).toContain(`href="../${endpointReferencePage}#${endpointRoute(op)}"`);
+      expect(html).toContain('In the deployment endpoint reference, with Try it');
+      expect(readPage(`operations/${op.operationId}.md`)).toContain(
+        `\`${op.method.toUpperCase()} ${op.path}\``,
+      );
+    }
+  });
+
+  it("names the deployment endpoint's reference in llms.txt, llms-full.txt and the search index", () => {
+    const llms = readPage('llms.txt');
+    expect(llms).toContain('## Deployment endpoint reference');
+    expect(llms).toContain('(endpoint.yaml)');
+    expect(existsSync(join(siteDir, 'endpoint.yaml'))).toBe(true);
+    const full = readPage('llms-full.txt');
+    for (const op of endpointOperations()) {
+      expect(llms).toContain(`(operations/${op.operationId}.md): \`${op.method.toUpperCase()} ${op.path}\``);
+      expect(full).toContain(`# ${op.summary}\n`);
+    }
+    const index = JSON.parse(readPage('search-index.json')) as Array<{ title: string; url: string }>;
+    expect(index).toContainEqual(
+      expect.objectContaining({ title: 'Deployment endpoint reference', url: endpointReferencePage }),
+    );
+    for (const op of endpointOperations()) {
+      expect(index).toContainEqual(
+        expect.objectContaining({
+          title: `${op.summary} (${op.method.toUpperCase()} ${op.path})`,
+          url: `${endpointReferencePage}#${endpointRoute(op)}`,
+        }),
+      );
+    }
+    expect(readPage(endpointReferencePage)).toContain(
+      `<link rel="canonical" href="${endpointReferencePage}">`,
+    );
   });
 
   it('publishes llms.txt and llms-full.txt, naming every guide and every operation', () => {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { loadSpec } from '@sgi/spec';
+import { loadEndpointSpec, loadSpec } from '@sgi/spec';
 import { operationRoute, referenceSpec } from '../../src/reference.js';
 import { siteDir } from '../../src/serve.js';
 
@@ -17,9 +17,8 @@ export interface Operation {
 
 const methods = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 
-/** Every operation of the bundled spec. */
-export function operations(): Operation[] {
-  const spec = loadSpec();
+/** Every operation of the bundled spec (the API's, or with `loadEndpointSpec` the deployment endpoint's). */
+export function operations(spec = loadSpec()): Operation[] {
   const out: Operation[] = [];
   for (const [path, item] of Object.entries(spec.paths)) {
     for (const method of methods) {
@@ -41,6 +40,26 @@ export function operations(): Operation[] {
 /** The reference page's route (after `#`) for an operation. */
 export function referenceRoute(op: Operation): string {
   return operationRoute(loadSpec(), op.operationId);
+}
+
+/** Every operation of the deployment endpoint's document (`@sgi/spec`'s `endpoint.json`). */
+export function endpointOperations(): Operation[] {
+  return operations(loadEndpointSpec());
+}
+
+/** The deployment endpoint reference's route (after `#`) for one of its operations. */
+export function endpointRoute(op: Operation): string {
+  return operationRoute(loadEndpointSpec(), op.operationId);
+}
+
+/** Every route of the deployment endpoint's reference: its start, each tag, and each operation. */
+export function endpointRoutes(): Set<string> {
+  const tags = (loadEndpointSpec().tags ?? []) as Array<{ name: string }>;
+  return new Set([
+    '/',
+    ...tags.map((t) => `/${t.name.toLowerCase()}`),
+    ...endpointOperations().map(endpointRoute),
+  ]);
 }
 
 /** Every route of the reference page: its start, each tag it shows, and each operation. */

@@ -3,7 +3,7 @@
  * workspace root. Options: `--quick` (few rounds, to check the harness), `--only id,id` (a subset),
  * `--out DIR` (where to write the report).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -127,6 +127,8 @@ async function main(): Promise<void> {
   };
   const report: Report = { run, method, suites: results };
   const out = values.out ?? root;
+  // A folder that does not exist yet is made: a run of minutes never ends in ENOENT on its report.
+  mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'BENCHMARKS.md'), renderMarkdown(report));
   writeFileSync(join(out, 'benchmarks.json'), `${JSON.stringify(toJson(report), null, 2)}\n`);
   log(`wrote ${join(out, 'BENCHMARKS.md')} and benchmarks.json in ${run.durationSec.toFixed(0)} s`);

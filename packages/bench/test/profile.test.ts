@@ -53,6 +53,25 @@ describe('summarizeProfile', () => {
   });
 });
 
+describe('where a function is named', () => {
+  it("names a workspace file by its path in the repository, never by the machine's folder", () => {
+    const s = summarizeProfile([
+      {
+        id: 1,
+        callFrame: frame('handle', 'file:///home/someone/repo/packages/mock/dist/front.js', 9),
+        hitCount: 2,
+      },
+      { id: 2, callFrame: frame('load', 'file:///srv/checkout/spec/index.js', 19), hitCount: 1 },
+      { id: 3, callFrame: frame('render', 'file:///opt/x/docs/src/layout.js', 0), hitCount: 1 },
+    ]);
+    expect(s.functions.map((f) => f.where)).toEqual([
+      'handle packages/mock/dist/front.js:10',
+      'load spec/index.js:20',
+      'render docs/src/layout.js:1',
+    ]);
+  });
+});
+
 describe('summarizeProfileSince', () => {
   it('counts only the samples taken from the given time on', () => {
     const profile = {

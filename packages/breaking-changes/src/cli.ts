@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 /**
  * `sgi-breaking-changes`: runs the breaking-change gate on this repository (exit code 1 on an unannounced
- * breaking change). `sgi-breaking-changes --record-release` stores the current bundle as the released one.
+ * breaking change in any of the spec's documents). `sgi-breaking-changes --record-release` stores the
+ * current bundles as the released ones.
  */
 import { runGate } from './gate.js';
-import { readGateInput, recordRelease, repoLayout } from './repo.js';
+import { readGateInputs, recordRelease, repoLayout } from './repo.js';
 
 async function main(args: string[]): Promise<number> {
   const unknown = args.filter((a) => a !== '--record-release');
@@ -17,14 +18,18 @@ async function main(args: string[]): Promise<number> {
     const { version, recorded } = recordRelease(layout);
     console.log(
       recorded
-        ? `Recorded the current bundle as the released API description of version ${version}.`
+        ? `Recorded the current bundles as the released API and endpoint descriptions of version ${version}.`
         : `Version ${version} is already the recorded release: nothing to record.`,
     );
     return 0;
   }
-  const result = runGate(await readGateInput(layout));
-  (result.ok ? console.log : console.error)(result.message);
-  return result.ok ? 0 : 1;
+  let ok = true;
+  for (const input of await readGateInputs(layout)) {
+    const result = runGate(input);
+    (result.ok ? console.log : console.error)(result.message);
+    ok &&= result.ok;
+  }
+  return ok ? 0 : 1;
 }
 
 main(process.argv.slice(2)).then(

@@ -5,6 +5,8 @@ import { type BreakingChange, findBreakingChanges } from './diff.js';
 export interface GateInput {
   /** The package whose bundle this is (`@sgi/spec`), as changesets name it. */
   packageName: string;
+  /** What the document describes, as the messages name it: "the API description" unless given. */
+  title?: string;
   /** The last released bundle and its package version. */
   released: { document: unknown; version: string };
   /** The bundle built from the working tree and the package's current version. */
@@ -36,13 +38,13 @@ const LISTED = 25;
  * changeset (`"<package>": major`) or already applied to the package's version by `changeset version`.
  */
 export function runGate(input: GateInput): GateResult {
-  const { packageName, released, current, pendingBump } = input;
+  const { packageName, released, current, pendingBump, title = 'the API description' } = input;
   const breaking = findBreakingChanges(released.document, current.document);
   const since = `since the released ${packageName}@${released.version}`;
   if (breaking.length === 0) {
-    return { ok: true, breaking, message: `No breaking change in the API description ${since}.` };
+    return { ok: true, breaking, message: `No breaking change in ${title} ${since}.` };
   }
-  const count = `${breaking.length} breaking change${breaking.length === 1 ? '' : 's'} ${since}`;
+  const count = `${breaking.length} breaking change${breaking.length === 1 ? '' : 's'} in ${title} ${since}`;
   if (major(current.version) > major(released.version)) {
     return { ok: true, breaking, message: `${count}, released as ${current.version} (a major version).` };
   }

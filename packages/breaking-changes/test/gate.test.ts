@@ -27,7 +27,7 @@ describe('runGate', () => {
     const result = runGate(input(narrowed));
     expect(result.ok).toBe(false);
     expect(result.message).toContain(
-      'breaking changes since the released @sgi/spec@1.0.0, but no pending changeset names it',
+      'breaking changes in the API description since the released @sgi/spec@1.0.0, but no pending changeset names it',
     );
     expect(result.message).toContain(
       '[Replaced] possible values of `initial_worker_config.initial_workers_gpu`',

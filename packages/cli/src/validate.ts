@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { specJsonPath } from '@sgi/spec';
+import { createBodyConflicts } from '@sgi/spec/rules';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
@@ -140,41 +141,11 @@ function problemsOf(errors: readonly ErrorObject[]): Problem[] {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/**
- * The rules between fields that the spec states in words (a schema cannot), as the API applies them:
- * `min_throughput_rate` sizes the deployment itself, and `min_workers` above 0 keeps it from scaling to zero.
- */
-function crossFieldProblems(body: unknown): Problem[] {
-  if (!isObject(body)) return [];
-  const problems: Problem[] = [];
-  const workers = isObject(body.initial_worker_config) ? body.initial_worker_config : {};
-  const scaling = isObject(body.autoscaling_config) ? body.autoscaling_config : {};
-  const throughput = body.min_throughput_rate ?? body.max_throughput_rate;
-  if (typeof throughput === 'number' && throughput > 0) {
-    for (const key of ['min_workers', 'initial_workers_gpu', 'initial_workers_gpu_num', 'instance_types']) {
-      const v = workers[key];
-      if (v != null && !(key === 'min_workers' && v === 0) && !(Array.isArray(v) && v.length === 0)) {
-        problems.push({
-          path: ['initial_worker_config', key],
-          message: 'cannot be combined with min_throughput_rate, which sizes the deployment itself',
-        });
-      }
-    }
-  }
-  if (typeof workers.min_workers === 'number' && workers.min_workers > 0 && scaling.scale_to_zero === true) {
-    problems.push({
-      path: ['autoscaling_config', 'scale_to_zero'],
-      message: 'cannot be true when initial_worker_config.min_workers is greater than 0',
-    });
-  }
-  return problems;
-}
-
 /** The problems of a create request: the spec's schema first, then the rules between fields. */
 function allProblems(body: unknown): Problem[] {
   const validate = createValidator();
   const schema = validate(body) ? [] : problemsOf(validate.errors ?? []);
-  return schema.length > 0 ? schema : crossFieldProblems(body);
+  return schema.length > 0 ? schema : createBodyConflicts(body);
 }
 
 /** Checks a create request against the spec's create schema; empty when it is valid. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { type Fault, type Seen, startFaultyProxy } from './support/faulty-proxy.js';
-import { DEPLOYMENT_YAML, requestLog, tempFile, tenant } from './support/sgi.js';
+import { DEPLOYMENT_YAML, requestLog, tempFile, tenant, withDeployment } from './support/sgi.js';
 
 const isCreate = (r: Seen) => r.method === 'POST' && r.path === '/sg_inf/create';
 const closers: Array<() => Promise<void>> = [];
@@ -108,17 +108,7 @@ describe('waiting ends with exit code 4 when the deployment fails or the deadlin
   });
 
   it('an API error is exit code 1 with the request id: starting an ACTIVE deployment', async () => {
-    const { run } = tenant();
-    const r0 = await run([
-      'infer',
-      'launch',
-      tempFile('d.yaml', DEPLOYMENT_YAML),
-      '--yes',
-      '--wait',
-      '--interval',
-      '100ms',
-    ]);
-    const id = r0.stdout.trim().split(' ')[0] ?? '';
+    const { run, id } = await withDeployment();
     const r = await run(['infer', 'start', id]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/HTTP 409.*\[request req_\w+\]/);

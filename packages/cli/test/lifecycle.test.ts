@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
-import { ANSI, DEPLOYMENT_YAML, requestLog, tempFile, tenant } from './support/sgi.js';
+import { ANSI, DEPLOYMENT_YAML, requestLog, tempFile, tenant, withDeployment } from './support/sgi.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -92,19 +92,8 @@ describe('sgi infer, the built command against the sandbox', () => {
   });
 
   it('launch --wait creates and waits in one go; --json prints only the ACTIVE deployment', async () => {
-    const { run, token } = tenant();
-    const r = await run([
-      'infer',
-      'launch',
-      tempFile('d.yaml', DEPLOYMENT_YAML),
-      '--yes',
-      '--wait',
-      '--interval',
-      '100ms',
-      '--json',
-    ]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ name: 'bge-cli', status: 'ACTIVE' });
+    const { token, launched } = await withDeployment();
+    expect(JSON.parse(launched.stdout)).toMatchObject({ name: 'bge-cli', status: 'ACTIVE' });
     expect((await requestLog(token)).filter((e) => e.path === '/sg_inf/create')).toHaveLength(1);
   });
 });

@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ANSI, DEPLOYMENT_YAML, requestLog, sgiOnTerminal, tempFile, tenant } from './support/sgi.js';
-
-/** A tenant with one ACTIVE deployment. */
-async function withDeployment() {
-  const t = tenant();
-  const r = await t.run([
-    'infer',
-    'launch',
-    tempFile('d.yaml', DEPLOYMENT_YAML),
-    '--yes',
-    '--wait',
-    '--interval',
-    '100ms',
-    '--json',
-  ]);
-  expect(r.code, r.stderr).toBe(0);
-  return { ...t, id: (JSON.parse(r.stdout) as { id: string }).id };
-}
+import {
+  ANSI,
+  DEPLOYMENT_YAML,
+  requestLog,
+  sgiOnTerminal,
+  tempFile,
+  tenant,
+  withDeployment,
+} from './support/sgi.js';
 
 describe('output for scripts: piped, or --json', () => {
   it('prints no colour or cursor codes when piped, on standard output and standard error alike', async () => {

@@ -1,16 +1,29 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isEndpointPath, sendEndpointError } from './endpoint/handler.js';
-import { answeredErrors, envelope, sendJson, UNAUTHORIZED } from './errors.js';
-import { discardRest, newRequestId } from './front.js';
+import { answeredErrors, envelope, sendJson } from './errors.js';
+import { ANSWERED, type Refusal, runStages, type Stage } from './front/stage.js';
+import { newRequestId } from './front.js';
 import type { AnswerBudget } from './hosting/answer-budget.js';
+import {
+  admit,
+  answerAdmin,
+  answerClock,
+  answerEndpoint,
+  answerProbes,
+  answerSandboxRoutes,
+  dropTenantHeader,
+  type GateCall,
+  type GateContext,
+  nameTenant,
+  type Seen,
+} from './hosting/stages.js';
 import type { OperatorLog } from './operator/log.js';
 import type { MockMetrics } from './operator/metrics.js';
 import { routeOf } from './operator/route.js';
-import { CLOCK_PATH, clockRoute } from './sandbox/clock.js';
-import { ADMIN_PREFIX, adminApi } from './sandbox/keys.js';
+import { adminApi } from './sandbox/keys.js';
 import { StoreUnavailableError, storeUnavailable } from './sandbox/store/errors.js';
 import type { RequestLogEntry, SandboxStore } from './sandbox/store/types.js';
-import { bearerToken, sha256, TENANT_HEADER, type Tenant, tenantOfToken } from './sandbox/tenant.js';
+import type { Tenant } from './sandbox/tenant.js';
 import type { SpecFacts } from './spec.js';
 
 /** How partners are told apart: `open`, any bearer token is a tenant; `keys`, only operator-issued sandbox keys. */
@@ -48,38 +61,23 @@ export interface GateOptions {
   next: (req: IncomingMessage, res: ServerResponse) => void;
 }
 
-/** Largest body the sandbox's own routes read or skip; a larger one closes the connection. */
-const OWN_ROUTE_MAX_BODY = 64 * 1024;
 /** What a request log entry keeps of a refused request's field errors. */
 const LOGGED_ERRORS = 5;
 
-/** What the gate learned about a request, for the log line, the request log and the end of the request. */
-interface Seen {
-  tenant?: Tenant;
-  reason?: string;
-  /** The concurrency slot the request holds, given back when it ends. */
-  lease?: string;
-  /** The request has ended (its response closed). */
-  ended?: boolean;
-}
-
 /**
- * Skips a body the route does not read; false for a declared body larger than the limit, which is then
- * read and thrown away after the answer (a lingering close, see {@link discardRest}).
+ * The hosting layer's stages, in the order a request meets them (the README's list of what the mock
+ * refuses names them in the same order), before the front's (see `FRONT_STAGES`).
  */
-function skipBody(req: IncomingMessage): boolean {
-  if (Number(req.headers['content-length']) > OWN_ROUTE_MAX_BODY) {
-    discardRest(req);
-    return false;
-  }
-  let size = 0;
-  req.on('data', (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > OWN_ROUTE_MAX_BODY) req.destroy();
-  });
-  req.resume();
-  return true;
-}
+export const GATE_STAGES: readonly Stage<GateCall>[] = [
+  { name: 'probes', run: answerProbes },
+  { name: 'admin', run: answerAdmin },
+  { name: 'tenant-header', run: dropTenantHeader },
+  { name: 'admission', run: admit },
+  { name: 'endpoint', run: answerEndpoint },
+  { name: 'anonymous', run: nameTenant },
+  { name: 'clock', run: answerClock },
+  { name: 'sandbox-routes', run: answerSandboxRoutes },
+];
 
 /**
  * The layer partners meet first, in front of the request checks and Prism: it names each request, answers
@@ -172,179 +170,53 @@ export function gate(options: GateOptions) {
       });
   }
 
+  const context: GateContext = {
+    options,
+    store,
+    placement,
+    admin,
+    end: (tenant, lease) => end(tenant, lease),
+  };
+
+  /** Runs the stages; a request none of them answered goes on to the next layer. */
   async function handle(req: IncomingMessage, res: ServerResponse, path: string, seen: Seen): Promise<void> {
-    const endpoint = options.endpoint && isEndpointPath(path) ? options.endpoint : undefined;
-    const fail = (status: number, message: string, reason: string, headers?: Record<string, string>) => {
-      seen.reason = reason;
-      // The endpoint's callers read OpenAI-compatible errors.
-      if (endpoint) {
-        const type =
-          reason === 'unauthorized'
-            ? 'authentication_error'
-            : reason.endsWith('limit')
-              ? 'rate_limit_error'
-              : 'invalid_request_error';
-        return sendEndpointError(res, status, message, type, null, headers);
-      }
-      sendJson(
-        res,
-        status,
-        { ...envelope(message), request_id: String(res.getHeader('X-Request-Id')) },
-        headers,
-      );
+    const call: GateCall = {
+      req,
+      res,
+      gate: context,
+      method: req.method ?? 'GET',
+      path,
+      seen,
+      endpoint: options.endpoint && isEndpointPath(path) ? options.endpoint : undefined,
     };
-    const method = req.method ?? 'GET';
-
-    if (path === '/__sandbox/health' || path === '/__sandbox/ready') {
-      if (!skipBody(req)) return fail(413, 'This route takes no body.', 'body_too_large');
-      if (method !== 'GET' && method !== 'HEAD')
-        return fail(405, `${method} is not allowed on ${path}.`, 'method');
-      if (path === '/__sandbox/health') return sendJson(res, 200, { success: true, message: 'alive' });
-      // A failed probe is an answer, not a refusal: it sets no rejection reason.
-      const why =
-        options.notReady() ??
-        (store && !(await store.ready())
-          ? (store.problem?.() ?? 'Not ready: the server cannot reach its store.')
-          : undefined);
-      return why === undefined
-        ? sendJson(res, 200, { success: true, message: 'ready' })
-        : sendJson(
-            res,
-            503,
-            { ...envelope(why), request_id: String(res.getHeader('X-Request-Id')) },
-            { 'Retry-After': '1' },
-          );
-    }
-    const adminPath = path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`);
-    if (admin && adminPath) return admin(req, res, path);
-    if (placement === 'only' || (placement === 'elsewhere' && adminPath)) {
-      // The admin port answers the admin API (and probes) only; the partners' port never answers it.
-      skipBody(req);
-      return fail(404, `No such route: ${method} ${path.slice(0, 200)}.`, 'no_route');
-    }
-
-    // No caller names a tenant but through its credentials.
-    delete req.headers[TENANT_HEADER];
-    if (!store) {
-      if (path.startsWith('/__sandbox/')) {
-        skipBody(req);
-        return fail(404, `No such route: ${method} ${path.slice(0, 200)}.`, 'no_route');
-      }
-      return options.next(req, res);
-    }
-
-    const tenant = await admitted(req, res, seen, fail);
-    if (tenant === false) return;
-    if (endpoint) return endpoint(req, res, tenant?.key);
-    if (tenant === undefined && (options.auth === 'keys' || path.startsWith('/__sandbox/'))) {
-      req.resume();
-      return fail(401, UNAUTHORIZED, 'unauthorized');
-    }
-    if (tenant) req.headers[TENANT_HEADER] = options.tenantHeader(tenant);
-
-    if (path === CLOCK_PATH && tenant) return clockRoute(req, res, store, tenant.key, options.clock());
-    if (path.startsWith('/__sandbox/') && tenant) {
-      if (!skipBody(req)) return fail(413, 'This route takes no body.', 'body_too_large');
-      const now = options.clock();
-      if (method === 'POST' && path === '/__sandbox/reset') {
-        const removed = await store.reset(tenant.key, now);
-        return sendJson(res, 200, {
-          success: true,
-          message: `Sandbox reset: ${removed} deployments of this token removed.`,
-        });
-      }
-      if (method === 'GET' && path === '/__sandbox/requests') {
-        return sendJson(res, 200, { success: true, message: await store.requestLog(tenant.key, now) });
-      }
-      return fail(404, `No such route: ${method} ${path.slice(0, 200)}.`, 'no_route');
-    }
-    return options.next(req, res);
+    const verdict = await runStages(GATE_STAGES, call);
+    if (verdict === ANSWERED) return;
+    if (verdict === undefined) return options.next(req, res);
+    refuseWith(call, verdict);
   }
 
-  /**
-   * Authenticates the caller and holds its tenant to its rate and concurrency limits, in one step of the
-   * store (none in open mode without limits): its tenant; undefined when it sent no bearer token; false
-   * after answering 401 (an unknown sandbox key) or 429.
-   */
-  async function admitted(
-    req: IncomingMessage,
-    res: ServerResponse,
-    seen: Seen,
-    fail: (status: number, message: string, reason: string, headers?: Record<string, string>) => void,
-  ): Promise<Tenant | undefined | false> {
-    const token = bearerToken(req.headers.authorization);
-    if (!token || !store) return undefined;
-    const open = options.auth === 'open' ? tenantOfToken(token) : undefined;
-    if (open) seen.tenant = open;
-    const policy = { rateLimit: options.rateLimit, maxConcurrent: options.maxConcurrent };
-    /** Answers 429 when the tenant's answers have spent its budget of bytes; false when they have not. */
-    const overBudget = (key: string): boolean => {
-      const wait = options.answerBudget?.retryAfter(key);
-      if (wait === undefined) return false;
-      req.resume();
-      fail(
-        429,
-        `Too many bytes of answers: this tenant may be served ${options.answerBudget?.bytesPerSecond} bytes a second; retry after ${wait} second${wait === 1 ? '' : 's'}.`,
-        'answer_bytes',
-        { 'Retry-After': String(wait) },
+  /** Sends a refusal: the spec's envelope, or OpenAI's error shape to the model endpoint's callers. */
+  function refuseWith(call: GateCall, refusal: Refusal): void {
+    const { res } = call;
+    const reason = refusal.reason ?? 'refused';
+    call.seen.reason = reason;
+    if (call.endpoint) {
+      const type =
+        reason === 'unauthorized'
+          ? 'authentication_error'
+          : reason.endsWith('limit')
+            ? 'rate_limit_error'
+            : 'invalid_request_error';
+      sendEndpointError(res, refusal.status, refusal.message, type, null, refusal.headers);
+    } else {
+      sendJson(
+        res,
+        refusal.status,
+        { ...envelope(refusal.message, refusal.errors), request_id: String(res.getHeader('X-Request-Id')) },
+        refusal.headers,
       );
-      return true;
-    };
-    if (open && policy.rateLimit <= 0 && policy.maxConcurrent <= 0)
-      return overBudget(open.key) ? false : open;
-    const admission = await store.admit(
-      open ? { tenant: open.key } : { keyHash: sha256(token) },
-      policy,
-      options.clock(),
-    );
-    if (!admission.ok && admission.reason === 'unknown_key') {
-      req.resume();
-      fail(401, 'This sandbox key is not valid: it is unknown or was revoked.', 'unauthorized');
-      return false;
     }
-    const tenant: Tenant = open ?? {
-      key: admission.tenant,
-      label: admission.tenant,
-      admitted: true,
-      epoch: sha256(token),
-    };
-    seen.tenant = tenant;
-    const { rate } = admission;
-    const reset = rate ? String(Math.max(1, Math.ceil(rate.resetMs / 1000))) : '1';
-    if (rate) {
-      res.setHeader('RateLimit-Limit', String(rate.limit));
-      res.setHeader('RateLimit-Remaining', String(rate.remaining));
-      res.setHeader('RateLimit-Reset', reset);
-    }
-    if (!admission.ok) {
-      req.resume();
-      if (admission.reason === 'rate_limit') {
-        fail(
-          429,
-          `Too many requests: this tenant may make ${admission.rate.limit} per second; retry after ${reset} second${reset === '1' ? '' : 's'}.`,
-          'rate_limit',
-          { 'Retry-After': reset },
-        );
-      } else {
-        fail(
-          429,
-          `Too many requests at once: this tenant may have ${options.maxConcurrent} in flight; retry after 1 second.`,
-          'concurrency_limit',
-          { 'Retry-After': '1' },
-        );
-      }
-      return false;
-    }
-    if (overBudget(tenant.key)) {
-      if (admission.lease) end(tenant, admission.lease);
-      return false;
-    }
-    if (admission.lease) {
-      // A client gone while it was being admitted: its request ended already, give the slot back now.
-      if (seen.ended) end(tenant, admission.lease);
-      else seen.lease = admission.lease;
-    }
-    return tenant;
+    refusal.after?.();
   }
 
   return (req: IncomingMessage, res: ServerResponse): void => {

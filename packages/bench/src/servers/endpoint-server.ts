@@ -2,16 +2,17 @@
  * A minimal keep-alive HTTP server on loopback that answers as a model endpoint would, with bytes it is
  * given: `SGI_BENCH_PLAIN` (a JSON answer, base64) for a plain request, `SGI_BENCH_STREAM` (server-sent
  * events, base64) for a request whose body asks for `"stream": true`, written one event at a time. The
- * floor the sandbox's endpoint is measured against. Prints `listening <port>`; exits on SIGTERM.
+ * floor the sandbox's endpoint is measured against. Set up as `json-server.ts` is (`listen.ts`): prints
+ * `listening <port>`; exits on SIGTERM.
  */
-import { createServer } from 'node:http';
+import { listenOnLoopback } from './listen.js';
 
 const plain = Buffer.from(process.env.SGI_BENCH_PLAIN ?? '', 'base64');
 const events = Buffer.from(process.env.SGI_BENCH_STREAM ?? '', 'base64')
   .toString('utf8')
   .split(/(?<=\n\n)/)
   .filter((e) => e.length > 0);
-const server = createServer((req, res) => {
+listenOnLoopback((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
@@ -24,13 +25,4 @@ const server = createServer((req, res) => {
     for (const event of events.slice(0, -1)) res.write(event);
     res.end(events.at(-1));
   });
-});
-server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  if (address && typeof address === 'object') process.stdout.write(`listening ${address.port}\n`);
-});
-process.on('SIGTERM', () => {
-  server.closeAllConnections();
-  server.close(() => process.exit(0));
 });

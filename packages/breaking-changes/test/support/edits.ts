@@ -4,10 +4,10 @@
  * finds its target fails loudly instead of silently changing nothing.
  */
 // biome-ignore lint/suspicious/noExplicitAny: the edits reach into arbitrary JSON, checked by at() at run time
-type Json = Record<string, any>;
-type Edit = (s: Json) => void;
+export type Json = Record<string, any>;
+export type Edit = (s: Json) => void;
 
-function at(doc: Json, ...path: string[]): Json {
+export function at(doc: Json, ...path: string[]): Json {
   let node: unknown = doc;
   for (const key of path) {
     if (!node || typeof node !== 'object' || !(key in node))

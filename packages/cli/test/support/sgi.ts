@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 
 /** The built `sgi` command: the tests run what users get. */
 export const BIN = fileURLToPath(new URL('../../bin/sgi.js', import.meta.url));
@@ -148,4 +148,24 @@ export function sgiOnTerminal(
     child.on('close', (code) => resolve({ code, stdout, stderr: '' }));
     if (options.input !== undefined) child.stdin.write(options.input);
   });
+}
+
+/**
+ * A new tenant with one ACTIVE deployment, made by `sgi infer launch --yes --wait --json` (the
+ * launch's own output is `launched`).
+ */
+export async function withDeployment() {
+  const t = tenant();
+  const launched = await t.run([
+    'infer',
+    'launch',
+    tempFile('d.yaml', DEPLOYMENT_YAML),
+    '--yes',
+    '--wait',
+    '--interval',
+    '100ms',
+    '--json',
+  ]);
+  expect(launched.code, launched.stderr).toBe(0);
+  return { ...t, launched, id: (JSON.parse(launched.stdout) as { id: string }).id };
 }

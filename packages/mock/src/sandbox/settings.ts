@@ -1,3 +1,4 @@
+import { createBodyConflicts } from '@sgi/spec/rules';
 import type { FieldError } from '../errors.js';
 import type { Schema, SpecFacts } from '../spec.js';
 
@@ -121,35 +122,15 @@ function withoutSecrets(body: Json): Json {
 }
 
 /**
- * The rules between fields that the spec states in words (a schema cannot): `min_throughput_rate` sizes the
- * deployment itself, and `min_workers` above 0 keeps it from scaling to zero.
+ * The rules between fields that the spec states in words (`@sgi/spec/rules`, shared with every tool that
+ * checks a create body), as the sandbox's field errors.
  */
 export function crossFieldErrors(body: Json): FieldError[] {
-  const errors: FieldError[] = [];
-  const workers = isObject(body.initial_worker_config) ? body.initial_worker_config : {};
-  const scaling = isObject(body.autoscaling_config) ? body.autoscaling_config : {};
-  // 0 means "no guarantee": the seed's own example sends `max_throughput_rate: 0` with a GPU choice.
-  const throughput = body.min_throughput_rate ?? body.max_throughput_rate;
-  if (typeof throughput === 'number' && throughput > 0) {
-    for (const key of ['min_workers', 'initial_workers_gpu', 'initial_workers_gpu_num', 'instance_types']) {
-      const v = workers[key];
-      if (v != null && !(key === 'min_workers' && v === 0) && !(Array.isArray(v) && v.length === 0)) {
-        errors.push({
-          field: `initial_worker_config.${key}`,
-          message: 'cannot be combined with min_throughput_rate, which sizes the deployment itself',
-          code: 'conflict',
-        });
-      }
-    }
-  }
-  if (typeof workers.min_workers === 'number' && workers.min_workers > 0 && scaling.scale_to_zero === true) {
-    errors.push({
-      field: 'autoscaling_config.scale_to_zero',
-      message: 'cannot be true when initial_worker_config.min_workers is greater than 0',
-      code: 'conflict',
-    });
-  }
-  return errors;
+  return createBodyConflicts(body).map(({ path, message }) => ({
+    field: path.join('.'),
+    message,
+    code: 'conflict',
+  }));
 }
 
 /** What the sandbox stores for a create body: legacy fields upgraded, secrets removed, defaults applied. */

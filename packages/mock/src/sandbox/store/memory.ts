@@ -109,21 +109,36 @@ export class MemoryStore implements SandboxStore {
     return epoch === undefined || this.#keysByHash.get(epoch)?.name === key;
   }
 
+  /**
+   * Tenant `key`, seen now; a new one if it has none yet and the sandbox has room for it, else the
+   * refusal, with when the oldest tenant's room frees up.
+   */
+  #touchOrAdd(key: string, now: number): Tenant | { reason: 'tenant_capacity'; retryAfterMs: number } {
+    const seen = this.#touch(key, now);
+    if (seen) return seen;
+    if (this.#tenants.size >= this.limits.maxTenants) {
+      const oldest = this.#tenants.values().next().value as Tenant;
+      return {
+        reason: 'tenant_capacity',
+        retryAfterMs: Math.max(0, oldest.lastSeen + this.limits.tenantTtlMs - now),
+      };
+    }
+    const tenant: Tenant = {
+      deployments: new Map(),
+      bytes: 0,
+      lastSeen: now,
+      log: [],
+      logBytes: 0,
+      offset: 0,
+    };
+    this.#tenants.set(key, tenant);
+    return tenant;
+  }
+
   async create(key: string, input: NewDeployment, now: number, epoch?: string): Promise<CreateOutcome> {
     if (!this.#current(key, epoch)) return { ok: false, reason: 'revoked' };
-    let tenant = this.#touch(key, now);
-    if (!tenant) {
-      if (this.#tenants.size >= this.limits.maxTenants) {
-        const oldest = this.#tenants.values().next().value as Tenant;
-        return {
-          ok: false,
-          reason: 'tenant_capacity',
-          retryAfterMs: Math.max(0, oldest.lastSeen + this.limits.tenantTtlMs - now),
-        };
-      }
-      tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [], logBytes: 0, offset: 0 };
-      this.#tenants.set(key, tenant);
-    }
+    const tenant = this.#touchOrAdd(key, now);
+    if ('reason' in tenant) return { ok: false, ...tenant };
     const at = now + tenant.offset;
     for (const d of [...tenant.deployments.values()]) this.#settle(tenant, d, at);
     const size = storedBytes(input.settings);
@@ -194,19 +209,8 @@ export class MemoryStore implements SandboxStore {
   ): Promise<
     { ok: true; offsetMs: number } | { ok: false; reason: 'tenant_capacity'; retryAfterMs: number }
   > {
-    let tenant = this.#touch(key, now);
-    if (!tenant) {
-      if (this.#tenants.size >= this.limits.maxTenants) {
-        const oldest = this.#tenants.values().next().value as Tenant;
-        return {
-          ok: false,
-          reason: 'tenant_capacity',
-          retryAfterMs: Math.max(0, oldest.lastSeen + this.limits.tenantTtlMs - now),
-        };
-      }
-      tenant = { deployments: new Map(), bytes: 0, lastSeen: now, log: [], logBytes: 0, offset: 0 };
-      this.#tenants.set(key, tenant);
-    }
+    const tenant = this.#touchOrAdd(key, now);
+    if ('reason' in tenant) return { ok: false, ...tenant };
     tenant.offset += ms;
     return { ok: true, offsetMs: tenant.offset };
   }

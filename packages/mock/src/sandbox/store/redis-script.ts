@@ -123,6 +123,18 @@ local function enroll(t, now)
   redis.call('SET', tk(t, 'm'), '1', 'PX', life)
 end
 
+-- Tenant t, seen now; enrolled if new and the sandbox has room, else the refusal (with when the oldest
+-- tenant's room frees up).
+local function touchOrEnroll(t, now, maxTenants)
+  if touch(t, now) then return nil end
+  if redis.call('ZCARD', TENANTS) >= maxTenants then
+    local oldest = redis.call('ZRANGE', TENANTS, 0, 0, 'WITHSCORES')
+    return {'tenant_capacity', math.max(0, tonumber(oldest[2]) + ttl - now)}
+  end
+  enroll(t, now)
+  return nil
+end
+
 -- Removes the tenant's deployments whose deletion is over (DELETING since at least the delete delay).
 local function reap(t, now)
   local due = redis.call('ZRANGEBYSCORE', tk(t, 'gone'), '-inf', now)
@@ -197,13 +209,8 @@ if op == 'create' then
   local id, size, rest, epoch = a[8], tonumber(a[9]), a[10], a[11] or ''
   if not current(t, epoch) then return {'revoked'} end
   expire(now)
-  if not touch(t, now) then
-    if redis.call('ZCARD', TENANTS) >= maxTenants then
-      local oldest = redis.call('ZRANGE', TENANTS, 0, 0, 'WITHSCORES')
-      return {'tenant_capacity', math.max(0, tonumber(oldest[2]) + ttl - now)}
-    end
-    enroll(t, now)
-  end
+  local full = touchOrEnroll(t, now, maxTenants)
+  if full then return full end
   local o = off(t)
   reap(t, now + o)
   if num(redis.call('HGET', NUSE, t)) >= maxPer then return {'tenant_deployments'} end
@@ -275,13 +282,8 @@ end
 if op == 'advance' then
   local t, now, ms, maxTenants = a[1], tonumber(a[2]), tonumber(a[3]), tonumber(a[4])
   expire(now)
-  if not touch(t, now) then
-    if redis.call('ZCARD', TENANTS) >= maxTenants then
-      local oldest = redis.call('ZRANGE', TENANTS, 0, 0, 'WITHSCORES')
-      return {'tenant_capacity', math.max(0, tonumber(oldest[2]) + ttl - now)}
-    end
-    enroll(t, now)
-  end
+  local full = touchOrEnroll(t, now, maxTenants)
+  if full then return full end
   local offset = redis.call('INCRBY', tk(t, 'clk'), ms)
   redis.call('PEXPIRE', tk(t, 'clk'), life)
   return {'ok', offset}
