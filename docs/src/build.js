@@ -195,6 +195,7 @@ function buildReference(script, { page, title, description, spec, shown, downloa
     html = html.replaceAll(url, emptyImage);
   }
   html = withHashLinks(html);
+  html = withExternalBundle(html, page);
   html = withTryIt(html, spec, { endpoint });
   html = withContentSecurityPolicy(html, sandboxUrl);
   writeFileSync(output, html);
@@ -282,6 +283,24 @@ export function withHashLinks(html) {
   if (script < 0) throw new Error('The reference page has no module script: review the link step');
   const rendered = html.slice(0, script).replace(/ href="\/(?!\/)/g, ' href="#/');
   return rendered + html.slice(script);
+}
+
+/**
+ * Moves Redoc's bundle (its one inline module script: the renderer and the page's state, ~2.3 MB) into
+ * a file of its own, loaded as a module (deferred) from the same place in the page. The HTML a reader
+ * waits for is then ~0.3 MB: the pre-rendered sidebar and operations are shown as soon as it arrives,
+ * instead of after the whole 2.7 MB, and the bundle comes in parallel and is cached under its hash.
+ * @param {string} html
+ * @param {string} page the page's name (`index.html`): the bundle is `<page>.<hash>.js`
+ */
+export function withExternalBundle(html, page) {
+  const open = '<script type="module">';
+  const start = html.indexOf(open);
+  const end = start < 0 ? -1 : html.indexOf('</script>', start);
+  if (start < 0 || end < 0)
+    throw new Error('The reference page has no module script: review the bundle step');
+  const file = writeHashed(page.replace(/\.html$/, '.js'), html.slice(start + open.length, end));
+  return `${html.slice(0, start)}<script type="module" src="${file}"></script>${html.slice(end + '</script>'.length)}`;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guidePage, guides } from '../src/guides.js';
 import { serveSite } from '../src/serve.js';
+import { redocReady } from './support/page.js';
 import { DESKTOP } from './support/site.js';
 
 /**
@@ -76,9 +77,11 @@ describe('accessibility (axe-core)', { timeout: 240_000 }, () => {
       await page.locator('header.site-header .site-menu').click();
       await page.locator('.site-nav-ops').waitFor({ state: 'visible' });
       expect(await seriousViolations()).toEqual([]);
+      await redocReady(page);
       await page.locator('.site-nav-theme').click();
       await expect.poll(() => page.locator('html').getAttribute('class')).toContain('dark');
       expect(await seriousViolations()).toEqual([]);
+      await redocReady(page);
       await page.locator('.site-nav-theme').click();
       await expect.poll(() => page.locator('html').getAttribute('class')).not.toContain('dark');
     } finally {
@@ -93,6 +96,7 @@ describe('accessibility (axe-core)', { timeout: 240_000 }, () => {
     await page.goto(`${site.url}index.html#/other/createinferencedeployment`, { waitUntil: 'load' });
     await page.locator('h2').filter({ hasText: 'Create a deployment' }).first().waitFor();
     expect(await seriousViolations()).toEqual([]);
+    await redocReady(page);
     await page.locator('[data-component-name="icons/MoonIcon/MoonIcon"]').first().click();
     await expect.poll(() => page.locator('html').getAttribute('class')).toContain('dark');
     expect(await seriousViolations()).toEqual([]);

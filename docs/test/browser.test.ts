@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guidePage, guides } from '../src/guides.js';
 import { serveSite } from '../src/serve.js';
-import { watchedPage } from './support/page.js';
+import { redocReady, watchedPage } from './support/page.js';
 import { DESKTOP, type Operation, operations, referenceRoute, sitePages } from './support/site.js';
 
 function escapeRegExp(text: string): string {
@@ -208,9 +208,10 @@ describe('the API reference in Chromium', () => {
     const html = page.locator('html');
     const dark = async () => (await html.getAttribute('class'))?.split(/\s+/).includes('dark');
     if (await dark()) throw new Error('the reference starts dark in a fresh profile');
+    await redocReady(page);
     await page.locator('[data-component-name="icons/MoonIcon/MoonIcon"]').first().click();
     await expect.poll(dark).toBe(true);
-    await page.locator('header.site-header').getByRole('link', { name: 'Errors and retries' }).click();
+    await page.locator('header.site-header').getByRole('link', { name: 'Errors', exact: true }).click();
     await page.waitForURL(/errors-and-retries/);
     expect(await dark()).toBe(true);
     // Guides have a switch of their own; the reference follows it.
@@ -315,6 +316,7 @@ describe('the API reference in Chromium', () => {
           )
           .toBe(referenceRoute(op));
       }
+      await redocReady(page);
       await menu.click();
       const dark = nav.getByRole('button', { name: 'Dark mode' });
       await dark.click();
