@@ -20,6 +20,7 @@ import { docs } from './suites/docs.js';
 import { endpoint } from './suites/endpoint.js';
 import { mock } from './suites/mock.js';
 import { mockRedis } from './suites/mock-redis.js';
+import { noisyNeighbour } from './suites/noisy-neighbour.js';
 
 /** Every suite by id, in report order. */
 const suites: Record<string, (ctx: SuiteContext) => Promise<SuiteResult>> = {
@@ -32,6 +33,7 @@ const suites: Record<string, (ctx: SuiteContext) => Promise<SuiteResult>> = {
   bundle,
   mock,
   'mock-redis': mockRedis,
+  'noisy-neighbour': noisyNeighbour,
   endpoint,
   docs,
   devloop,

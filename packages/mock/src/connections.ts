@@ -8,7 +8,7 @@ import {
 import { BlockList, isIP, type Socket } from 'node:net';
 import type { CorsPolicy } from './cors.js';
 import { envelope, sendJson } from './errors.js';
-import { newRequestId } from './front.js';
+import { lingering, newRequestId } from './front.js';
 
 /** Node's own refusals of what it cannot parse or wait for, as statuses and the envelope's words. */
 function clientErrorAnswer(code: string | undefined): { status: number; message: string } {
@@ -251,6 +251,9 @@ export function guardedServer(
   // is answered like everything else: the spec's envelope, an X-Request-Id, and the CORS headers when the
   // request's headers were read.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    // A refused body being read and thrown away after its 413 has bounds of its own (see `discardRest`):
+    // the request timeout would reset the connection while the client still sends.
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT' && lingering.has(socket)) return;
     const res = (socket as Socket & { _httpMessage?: ServerResponse | null })._httpMessage ?? undefined;
     if (error.code === 'ECONNRESET' || !socket.writable || res?.headersSent) {
       socket.destroy();

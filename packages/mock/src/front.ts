@@ -17,7 +17,13 @@ import { checkSandboxHeaders, checkSwitches, checkUnknownFields, injectChaos } f
 import { ANSWERED, runStages, type Stage } from './front/stage.js';
 
 export type { ContractViolation, FrontOptions } from './front/call.js';
-export { discardRest, LINGER_MAX_BYTES, LINGER_MS } from './front/intake.js';
+export {
+  discardRest,
+  LINGER_MAX_BYTES,
+  LINGER_MS,
+  LINGER_TOTAL_MS,
+  lingering,
+} from './front/intake.js';
 
 /** A new request id (`req_` and 32 hex digits). */
 export function newRequestId(): string {

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
-import { connect } from 'node:net';
+import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildMock, startChildMock } from './support/child.js';
+import { pool, rssMb, send, slowBodies, tally } from './support/load.js';
 
 /**
  * Several attackers at once against one sandbox process, while a well-behaved partner runs a deployment's
@@ -38,38 +37,6 @@ const badItems = JSON.stringify({
   llm_loras: Array.from({ length: 30_000 }, () => 7),
 });
 
-interface Outcome {
-  status: number | 'closed';
-}
-
-/** One request from a given loopback address (each attacker has its own, as separate clients would). */
-function send(
-  base: URL,
-  agent: Agent,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  body?: string,
-  abortAfterHeaders = false,
-): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const req = request({ host: base.hostname, port: base.port, method, path, headers, agent }, (res) => {
-      if (abortAfterHeaders) {
-        // A client that goes away as soon as the answer starts: the server must not keep working for it.
-        const status = res.statusCode ?? 0;
-        res.destroy();
-        resolve({ status });
-        return;
-      }
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
-      res.on('error', () => resolve({ status: 'closed' }));
-    });
-    req.on('error', () => resolve({ status: 'closed' }));
-    req.end(body);
-  });
-}
-
 /** When each attacker finished, in seconds from the start (reported, never asserted). */
 const finished: Record<string, number> = {};
 let started = 0;
@@ -77,59 +44,6 @@ const done = <T>(name: string, value: T): T => {
   finished[name] = Math.round((performance.now() - started) / 100) / 10;
   return value;
 };
-
-/** Runs `count` jobs with at most `width` at once. */
-async function pool(count: number, width: number, job: (i: number) => Promise<Outcome>): Promise<Outcome[]> {
-  const out: Outcome[] = [];
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < count) {
-        const i = next++;
-        out.push(await job(i));
-      }
-    }),
-  );
-  return out;
-}
-
-function tally(outcomes: Outcome[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const { status } of outcomes) counts[String(status)] = (counts[String(status)] ?? 0) + 1;
-  return counts;
-}
-
-/** Peak and current resident set of a process, in MB, as the kernel counts them. */
-function rssMb(pid: number): { peak: number; now: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? Number.NaN);
-  return { peak: kb('VmHWM') / 1024, now: kb('VmRSS') / 1024 };
-}
-
-/** Connections that send headers and a sliver of the promised body, then stall. Resolves when each is closed. */
-function slowBodies(base: URL, count: number, localAddress: string): Promise<string[]> {
-  return Promise.all(
-    Array.from(
-      { length: count },
-      (_, i) =>
-        new Promise<string>((resolve) => {
-          const socket = connect({ host: base.hostname, port: Number(base.port), localAddress });
-          let answer = '';
-          socket.on('connect', () => {
-            socket.write(
-              `POST /sg_inf/create HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer slow-${i}\r\n` +
-                'Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{"name":',
-            );
-          });
-          socket.on('data', (chunk) => {
-            answer += chunk.toString('latin1');
-          });
-          socket.on('error', () => {});
-          socket.on('close', () => resolve(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1] ?? 'closed'));
-        }),
-    ),
-  );
-}
 
 describe('hostile load: attackers and a partner at once', () => {
   let mock: ChildMock;

@@ -2,11 +2,13 @@
  * 4. Mock servers under load: bare `prism mock` vs `sgi-mock --mode static` vs `sgi-mock --mode sandbox`
  * (and a minimal `node:http` server as the floor), each in its own process, driven by autocannon.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { specYamlPath } from '@sgi/spec';
+import { startRedis, type TestRedis } from '@sgi/testing';
 import autocannon from 'autocannon';
 import { deploymentId } from '../body.js';
 import { type Child, freePort, start, waitForAnswer, waitForOutput } from '../process.js';
@@ -94,20 +96,45 @@ function barePrism(): MockCandidate {
 const ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
 /**
- * `sgi-mock`: static, sandbox, or the sandbox as hosted for partners (`hosted`: sandbox keys, per-tenant
- * rate and concurrency limits high enough never to refuse the load, and one JSON log line per request).
+ * The flags of the sandbox as hosted for partners, every feature on: sandbox keys, per-tenant rate and
+ * concurrency limits and a budget of answer bytes (high enough never to refuse the load), metrics, one
+ * JSON log line per request, and the Redis store at `storeUrl`.
  */
-function sgiMock(mode: 'static' | 'sandbox', hosted = false): MockCandidate {
+export function hostedSandboxArgs(storeUrl: string): string[] {
+  return [
+    '--auth',
+    'keys',
+    '--rate-limit',
+    '100000',
+    '--max-concurrent',
+    '1000',
+    '--max-answer-bytes-per-second',
+    String(1024 * 1024 * 1024),
+    '--metrics-port',
+    '0',
+    '--log',
+    '--store',
+    storeUrl,
+  ];
+}
+
+/** The hosted sandbox's name in the tables. */
+export const HOSTED_NAME =
+  'sgi-mock --mode sandbox, hosted (every feature: keys, limits, answer budget, metrics, log, Redis)';
+
+/**
+ * `sgi-mock`: static, sandbox, or the sandbox as hosted for partners (`hosted`: every feature on, see
+ * {@link hostedSandboxArgs}, with the Redis store that `storeUrl` gives once it is started).
+ */
+function sgiMock(mode: 'static' | 'sandbox', hosted?: { storeUrl: () => string }): MockCandidate {
   const candidate: MockCandidate = {
-    name: hosted ? 'sgi-mock --mode sandbox, hosted (keys, limits, log)' : `sgi-mock --mode ${mode}`,
+    name: hosted ? HOSTED_NAME : `sgi-mock --mode ${mode}`,
     async start(spawned, nodeFlags = []) {
       const cli = `${packageDir('@sgi/mock')}/dist/cli.js`;
       const since = performance.now();
       const args = [...nodeFlags, cli, '--mode', mode, '--port', '0'];
       if (mode === 'sandbox') args.push('--provision-delay-ms', '0');
-      if (hosted) {
-        args.push('--auth', 'keys', '--rate-limit', '100000', '--max-concurrent', '1000', '--log');
-      }
+      if (hosted) args.push(...hostedSandboxArgs(hosted.storeUrl()));
       const child = start(process.execPath, args, hosted ? { SGI_MOCK_ADMIN_TOKEN: ADMIN_TOKEN } : {});
       spawned(child);
       const [, origin] = await waitForOutput(child, /listening on (http:\/\/\S+)/);
@@ -120,7 +147,8 @@ function sgiMock(mode: 'static' | 'sandbox', hosted = false): MockCandidate {
         const issued = await fetch(`${origin}/__sandbox/admin/keys`, {
           method: 'POST',
           headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ name: 'bench' }),
+          // A key of its own each time: the keys of earlier rounds are still in the Redis store.
+          body: JSON.stringify({ name: `bench-${randomUUID().slice(0, 8)}` }),
         });
         const key = ((await issued.json()) as { message?: { key?: string } }).message?.key;
         if (!issued.ok || !key) throw new Error(`the admin API answered ${issued.status} to a new key`);
@@ -232,13 +260,29 @@ function oneLine(error: unknown, child: Child | undefined): string {
 
 /** Runs benchmark 4. */
 export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
+  // The hosted sandbox's Redis, started once for the whole run (the everyday settings: append-only
+  // file synced every second).
+  let redis: TestRedis | undefined;
+  const storeUrl = () => {
+    if (!redis) throw new Error('the Redis of the hosted sandbox is not running');
+    return redis.url;
+  };
   const candidates = [
     jsonServer(),
     barePrism(),
     sgiMock('static'),
     sgiMock('sandbox'),
-    sgiMock('sandbox', true),
+    sgiMock('sandbox', { storeUrl }),
   ];
+  try {
+    redis = await startRedis({ appendfsync: 'everysec' });
+    return await runMock(ctx, candidates);
+  } finally {
+    await redis?.close();
+  }
+}
+
+async function runMock(ctx: SuiteContext, candidates: MockCandidate[]): Promise<SuiteResult> {
   const options = ctx.quick
     ? { rounds: 1, warmupSec: 0.5, seconds: 0.5, connections: [1, 10] }
     : { rounds: 5, warmupSec: 0.5, seconds: 1.5, connections: [1, 10] };
@@ -401,7 +445,10 @@ export async function mock(ctx: SuiteContext): Promise<SuiteResult> {
       `at each of ${levels.join(' and ')} connection(s); the sandbox reads a deployment it was just asked to create. ` +
       `Latencies are every 2xx response's own time (autocannon's histogram keeps whole milliseconds only). ` +
       `${options.rounds} rounds; ratios are against bare Prism in the same round and at the same load. ` +
-      'Errors are connection errors, timeouts and non-2xx answers.',
+      'Errors are connection errors, timeouts and non-2xx answers. The hosted sandbox runs with every feature ' +
+      'on (sandbox keys, rate and concurrency limits and a budget of answer bytes set high enough never to ' +
+      "refuse the load, metrics on a port of their own, one JSON log line per request, the Redis store: a redis-server of the benchmark's own, append-only file synced every second) " +
+      'and serves the same spec as bare Prism; its p50 ratio to bare Prism is the cost of hosting.',
     tables: [
       {
         columns: [

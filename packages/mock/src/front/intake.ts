@@ -3,15 +3,25 @@
  * that the body is UTF-8 JSON of a bounded shape, before anything else looks at it.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import { pathProblem } from '../checks.js';
 import { UNAUTHORIZED } from '../errors.js';
 import { DEFAULT_MAX_JSON_VALUES, jsonShapeProblem } from '../limits.js';
 import { type FrontCall, headerErrorsOf, switchesOf } from './call.js';
 import { refuse, type Verdict } from './stage.js';
 
-/** Most bytes of a refused body read and thrown away after its 413, and for how long (a lingering close). */
+/** Most bytes of a refused body read and thrown away after its 413 (a lingering close). */
 export const LINGER_MAX_BYTES = 16 * 1024 * 1024;
+/** Longest wait for the next chunk of a refused body (as nginx's `lingering_timeout`). */
 export const LINGER_MS = 5000;
+/** Longest a refused body is read in all (as nginx's `lingering_time`). */
+export const LINGER_TOTAL_MS = 30_000;
+
+/**
+ * The connections reading and throwing away a refused body: their own bounds hold them (see
+ * {@link discardRest}), not the request timeout, which would cut them while the client still sends.
+ */
+export const lingering = new WeakSet<Socket>();
 
 const JSON_TYPE = /^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i;
 
@@ -61,27 +71,47 @@ export function readBody(req: IncomingMessage, max: number): Promise<Buffer | 't
 
 /**
  * After a 413 sent while the client is still sending its body: reads and throws away the rest of it, up
- * to {@link LINGER_MAX_BYTES} and {@link LINGER_MS} (as nginx's lingering close); beyond either the
- * connection is closed, else it stays open for the next request. Closing at once would reset it while the
- * client sends, and the client would never read its 413.
+ * to {@link LINGER_MAX_BYTES}, while the client goes on sending (a pause of {@link LINGER_MS} at most) and
+ * for {@link LINGER_TOTAL_MS} in all, as nginx's lingering close; beyond any of them the connection is
+ * closed, else it stays open for the next request. Closing at once would reset it while the client
+ * sends, and the client would never read its 413. A pause is judged once this process has read what its
+ * sockets received: a chunk that came in while its event loop was busy is not a pause.
  */
 export function discardRest(req: IncomingMessage): void {
   const socket = req.socket;
   let size = 0;
-  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
-  timer.unref();
+  let heard = false;
+  lingering.add(socket);
+  const done = () => {
+    clearTimeout(pause);
+    clearTimeout(total);
+    lingering.delete(socket);
+  };
   const stop = () => {
-    clearTimeout(timer);
+    done();
     socket.destroy();
   };
+  const pause = setTimeout(
+    () =>
+      setImmediate(() => {
+        if (!heard) return stop();
+        heard = false;
+        pause.refresh();
+      }),
+    LINGER_MS,
+  );
+  pause.unref();
+  const total = setTimeout(stop, LINGER_TOTAL_MS);
+  total.unref();
   req.on('data', (chunk: Buffer) => {
+    heard = true;
     size += chunk.length;
     if (size > LINGER_MAX_BYTES) stop();
   });
   // The whole body read, the connection is whole again: it stays open for the client's next request.
-  req.on('end', () => clearTimeout(timer));
-  req.on('error', () => clearTimeout(timer));
-  socket.once('close', () => clearTimeout(timer));
+  req.on('end', done);
+  req.on('error', done);
+  socket.once('close', done);
   req.resume();
 }
 

@@ -91,3 +91,38 @@ it('answers 413 to an oversized body on the sandbox routes too', async () => {
   });
   expect(res.status).toBe(413);
 });
+
+it('keeps reading a refused body that arrives slower than the request timeout, and the connection serves the next request', async () => {
+  // A short request timeout: the rest of the body takes longer than it to arrive, with short pauses.
+  const strict = await startSandbox({ requestTimeoutMs: 1000, headersTimeoutMs: 1000 });
+  try {
+    const url = new URL(strict.url);
+    const length = 1536 * 1024;
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(Number(url.port), url.hostname);
+      let text = '';
+      socket.on('data', (data) => {
+        text += data.toString('latin1');
+        // The 413, then the answer to the request sent after the body on the same connection.
+        if (/HTTP\/1\.1 413[\s\S]*HTTP\/1\.1 \d{3}[\s\S]*\r\n\r\n/.test(text)) socket.end();
+      });
+      socket.on('error', () => {});
+      socket.on('close', () => resolve(text));
+      socket.on('connect', async () => {
+        socket.write(
+          `POST /sg_inf/create HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer linger\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`,
+        );
+        const piece = Buffer.alloc(length / 8, 'x');
+        for (let i = 0; i < 8 && !socket.destroyed; i++) {
+          socket.write(piece);
+          await new Promise((r) => setTimeout(r, 250));
+        }
+        socket.write('GET /sg_inf/list HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer linger\r\n\r\n');
+      });
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 413/);
+    expect(answer.match(/HTTP\/1\.1 \d{3}/g)).toEqual(['HTTP/1.1 413', 'HTTP/1.1 200']);
+  } finally {
+    await strict.close();
+  }
+});

@@ -3,11 +3,14 @@ import { fileURLToPath } from 'node:url';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
+/** How much of a child's output is kept. */
+const KEPT_OUTPUT = 200_000;
+
 /** The built `sgi-mock` running in its own process, so that a request that could kill it cannot kill the test. */
 export interface ChildMock {
   url: string;
   child: ChildProcess;
-  /** Everything it wrote to stdout and stderr so far. */
+  /** What it wrote to stdout and stderr so far (the last 200,000 characters: a JSON log can be long). */
   output(): string;
   /** Whether the process is still running. */
   alive(): boolean;
@@ -36,7 +39,7 @@ export function startChildMock(
   );
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
-      out += chunk.toString('utf8');
+      out = (out + chunk.toString('utf8')).slice(-KEPT_OUTPUT);
       const url = /listening on (http:\/\/[^\s"]+)/.exec(out)?.[1];
       if (url) {
         resolve({
@@ -53,7 +56,7 @@ export function startChildMock(
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
+      out = (out + chunk.toString('utf8')).slice(-KEPT_OUTPUT);
     });
     exit.then((code) => reject(new Error(`sgi-mock exited (${code}) before listening: ${out}`)));
   });

@@ -31,7 +31,13 @@ import { redactStoreUrl, storeUrlProblem } from './url.js';
 export interface RedisStoreOptions {
   /** Prefix of every key the store writes (default `sgi-mock:`); sandboxes with different prefixes share nothing. */
   keyPrefix?: string;
-  /** How long one Redis command may take before the request answers 503 (default 2000 ms). */
+  /**
+   * How long Redis may leave the commands sent to it unanswered (no byte of any answer arriving while
+   * commands wait) before it is judged stalled (default 2000 ms): the requests waiting then answer 503, and
+   * new ones answer 503 at once until Redis answers again. Judged by the connection making no progress
+   * over several turns of this process's event loop, never by one command's wall time: a replica whose
+   * own event loop was busy reads the answers waiting for it before it judges.
+   */
   commandTimeoutMs?: number;
   /**
    * How long a request's concurrency slot lasts unless its replica renews it (default 6 s). A replica renews
@@ -73,6 +79,14 @@ const IDENTITY_RECHECK_MS = 1000;
 
 /** How long a concurrency slot lasts unless renewed (see {@link RedisStoreOptions.slotLeaseMs}). */
 export const DEFAULT_SLOT_LEASE_MS = 6000;
+
+/**
+ * Turns of the stall watch without any answer from Redis, while commands wait, before Redis is judged
+ * stalled (and at least `commandTimeoutMs` between the first and the last). Between two turns this
+ * process reads whatever its sockets received, so an answer that came in while its event loop was busy
+ * is seen before the next turn.
+ */
+const STALL_TURNS = 4;
 
 /** Request-log entries one command carries at most: with more waiting, they are sent at once. */
 const MAX_CARRIED = 50;
@@ -132,8 +146,15 @@ export class RedisStore implements SandboxStore {
   #lastError = 'not connected yet';
   /** Redis refused a write for lack of memory, and no create has succeeded since: reported once. */
   #full = false;
-  /** Redis stopped answering (a command timed out) while its connection stayed open: reported once. */
+  /** Redis stopped answering (see {@link RedisStoreOptions.commandTimeoutMs}) while its connection stayed open: reported once. */
   #stalled = false;
+  /** Commands sent to Redis and not yet answered (nor failed). */
+  #inRedis = 0;
+  /** Counts every answer and every chunk read from Redis: what the stall watch looks at. */
+  #progress = 0;
+  /** How to fail each request waiting for Redis, should Redis be judged stalled. */
+  readonly #waiting = new Set<(error: Error) => void>();
+  #stallWatch: NodeJS.Timeout | undefined;
   /** The concurrency slots of this replica's requests in flight: lease -> tenant, and when last taken or renewed. */
   readonly #leases = new Map<string, { tenant: string; at: number }>();
   #renewTimer: NodeJS.Timeout | undefined;
@@ -168,7 +189,8 @@ export class RedisStore implements SandboxStore {
       maxRetriesPerRequest: 0,
       // A command whose answer was lost may or may not have run: never send it again on its own.
       autoResendUnfulfilledCommands: false,
-      commandTimeout: this.#commandTimeoutMs,
+      // No `commandTimeout`: a timer per command fires late and all at once after this process's event
+      // loop was busy, before the answers already received are read. The stall watch judges instead.
       connectTimeout: 2000,
       retryStrategy: (attempt) => Math.min(attempt * 50, 1000),
     });
@@ -191,13 +213,22 @@ export class RedisStore implements SandboxStore {
     this.#redis.on('error', (error: Error) => {
       this.#lastError = (error as NodeJS.ErrnoException).code ?? error.message;
     });
+    this.#redis.on('connect', () => {
+      // Every chunk of an answer is progress, even before the answer is whole (a long list).
+      this.#redis.stream?.on('data', () => {
+        this.#progress++;
+      });
+    });
     this.#redis.on('close', () => {
       this.#verified = false;
+      // A stall ends with the connection: what comes next is an outage, or a new connection.
+      const wasStalled = this.#stalled;
+      this.#stalled = false;
       if (!this.#up || this.#closed) return;
       this.#up = false;
       this.#reportedDown = true;
       // 'close' comes before the 'error' that explains it: report on the next turn.
-      setImmediate(() => onStatus('down', this.#lastError));
+      if (!wasStalled) setImmediate(() => onStatus('down', this.#lastError));
     });
   }
 
@@ -237,16 +268,10 @@ export class RedisStore implements SandboxStore {
   async #checkIdentity(): Promise<void> {
     let answer: unknown;
     try {
-      answer = await this.#redis.eval(
-        IDENTITY_CHECK_SCRIPT,
-        0,
-        this.#prefix,
-        this.#identity ?? '',
-        randomUUID(),
+      answer = await this.#send(() =>
+        this.#redis.eval(IDENTITY_CHECK_SCRIPT, 0, this.#prefix, this.#identity ?? '', randomUUID()),
       );
-      this.#answered();
     } catch (error) {
-      this.#failed(error);
       throw unavailable(error);
     }
     const verdict = identityVerdict(answer);
@@ -311,16 +336,14 @@ export class RedisStore implements SandboxStore {
     try {
       let answer: unknown;
       try {
-        answer = await this.#redis.evalsha(SCRIPT_SHA, 0, ...argv);
+        answer = await this.#send(() => this.#redis.evalsha(SCRIPT_SHA, 0, ...argv));
       } catch (error) {
         // Redis forgets loaded scripts when it restarts: load it again (once, by sending it whole).
         if (!replyOf(error)?.startsWith('NOSCRIPT')) throw error;
-        answer = await this.#redis.eval(STORE_SCRIPT, 0, ...argv);
+        answer = await this.#send(() => this.#redis.eval(STORE_SCRIPT, 0, ...argv));
       }
-      this.#answered();
       return answer;
     } catch (error) {
-      this.#failed(error);
       const failure = unavailable(error);
       if (failure instanceof StoreFullError) this.#setFull(true);
       throw failure;
@@ -334,22 +357,96 @@ export class RedisStore implements SandboxStore {
     this.#onFull(full);
   }
 
-  /** Redis answered: a stall, if one was reported, is over. */
-  #answered(): void {
-    if (!this.#stalled) return;
-    this.#stalled = false;
-    this.#onStatus('up', 'answering again');
+  /**
+   * Sends one command to Redis, watched for stalls: it fails (and so does every command waiting with it)
+   * once Redis has answered nothing for {@link RedisStoreOptions.commandTimeoutMs}; while Redis is judged
+   * stalled, a new command fails at once, unless none is left in Redis to tell when it answers again.
+   */
+  #send<T>(command: () => Promise<T>): Promise<T> {
+    if (this.#stalled && this.#inRedis > 0) return Promise.reject(this.#stallError());
+    this.#inRedis++;
+    const sent = command();
+    let counted = true;
+    const settled = (answered: boolean) => {
+      if (counted) this.#inRedis--;
+      counted = false;
+      if (answered) this.#answered();
+    };
+    return new Promise<T>((resolve, reject) => {
+      this.#waiting.add(reject);
+      sent.then(
+        (value) => {
+          settled(true);
+          this.#waiting.delete(reject);
+          resolve(value);
+        },
+        (error: unknown) => {
+          // An error answer of Redis is an answer too; a closed connection is not.
+          settled(replyOf(error) !== undefined);
+          this.#waiting.delete(reject);
+          reject(error);
+        },
+      );
+      this.#watchStalls();
+    });
+  }
+
+  #stallError(): Error {
+    return new Error(`Redis stalled: no answer within ${this.#commandTimeoutMs} ms`);
   }
 
   /**
-   * A command failed: a timeout on an open connection means Redis stalled (paused, swapping, stuck in a
-   * slow command), which closes no socket; reported once, as an outage is.
+   * Watches for stalls while commands wait in Redis: each turn notes whether anything came from Redis
+   * since the last; {@link STALL_TURNS} quiet turns spanning at least `commandTimeoutMs` mean a stall.
+   * This process reads its sockets between two turns, so a busy event loop delays the verdict rather
+   * than provoking it.
    */
-  #failed(error: unknown): void {
-    if (this.#stalled || this.#closed || !this.#up) return;
-    if (!(error instanceof Error) || !/timed out/i.test(error.message)) return;
-    this.#stalled = true;
-    this.#onStatus('down', `stalled: no answer within ${this.#commandTimeoutMs} ms`);
+  #watchStalls(): void {
+    if (this.#stallWatch) return;
+    const every = Math.max(10, Math.floor(this.#commandTimeoutMs / STALL_TURNS));
+    let seen = this.#progress;
+    let quietTurns = 0;
+    let quietSince = performance.now();
+    const turn = () => {
+      this.#stallWatch = undefined;
+      if (this.#inRedis === 0 || this.#closed) return;
+      const now = performance.now();
+      if (this.#progress !== seen) {
+        seen = this.#progress;
+        quietTurns = 0;
+        quietSince = now;
+      } else if (++quietTurns >= STALL_TURNS && now - quietSince >= this.#commandTimeoutMs) {
+        this.#stall();
+        quietTurns = 0;
+        quietSince = now;
+      }
+      this.#stallWatch = setTimeout(turn, every);
+      this.#stallWatch.unref();
+    };
+    this.#stallWatch = setTimeout(turn, every);
+    this.#stallWatch.unref();
+  }
+
+  /**
+   * Redis answers nothing while its connection stays open (paused, swapping, stuck in a slow command),
+   * which closes no socket: the requests waiting for it fail (503), and the stall is reported once.
+   */
+  #stall(): void {
+    if (!this.#stalled && this.#up && !this.#closed) {
+      this.#stalled = true;
+      this.#onStatus('down', `stalled: no answer within ${this.#commandTimeoutMs} ms`);
+    }
+    const waiting = [...this.#waiting];
+    this.#waiting.clear();
+    for (const fail of waiting) fail(this.#stallError());
+  }
+
+  /** Redis answered: a stall, if one was reported, is over. */
+  #answered(): void {
+    this.#progress++;
+    if (!this.#stalled) return;
+    this.#stalled = false;
+    this.#onStatus('up', 'answering again');
   }
 
   /**
@@ -551,7 +648,7 @@ export class RedisStore implements SandboxStore {
 
   async listKeys(): Promise<SandboxKey[]> {
     await this.#guard();
-    const raws = (await this.#redis.hvals(`${this.#prefix}keys`).catch((e: unknown) => {
+    const raws = (await this.#send(() => this.#redis.hvals(`${this.#prefix}keys`)).catch((e: unknown) => {
       throw unavailable(e);
     })) as string[];
     return raws
@@ -641,12 +738,8 @@ export class RedisStore implements SandboxStore {
   async claimReporter(replica: string, ttlMs: number): Promise<boolean> {
     await this.#guard();
     try {
-      const held = await this.#redis.eval(
-        REPORTER_SCRIPT,
-        1,
-        `${this.#prefix}metrics:reporter`,
-        replica,
-        ttlMs,
+      const held = await this.#send(() =>
+        this.#redis.eval(REPORTER_SCRIPT, 1, `${this.#prefix}metrics:reporter`, replica, ttlMs),
       );
       return Number(held) === 1;
     } catch (error) {
@@ -664,6 +757,7 @@ export class RedisStore implements SandboxStore {
     await this.#flush();
     this.#closed = true;
     clearTimeout(this.#renewTimer);
+    clearTimeout(this.#stallWatch);
     try {
       await this.#redis.quit();
     } catch {
