@@ -241,6 +241,7 @@ describe('the API reference in Chromium', () => {
     expect(copied).toBe(await first.locator('code').textContent());
   });
 
+  // It walks every page of the site (guides, both references, a page per operation): a bound of its own.
   it('fits every page in 390 px, with a menu button that opens the site menu', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     try {
@@ -262,7 +263,7 @@ describe('the API reference in Chromium', () => {
     } finally {
       await page.setViewportSize({ width: 1400, height: 900 });
     }
-  });
+  }, 300_000);
 
   it('shows every link of the header in full, from 1300 px to 1400 px and wider', async () => {
     try {
@@ -328,7 +329,7 @@ describe('the API reference in Chromium', () => {
     } finally {
       await page.setViewportSize({ width: 1400, height: 900 });
     }
-  });
+  }, 180_000);
 
   it("keeps a sample's copy button off its code, the URL's line included, at 390 px and 1400 px", async () => {
     for (const width of [390, 1400]) {
