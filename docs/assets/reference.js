@@ -51,6 +51,8 @@
       } catch {}
     },
   };
+  /** The languages of the samples' switcher (`redocly.yaml`). */
+  const languages = ['curl', 'TypeScript', 'Python', 'Payload'];
   const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
   // ---- Samples that follow the example picker -------------------------------------------------------
@@ -259,9 +261,32 @@ ${body}
       .join('')}</ul>`;
   }
 
+  /**
+   * The samples sit after every field of an operation: a skip button right after its heading (shown
+   * when focused) takes the keyboard to their language switcher, a Tab and an Enter away.
+   */
+  function attachSkipToSamples(section) {
+    const heading = section.querySelector('h1, h2');
+    if (!heading || section.querySelector('.sgi-to-samples')) return;
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'sgi-to-samples';
+    button.textContent = 'Skip to the code samples';
+    button.addEventListener('click', () => {
+      const switcher = [
+        ...section.querySelectorAll('[data-testid="right-panel"] button[aria-haspopup="menu"]'),
+      ].find((b) => languages.includes(b.textContent.trim()));
+      if (!switcher) return;
+      switcher.scrollIntoView({ block: 'center' });
+      switcher.focus({ preventScroll: true });
+    });
+    heading.after(button);
+  }
+
   function attach(id, op) {
     const section = document.querySelector(`[data-section-id="${op.route}"]`);
     if (!section) return;
+    attachSkipToSamples(section);
     // The operation's heading row: Redoc leaves its right-hand column empty.
     const slot = section.querySelector('[data-testid="right-panel"]');
     if (!slot || slot.querySelector('.sgi-tryit')) return;
@@ -413,7 +438,9 @@ ${body}
 
   // Choosing an operation in the sidebar moves the focus to it (not only the scroll position).
   document.addEventListener('click', (event) => {
-    const link = event.target.closest?.('[data-component-name="Menu/Menu"] a[href^="#/"]');
+    const link = event.target.closest?.(
+      ':is([data-component-name="Menu/Menu"], .site-nav-ops) a[href^="#/"]',
+    );
     if (!link) return;
     const route = link.getAttribute('href').slice(1);
     // Redoc renders the operation (and scrolls to it) a moment later: focus its heading once it is there.
@@ -433,11 +460,21 @@ ${body}
 
   // ---- Start ----------------------------------------------------------------------------------------
 
+  // On narrow screens the site's menu is the only one (Redoc's sidebar and its button are hidden): its
+  // "Dark mode" button works Redoc's own switcher, which is in that hidden sidebar.
+  document.querySelector('.site-nav-theme')?.addEventListener('click', () => {
+    document.querySelector('[data-testid="color-mode-switcher"]')?.click();
+    setTimeout(nameColorMode, 0);
+  });
+
   /** Redoc names its colour mode button after the mode ("light"): name it after what it does. */
   function nameColorMode() {
+    const dark = document.documentElement.classList.contains('dark');
+    const mine = document.querySelector('.site-nav-theme');
+    if (mine && mine.getAttribute('aria-pressed') !== String(dark))
+      mine.setAttribute('aria-pressed', String(dark));
     const button = document.querySelector('[data-testid="color-mode-switcher"]');
     if (!button) return;
-    const dark = document.documentElement.classList.contains('dark');
     if (button.getAttribute('aria-label') !== 'Dark mode') button.setAttribute('aria-label', 'Dark mode');
     if (button.getAttribute('aria-pressed') !== String(dark))
       button.setAttribute('aria-pressed', String(dark));

@@ -268,6 +268,12 @@
       header.classList.toggle('menu-open', open);
       menu.setAttribute('aria-expanded', String(open));
     });
+    // Following a link of the open menu closes it (on the reference, a link to an operation stays on the page).
+    header.querySelector('nav')?.addEventListener('click', (event) => {
+      if (!event.target.closest?.('a') || !header.classList.contains('menu-open')) return;
+      header.classList.remove('menu-open');
+      menu?.setAttribute('aria-expanded', 'false');
+    });
     header.addEventListener('keydown', (event) => {
       if (event.key === 'Escape' && header.classList.contains('menu-open')) {
         header.classList.remove('menu-open');

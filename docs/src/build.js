@@ -123,6 +123,20 @@ const cdnLogos = [
 ];
 const emptyImage = 'data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22/%3E';
 
+/** The reference's operations, for the site's menu on narrow screens: each at its route, by its summary. */
+/** @param {any} spec */
+function menuOperations(spec) {
+  return Object.values(spec.paths).flatMap((item) =>
+    Object.values(item ?? {})
+      .map((op) => /** @type {{ operationId?: string, summary?: string }} */ (op))
+      .filter((op) => typeof op?.operationId === 'string')
+      .map((op) => ({
+        href: `#${operationRoute(spec, /** @type {string} */ (op.operationId))}`,
+        text: op.summary ?? String(op.operationId),
+      })),
+  );
+}
+
 /**
  * A reference page, rendered by Redocly from a copy of a spec (see `reference.js`), in the site's look,
  * with "Try it" (see {@link withTryIt}) and a Content-Security-Policy.
@@ -163,7 +177,7 @@ function buildReference(script, { page, title, description, spec, shown, downloa
     '--output',
     output,
     `--templateOptions.css=${siteCss}`,
-    `--templateOptions.header=${siteHeader({ root: '', current: page })}`,
+    `--templateOptions.header=${siteHeader({ root: '', current: page, operations: menuOperations(spec) })}`,
     `--templateOptions.script=${script}`,
     `--templateOptions.description=${escapeHtml(description)}`,
     `--templateOptions.canonical=${page}`,
@@ -181,6 +195,7 @@ function buildReference(script, { page, title, description, spec, shown, downloa
     html = html.replaceAll(url, emptyImage);
   }
   html = withHashLinks(html);
+  html = withExternalBundle(html, page);
   html = withTryIt(html, spec, { endpoint });
   html = withContentSecurityPolicy(html, sandboxUrl);
   writeFileSync(output, html);
@@ -268,6 +283,24 @@ export function withHashLinks(html) {
   if (script < 0) throw new Error('The reference page has no module script: review the link step');
   const rendered = html.slice(0, script).replace(/ href="\/(?!\/)/g, ' href="#/');
   return rendered + html.slice(script);
+}
+
+/**
+ * Moves Redoc's bundle (its one inline module script: the renderer and the page's state, ~2.3 MB) into
+ * a file of its own, loaded as a module (deferred) from the same place in the page. The HTML a reader
+ * waits for is then ~0.3 MB: the pre-rendered sidebar and operations are shown as soon as it arrives,
+ * instead of after the whole 2.7 MB, and the bundle comes in parallel and is cached under its hash.
+ * @param {string} html
+ * @param {string} page the page's name (`index.html`): the bundle is `<page>.<hash>.js`
+ */
+export function withExternalBundle(html, page) {
+  const open = '<script type="module">';
+  const start = html.indexOf(open);
+  const end = start < 0 ? -1 : html.indexOf('</script>', start);
+  if (start < 0 || end < 0)
+    throw new Error('The reference page has no module script: review the bundle step');
+  const file = writeHashed(page.replace(/\.html$/, '.js'), html.slice(start + open.length, end));
+  return `${html.slice(0, start)}<script type="module" src="${file}"></script>${html.slice(end + '</script>'.length)}`;
 }
 
 /**

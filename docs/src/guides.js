@@ -7,9 +7,11 @@
 export const guides = [
   { slug: 'getting-started', title: 'Getting started' },
   { slug: 'authentication', title: 'Authentication' },
+  { slug: 'client', title: 'The TypeScript client', nav: 'Client' },
   { slug: 'lifecycle', title: 'Lifecycle and statuses', nav: 'Lifecycle' },
-  { slug: 'errors-and-retries', title: 'Errors and retries' },
+  { slug: 'errors-and-retries', title: 'Errors and retries', nav: 'Errors' },
   { slug: 'call-your-deployment', title: 'Call your deployment', nav: 'Endpoint' },
+  { slug: 'sandbox', title: 'The sandbox', nav: 'Sandbox' },
   { slug: 'testing', title: 'Testing against the mock', nav: 'Testing' },
   { slug: 'production', title: 'Production and the contract', nav: 'Production' },
   { slug: 'changelog', title: 'Changelog' },

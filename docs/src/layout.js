@@ -39,7 +39,7 @@ html { scroll-padding-top: calc(var(--site-header-height) + 8px); }
 }
 .site-header .site-brand { font-weight: 600; color: var(--site-fg); text-decoration: none; }
 .site-header nav { display: flex; gap: 2px; min-width: 0; overflow-x: auto; }
-.site-header nav a { padding: 6px 9px; border-radius: 6px; color: var(--site-muted); text-decoration: none; }
+.site-header nav a { padding: 6px 7px; border-radius: 6px; color: var(--site-muted); text-decoration: none; }
 .site-header nav a:hover { background: var(--site-hover); color: var(--site-fg); }
 .site-header nav a[aria-current='page'] { color: var(--site-accent); background: var(--site-hover); font-weight: 600; }
 .site-header button { font: inherit; color: var(--site-fg); background: var(--site-bg); border: 1px solid var(--site-border);
@@ -58,9 +58,15 @@ html { scroll-padding-top: calc(var(--site-header-height) + 8px); }
   .site-header nav { display: none; position: absolute; top: var(--site-header-height); left: 0; right: 0;
     flex-direction: column; padding: 8px; background: var(--site-bg); border-bottom: 1px solid var(--site-border);
     box-shadow: 0 8px 16px rgb(0 0 0 / 12%); }
-  .site-header.menu-open nav { display: flex; }
+  .site-header.menu-open nav { display: flex; max-height: calc(100vh - var(--site-header-height)); overflow-y: auto; }
   .site-header nav a { padding: 10px 12px; }
+  /* On the reference the site's menu is the only one: it lists the operations, and Redoc's button goes. */
+  .site-header.menu-open .site-nav-ops { display: flex; }
+  button[aria-label='Open navigation menu'] { display: none !important; }
 }
+.site-nav-ops { display: none; flex-direction: column; margin-top: 6px; padding-top: 6px; border-top: 1px solid var(--site-border); }
+.site-nav-heading { padding: 4px 12px; font-size: 12px; font-weight: 600; text-transform: uppercase; color: var(--site-muted); }
+.site-header .site-nav-theme { align-self: flex-start; margin: 6px 12px; }
 .site-search-dialog { box-sizing: border-box; width: min(640px, calc(100vw - 16px)); max-height: min(80vh, 720px); margin: 8vh auto auto;
   padding: 0; border: 1px solid var(--site-border); border-radius: 10px; background: var(--site-bg); color: var(--site-fg);
   font: 15px/1.5 var(--site-font); overflow: hidden; }
@@ -180,6 +186,13 @@ html.dark .sgi-tryit-status[data-ok='false'] strong { color: #fca5a5; }
 .sgi-tryit-answer { margin: 0; max-height: 24em; overflow: auto; padding: 10px 12px; border-radius: 6px; background: #18181b; color: #f4f4f5;
   font: 12px/1.5 var(--site-mono); white-space: pre-wrap; overflow-wrap: anywhere; }
 pre.sgi-sample { white-space: pre; }
+/* A sample's copy button sits above its first line, never over it (the URL is on that line). */
+[data-component-name="CodeBlock/CodeBlockControls"] ~ pre { padding-top: 40px !important; }
+.sgi-to-samples { display: block; margin: 4px 0 8px; font: 600 14px var(--site-font); color: #1d4ed8; background: var(--site-bg);
+  border: 2px solid currentColor; border-radius: 6px; padding: 6px 10px; cursor: pointer; }
+.sgi-to-samples:not(:focus) { position: absolute; width: 1px; height: 1px; padding: 0; margin: 0; border: 0; overflow: hidden;
+  clip-path: inset(50%); white-space: nowrap; }
+html.dark .sgi-to-samples { color: #93c5fd; }
 /* One search for the whole site: the header's, which covers the guides too; Redoc's own is hidden. */
 .menu-content > div:has(> [data-testid='search-trigger']) { display: none !important; }
 /* Redoc's "API docs by" badge loads its logo from a CDN: the build points it at nothing, and it is hidden. */
@@ -189,10 +202,12 @@ pre.sgi-sample { white-space: pre; }
 /**
  * The header shown on every page: the site's name, one link per page (behind a menu button on narrow
  * screens), the search (Ctrl+K), and on guides a light/dark switch (the reference has Redoc's own).
- * @param {{ root: string, current: string }} where `root` leads from the page to the site's folder
- *   (`''` or `'../'`); `current` is the page's own path inside the site (e.g. `guides/testing.html`).
+ * @param {{ root: string, current: string, operations?: Array<{ href: string, text: string }> }} where
+ *   `root` leads from the page to the site's folder (`''` or `'../'`); `current` is the page's own path
+ *   inside the site (e.g. `guides/testing.html`); `operations`: on the reference, its operations, which
+ *   the menu lists on narrow screens (where it is the page's only menu), with a dark mode button.
  */
-export function siteHeader({ root, current }) {
+export function siteHeader({ root, current, operations = [] }) {
   const link = (/** @type {string} */ href, /** @type {string} */ text, /** @type {string} */ full = text) =>
     `<a href="${root}${href}"${href === current ? ' aria-current="page"' : ''}${full === text ? '' : ` title="${escapeHtml(full)}"`}>${escapeHtml(text)}</a>`;
   const links = [
@@ -209,7 +224,15 @@ export function siteHeader({ root, current }) {
     '<header class="site-header">',
     `<a class="site-brand" href="${root}${referencePage}">${escapeHtml(siteName)}</a>`,
     '<button type="button" class="site-menu" aria-expanded="false" aria-controls="site-nav">Menu</button>',
-    `<nav id="site-nav" aria-label="Site">${links.join('')}</nav>`,
+    `<nav id="site-nav" aria-label="Site">${links.join('')}${
+      operations.length
+        ? `<div class="site-nav-ops" role="group" aria-label="Operations"><span class="site-nav-heading" aria-hidden="true">Operations</span>${operations
+            .map((o) => `<a href="${escapeHtml(o.href)}">${escapeHtml(o.text)}</a>`)
+            .join(
+              '',
+            )}<button type="button" class="site-nav-theme" aria-pressed="false">Dark mode</button></div>`
+        : ''
+    }</nav>`,
     '<span class="site-tools">',
     '<button type="button" class="site-search" aria-keyshortcuts="Control+K Meta+K" aria-haspopup="dialog">',
     'Search <kbd>Ctrl K</kbd></button>',

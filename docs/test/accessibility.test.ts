@@ -5,6 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guidePage, guides } from '../src/guides.js';
 import { serveSite } from '../src/serve.js';
+import { redocReady } from './support/page.js';
 import { DESKTOP } from './support/site.js';
 
 /**
@@ -48,6 +49,46 @@ describe('accessibility (axe-core)', { timeout: 240_000 }, () => {
     expect(await seriousViolations()).toEqual([]);
   });
 
+  it.each([
+    ['client', 1400],
+    ['client', 390],
+    ['sandbox', 1400],
+    ['sandbox', 390],
+  ] as const)('finds nothing serious on the %s guide at %i px, light and dark', async (slug, width) => {
+    await page.setViewportSize({ width, height: 844 });
+    try {
+      await page.goto(`${site.url}${guidePage(slug)}`, { waitUntil: 'load' });
+      expect(await seriousViolations()).toEqual([]);
+      if (width < 1181) await page.locator('header.site-header .site-menu').click();
+      await page.locator('header.site-header .site-theme').click();
+      await expect.poll(() => page.locator('html').getAttribute('class')).toContain('dark');
+      expect(await seriousViolations()).toEqual([]);
+    } finally {
+      await page.evaluate(() => localStorage.removeItem('redoc.colorMode'));
+      await page.setViewportSize(DESKTOP);
+    }
+  });
+
+  it("finds nothing serious on the reference at 390 px with the site's menu open, light and dark", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${site.url}index.html`, { waitUntil: 'load' });
+      await page.locator('h1').first().waitFor({ timeout: 120_000 });
+      await page.locator('header.site-header .site-menu').click();
+      await page.locator('.site-nav-ops').waitFor({ state: 'visible' });
+      expect(await seriousViolations()).toEqual([]);
+      await redocReady(page);
+      await page.locator('.site-nav-theme').click();
+      await expect.poll(() => page.locator('html').getAttribute('class')).toContain('dark');
+      expect(await seriousViolations()).toEqual([]);
+      await redocReady(page);
+      await page.locator('.site-nav-theme').click();
+      await expect.poll(() => page.locator('html').getAttribute('class')).not.toContain('dark');
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
+  });
+
   it('finds nothing serious on the reference, at its start and at an open operation, light and dark', async () => {
     await page.goto(`${site.url}index.html`, { waitUntil: 'load' });
     await page.locator('h1').first().waitFor({ timeout: 120_000 });
@@ -55,6 +96,7 @@ describe('accessibility (axe-core)', { timeout: 240_000 }, () => {
     await page.goto(`${site.url}index.html#/other/createinferencedeployment`, { waitUntil: 'load' });
     await page.locator('h2').filter({ hasText: 'Create a deployment' }).first().waitFor();
     expect(await seriousViolations()).toEqual([]);
+    await redocReady(page);
     await page.locator('[data-component-name="icons/MoonIcon/MoonIcon"]').first().click();
     await expect.poll(() => page.locator('html').getAttribute('class')).toContain('dark');
     expect(await seriousViolations()).toEqual([]);
@@ -171,7 +213,88 @@ async function openTryIt(operation: string): Promise<void> {
   await toggle.focus();
 }
 
+/** The language switcher of an operation's code samples. */
+const switcherSelector = (route: string) =>
+  `[data-section-id="${route}"] [data-testid="right-panel"] button[aria-haspopup="menu"]:not([aria-label="Example"])`;
+
+/**
+ * From the focus on an operation's heading, the keys (Tab, and Enter on a link or button that leads to
+ * the samples) it takes to reach its samples' language switcher; Infinity beyond `limit`.
+ */
+async function keysToSwitcher(route: string, limit: number): Promise<number> {
+  for (let keys = 1; keys <= limit; keys++) {
+    const onSkip = await page.evaluate(() => document.activeElement?.classList.contains('sgi-to-samples'));
+    await page.keyboard.press(onSkip ? 'Enter' : 'Tab');
+    const there = await page.evaluate(
+      (selector) => document.activeElement?.matches(selector) ?? false,
+      switcherSelector(route),
+    );
+    if (there) return keys;
+  }
+  return Number.POSITIVE_INFINITY;
+}
+
+/** Chooses an operation from a menu link and waits until the focus is on it. */
+async function chooseOperation(link: ReturnType<Page['locator']>, route: string): Promise<void> {
+  await link.click();
+  await expect
+    .poll(
+      () =>
+        page.evaluate(() =>
+          document.activeElement?.closest('[data-section-id]')?.getAttribute('data-section-id'),
+        ),
+      { timeout: 15_000 },
+    )
+    .toBe(route);
+}
+
 describe('the reference from the keyboard', { timeout: 120_000 }, () => {
+  it("reaches the samples' language switcher within 3 keys of a chosen operation, at 1400 px and 390 px, not under the header", async () => {
+    const route = '/other/createinferencedeployment';
+    await page.goto(`${site.url}index.html`, { waitUntil: 'load' });
+    await page.locator('h1').first().waitFor({ timeout: 120_000 });
+    await chooseOperation(
+      page.locator('[data-component-name="Menu/Menu"] a').filter({ hasText: 'Create a deployment' }).first(),
+      route,
+    );
+    expect(await keysToSwitcher(route, 10)).toBeLessThanOrEqual(3);
+    const box = await page.locator(switcherSelector(route)).first().boundingBox();
+    expect(box?.y ?? 0).toBeGreaterThanOrEqual(52); // below the sticky header
+    await page.keyboard.press('Enter');
+    await page.getByRole('menuitem', { name: 'Python', exact: true }).first().waitFor({ state: 'visible' });
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${site.url}index.html`, { waitUntil: 'load' });
+      await page.locator('h1').first().waitFor({ timeout: 120_000 });
+      await page.locator('header.site-header .site-menu').click();
+      await chooseOperation(
+        page.locator('.site-nav-ops a').filter({ hasText: 'Create a deployment' }),
+        route,
+      );
+      expect(await keysToSwitcher(route, 10)).toBeLessThanOrEqual(3);
+      const phone = await page.locator(switcherSelector(route)).first().boundingBox();
+      expect(phone?.y ?? 0).toBeGreaterThanOrEqual(52);
+    } finally {
+      await page.setViewportSize(DESKTOP);
+    }
+  });
+
+  it('counts the keys to the switcher (the check can fail): without the way to the samples, many more', async () => {
+    const route = '/other/createinferencedeployment';
+    await page.goto(`${site.url}index.html`, { waitUntil: 'load' });
+    await page.locator('h1').first().waitFor({ timeout: 120_000 });
+    await chooseOperation(
+      page.locator('[data-component-name="Menu/Menu"] a').filter({ hasText: 'Create a deployment' }).first(),
+      route,
+    );
+    await page.evaluate(() => {
+      for (const b of document.querySelectorAll('.sgi-to-samples')) b.setAttribute('tabindex', '-1');
+    });
+    await page.locator(`[data-section-id="${route}"] h2`).first().focus();
+    expect(await keysToSwitcher(route, 10)).toBe(Number.POSITIVE_INFINITY);
+  });
+
   it('reaches every control of an open Try it with Tab, and sends with Enter', async () => {
     await openTryIt('createinferencedeployment');
     const count = await markControls('createinferencedeployment');

@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guidePage, guides } from '../src/guides.js';
 import { serveSite } from '../src/serve.js';
-import { watchedPage } from './support/page.js';
+import { redocReady, watchedPage } from './support/page.js';
 import { DESKTOP, type Operation, operations, referenceRoute, sitePages } from './support/site.js';
 
 function escapeRegExp(text: string): string {
@@ -129,10 +129,12 @@ describe('the API reference in Chromium', () => {
     await expect.poll(() => page.locator('h1').first().textContent()).toContain('ScaleGenAI Inference API');
   });
 
-  it("opens an operation from a guide's link to it", async () => {
+  it("opens an operation from a guide's link to it: its stable page, then the reference", async () => {
     const create = operations().find((op) => op.operationId === 'createInferenceDeployment');
     if (!create) throw new Error('no create operation in the spec');
     await page.goto(`${site.url}guides/getting-started.html`, { waitUntil: 'load' });
+    await page.locator(`main a[href="../operations/${create.operationId}.html"]`).first().click();
+    await page.waitForURL(`${site.url}operations/${create.operationId}.html`);
     await page
       .locator(`main a[href="../index.html#${referenceRoute(create)}"]`)
       .first()
@@ -206,9 +208,10 @@ describe('the API reference in Chromium', () => {
     const html = page.locator('html');
     const dark = async () => (await html.getAttribute('class'))?.split(/\s+/).includes('dark');
     if (await dark()) throw new Error('the reference starts dark in a fresh profile');
+    await redocReady(page);
     await page.locator('[data-component-name="icons/MoonIcon/MoonIcon"]').first().click();
     await expect.poll(dark).toBe(true);
-    await page.locator('header.site-header').getByRole('link', { name: 'Errors and retries' }).click();
+    await page.locator('header.site-header').getByRole('link', { name: 'Errors', exact: true }).click();
     await page.waitForURL(/errors-and-retries/);
     expect(await dark()).toBe(true);
     // Guides have a switch of their own; the reference follows it.
@@ -238,6 +241,7 @@ describe('the API reference in Chromium', () => {
     expect(copied).toBe(await first.locator('code').textContent());
   });
 
+  // It walks every page of the site (guides, both references, a page per operation): a bound of its own.
   it('fits every page in 390 px, with a menu button that opens the site menu', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     try {
@@ -259,7 +263,7 @@ describe('the API reference in Chromium', () => {
     } finally {
       await page.setViewportSize({ width: 1400, height: 900 });
     }
-  });
+  }, 300_000);
 
   it('shows every link of the header in full, from 1300 px to 1400 px and wider', async () => {
     try {
@@ -281,6 +285,84 @@ describe('the API reference in Chromium', () => {
       }
     } finally {
       await page.setViewportSize({ width: 1400, height: 900 });
+    }
+  });
+
+  it("on a phone (390 px) the reference has one menu, the site's: it lists and opens every operation and switches dark mode", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${site.url}index.html`, { waitUntil: 'load' });
+      await page.locator('h1').first().waitFor();
+      // Redoc's own menu button is on the page, and hidden: the site's is the only menu.
+      const redocMenu = page.locator('button[aria-label="Open navigation menu"]');
+      await expect.poll(() => redocMenu.count()).toBeGreaterThan(0);
+      expect(await redocMenu.first().isVisible()).toBe(false);
+      const menu = page.locator('header.site-header .site-menu');
+      expect(await menu.isVisible()).toBe(true);
+      const nav = page.locator('header.site-header nav');
+      for (const op of operations()) {
+        await menu.click();
+        const link = nav.getByRole('link', { name: op.summary, exact: true });
+        await link.waitFor({ state: 'visible' });
+        await link.click();
+        // The menu closes, and the operation is shown, with the focus on it.
+        expect(await nav.isVisible(), op.operationId).toBe(false);
+        await expect
+          .poll(
+            () =>
+              page.evaluate(() =>
+                document.activeElement?.closest('[data-section-id]')?.getAttribute('data-section-id'),
+              ),
+            { timeout: 15_000, message: op.operationId },
+          )
+          .toBe(referenceRoute(op));
+      }
+      await redocReady(page);
+      await menu.click();
+      const dark = nav.getByRole('button', { name: 'Dark mode' });
+      await dark.click();
+      await expect.poll(() => page.locator('html').getAttribute('class')).toContain('dark');
+      expect(await dark.getAttribute('aria-pressed')).toBe('true');
+      await dark.click();
+      await expect.poll(() => page.locator('html').getAttribute('class')).not.toContain('dark');
+      await page.keyboard.press('Escape');
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
+  }, 180_000);
+
+  it("keeps a sample's copy button off its code, the URL's line included, at 390 px and 1400 px", async () => {
+    for (const width of [390, 1400]) {
+      await page.setViewportSize({ width, height: 844 });
+      try {
+        for (const op of operations()) {
+          await page.goto(`${site.url}index.html#${referenceRoute(op)}`, { waitUntil: 'load' });
+          const pre = page
+            .locator(`[data-section-id="${referenceRoute(op)}"] [data-testid="right-panel"] pre`)
+            .filter({ hasText: 'SCALEGEN_BASE_URL' })
+            .first();
+          await pre.waitFor({ state: 'visible' });
+          const overlap = await pre.evaluate((element) => {
+            const controls = element.parentElement?.querySelector(
+              '[data-component-name="CodeBlock/CodeBlockControls"]',
+            );
+            if (!controls) return 'no copy button';
+            const button = controls.getBoundingClientRect();
+            const range = document.createRange();
+            range.selectNodeContents(element);
+            const first = range.getClientRects()[0];
+            if (!first) return 'no code';
+            const across = first.left < button.right && first.right > button.left;
+            const down = first.top < button.bottom && first.bottom > button.top;
+            return across && down
+              ? `the copy button (${button.top}-${button.bottom}) covers the first line (${first.top}-${first.bottom})`
+              : '';
+          });
+          expect(overlap, `${op.operationId} at ${width} px`).toBe('');
+        }
+      } finally {
+        await page.setViewportSize({ width: 1400, height: 900 });
+      }
     }
   });
 

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadSpec } from '@sgi/spec';
 import { describe, expect, it } from 'vitest';
 import {
@@ -27,12 +28,21 @@ import {
 /** The pages Redoc renders: their own links are Redoc's routes, the header's are the site's. */
 const redocPages = [referencePage, endpointReferencePage];
 
+const docsDir = fileURLToPath(new URL('..', import.meta.url));
+
 /** The links a reader can follow on a page: every `href` of a guide, the header's on the reference. */
 function linksOf(page: string): string[] {
   let html = readPage(page);
   if (redocPages.includes(page))
     html = html.match(/<header class="site-header">[\s\S]*?<\/header>/)?.[0] ?? '';
   return [...html.matchAll(/<a\s[^>]*href="([^"]*)"/g)].map((m) => m[1] ?? '');
+}
+
+/** The links of a guide's Markdown that point at one of the reference's hash routes (`#/...`). */
+function hashRouteLinks(markdown: string): string[] {
+  return [...markdown.matchAll(/\]\(([^)\s]*#\/[^)\s]*)\)|href="([^"]*#\/[^"]*)"/g)].map(
+    (m) => m[1] ?? m[2] ?? '',
+  );
 }
 
 /** Why a link from `page` does not resolve in the built site, or undefined when it does. */
@@ -117,6 +127,28 @@ describe('links', () => {
     for (const { slug } of guides) {
       expect(linksOf(guidePage(slug)).some((href) => href.startsWith(`../${referencePage}`))).toBe(true);
     }
+  });
+
+  // The reference's hash routes (`#/other/<opid>`) change when its layout does (a second tag): a guide
+  // links an operation by its stable page, `operations/<operationId>.html`.
+  it.each(guides.map((g) => g.slug))(
+    'the %s guide links operations by their stable pages, never a hash route',
+    (slug) => {
+      const markdown = readFileSync(join(docsDir, 'guides', `${slug}.md`), 'utf8');
+      expect(hashRouteLinks(markdown)).toEqual([]);
+      expect(linksOf(guidePage(slug)).filter((href) => /#\//.test(href))).toEqual([]);
+    },
+  );
+
+  it('catches a guide that links a hash route (the check can fail)', () => {
+    expect(
+      hashRouteLinks(
+        'See [get](../index.html#/other/getinferencedeployment) and [x](lifecycle.md#statuses).',
+      ),
+    ).toEqual(['../index.html#/other/getinferencedeployment']);
+    expect(
+      hashRouteLinks('[ref](../index.html#/tag/inference/operation/x) <a href="#/other/y">y</a>'),
+    ).toHaveLength(2);
   });
 
   it('catches a broken link (the check can fail)', () => {

@@ -21,3 +21,18 @@ export async function watchedPage(context: BrowserContext): Promise<WatchedPage>
   page.on('pageerror', (error) => consoleErrors.push(`uncaught: ${error.message.slice(0, 300)}`));
   return { page, requests, consoleErrors };
 }
+
+/**
+ * Waits until Redoc has taken over its pre-rendered page (its bundle loads after the page is shown):
+ * its colour mode switcher then carries React's handlers, and a click on it does something.
+ */
+export async function redocReady(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const button = document.querySelector('[data-testid="color-mode-switcher"]');
+      return button != null && Object.keys(button).some((key) => key.startsWith('__react'));
+    },
+    undefined,
+    { timeout: 120_000 },
+  );
+}

@@ -77,7 +77,7 @@ function problemsOf(errors: readonly ErrorObject[]): Problem[] {
     if (!out.has(id)) out.set(id, { path, message, ...(key === undefined ? {} : { key }) });
   };
   const skip = new Set<ErrorObject>();
-  for (const anyOf of errors.filter((e) => e.keyword === 'anyOf')) {
+  for (const anyOf of errors.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf')) {
     const branches = (Array.isArray(anyOf.schema) ? anyOf.schema : []) as Array<{ required?: string[] }>;
     if (branches.length < 2 || !branches.every((b) => b.required?.length) || !isObject(anyOf.data)) continue;
     const data = anyOf.data;
@@ -108,7 +108,13 @@ function problemsOf(errors: readonly ErrorObject[]): Problem[] {
     }
     // `must be null` next to the real error of a nullable field.
     if (e.keyword === 'type' && e.params.type === 'null') {
-      if (errors.some((o) => o !== e && o.instancePath === e.instancePath && o.keyword !== 'anyOf')) continue;
+      if (
+        errors.some(
+          (o) =>
+            o !== e && o.instancePath === e.instancePath && o.keyword !== 'anyOf' && o.keyword !== 'oneOf',
+        )
+      )
+        continue;
     }
     if (e.keyword === 'required') {
       add([...path, String(e.params.missingProperty)], 'is required');

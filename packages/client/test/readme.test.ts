@@ -60,6 +60,15 @@ describe('README', () => {
     expect(snippets.length).toBeGreaterThanOrEqual(7);
   });
 
+  it('leads with install and a first call; size, runtimes and performance come after the usage', () => {
+    const sections = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    expect(sections[0]).toBe('Quickstart, free');
+    expect(readme.indexOf('npm install @sgi/client')).toBeLessThan(readme.indexOf('## Quickstart, free'));
+    expect(sections.slice(-2)).toEqual(['Size and runtimes', 'Performance']);
+    // The opening paragraph says what the client does, not how big it is.
+    expect(readme.slice(0, readme.indexOf('```'))).not.toMatch(/kB|min\+brotli/);
+  });
+
   it('every ts snippet compiles against the built package', () => {
     const files = Object.fromEntries(snippets.map((s, i) => [`snippet-${i + 1}.ts`, s]));
     expect(typeCheck(files)).toEqual([]);

@@ -74,7 +74,13 @@ function schemaFindings(errors: ErrorObject[], body: unknown): Draft[] {
     if (
       error.keyword === 'type' &&
       error.params.type === 'null' &&
-      errors.some((e) => e !== error && e.instancePath === error.instancePath && e.keyword !== 'anyOf')
+      errors.some(
+        (e) =>
+          e !== error &&
+          e.instancePath === error.instancePath &&
+          e.keyword !== 'anyOf' &&
+          e.keyword !== 'oneOf',
+      )
     )
       continue;
     const key = `${pointer} ${error.keyword}`;

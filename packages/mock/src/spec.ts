@@ -41,7 +41,7 @@ export interface SpecFacts {
    * and nested: Prism does not enforce `unevaluatedProperties`, with which the spec closes request objects.
    */
   unknownCreateFields(body: unknown): string[];
-  /** The top-level fields of which exactly one must be set (the `anyOf` branches that each require one). */
+  /** The top-level fields of which exactly one must be set (the `oneOf` branches that each require one). */
   exclusiveFields: string[];
   /** The operation a request's method and (normalised) path reach, or undefined. */
   operationOf(method: string, pathname: string): Operation | undefined;
@@ -106,11 +106,11 @@ export function specFacts(document: OpenApiDocument = loadSpec()): SpecFacts {
     for (const part of [...(s.allOf ?? []), ...(s.anyOf ?? []), ...(s.oneOf ?? [])]) collect(part);
   };
   collect(createSchema);
-  // An `anyOf` whose branches each require one field (here or in an `allOf` part): exactly one of them.
+  // A `oneOf` (or `anyOf`) whose branches each require one field (here or in an `allOf` part): exactly one of them.
   const exclusiveFields: string[] = [];
   const findExclusive = (schema: Schema) => {
     const s = deref(schema);
-    const required = (s.anyOf ?? []).map((branch) => deref(branch).required ?? []);
+    const required = (s.oneOf ?? s.anyOf ?? []).map((branch) => deref(branch).required ?? []);
     if (required.length > 1 && required.every((r) => r.length === 1)) {
       exclusiveFields.push(...required.map((r) => r[0] as string));
     }

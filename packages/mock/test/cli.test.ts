@@ -170,9 +170,9 @@ describe('sgi-mock command line', () => {
     expect(() => optionsFromArgs([], env)).toThrow(message);
   });
 
-  it('lists every flag in its help, and every variable in the README table, as the flag definitions say', () => {
+  it("lists every flag in its help, and every variable in the operators' table (docs/operating.md), as the flag definitions say", () => {
     for (const f of FLAGS) expect(HELP).toContain(`--${f.name}`);
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const readme = readFileSync(new URL('../docs/operating.md', import.meta.url), 'utf8');
     const table = readme.slice(readme.indexOf('### Configuration from the environment'));
     const rows = [...table.matchAll(/^\| `(SGI_MOCK_[A-Z_]+)` \| `--([a-z-]+)` \|/gm)].map((m) => [
       m[1],

@@ -1,6 +1,6 @@
 /**
  * The front door's stages one by one (each refuses a request with its envelope, answers it, or passes it
- * on), and their order, which the README's list of what the mock refuses must give as it is.
+ * on), and their order, which the list of what the mock refuses (docs/internals.md) must give as it is.
  */
 import { readFileSync } from 'node:fs';
 import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -552,9 +552,9 @@ describe('the hosting stages, one by one', () => {
 });
 
 describe('the order of the stages', () => {
-  it("is the README's list of what the mock refuses, in order", () => {
-    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-    const start = readme.indexOf('### What the mock refuses, in order');
+  it('is the list of what the mock refuses, in order, of docs/internals.md', () => {
+    const readme = readFileSync(new URL('../../docs/internals.md', import.meta.url), 'utf8');
+    const start = readme.indexOf('## What the mock refuses, in order');
     expect(start).toBeGreaterThan(0);
     const section = readme.slice(start, readme.indexOf('\n#', start + 10));
     const items = [...section.matchAll(/^(\d+)\. `([a-z0-9-]+)`/gm)];

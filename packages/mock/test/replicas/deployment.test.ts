@@ -1,5 +1,5 @@
 /**
- * The README's deployment recipe, run as printed (only addresses, ports and the admin token are the
+ * The operators' deployment recipe (docs/operating.md), run as printed (only addresses, ports and the admin token are the
  * test's own), and the operator's whole run on it: Redis with the documented settings, two replicas from
  * the documented environment files and the unit's command, keys issued and revoked with the documented
  * command, metrics and JSON logs watched, one replica SIGKILLed and the other SIGTERMed under traffic
@@ -16,7 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { eventually, pause } from '../support/replica.js';
 
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
-const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const readme = readFileSync(new URL('../../docs/operating.md', import.meta.url), 'utf8');
 const recipe = readme.slice(readme.indexOf('## A deployment recipe'));
 const blocks = [...recipe.matchAll(/```(\w+)\n([\s\S]*?)```/g)].map((m) => ({
   lang: m[1] as string,
