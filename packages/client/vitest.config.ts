@@ -13,6 +13,8 @@ export default defineConfig({
     isolate: false,
     // The machine is shared: a bound for a hung test, never a timing assertion.
     testTimeout: 120_000,
+    // Starting the sandbox a README example runs against, on a machine busy with every other package.
+    hookTimeout: 120_000,
     globalSetup: ['@sgi/testing/network-guard/global', 'test/support/mock-setup.ts'],
     setupFiles: ['@sgi/testing/network-guard'],
     typecheck: {
