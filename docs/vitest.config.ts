@@ -8,7 +8,9 @@ export default defineConfig({
     isolate: false,
     globalSetup: ['@sgi/testing/network-guard/global'],
     setupFiles: ['@sgi/testing/network-guard'],
-    testTimeout: 60_000,
+    // A bound for a hung test, never a speed check: the changelog compares API descriptions, and the
+    // browser tests drive Chromium, while every package runs its tests side by side on two cores.
+    testTimeout: 180_000,
     hookTimeout: 60_000,
   },
 });

@@ -7,7 +7,7 @@ export default defineConfig({
     // under test are loaded once, not once per file); each file still starts and stops what it uses.
     isolate: false,
     // The machine may be busy: a bound for a hung test, never a timing assertion.
-    testTimeout: 60_000,
+    testTimeout: 180_000,
     globalSetup: ['@sgi/testing/network-guard/global', 'test/support/mock-setup.ts'],
     setupFiles: ['@sgi/testing/network-guard'],
   },

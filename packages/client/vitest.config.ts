@@ -12,7 +12,9 @@ export default defineConfig({
     // under test are loaded once, not once per file); each file still starts and stops what it uses.
     isolate: false,
     // The machine is shared: a bound for a hung test, never a timing assertion.
-    testTimeout: 30_000,
+    testTimeout: 120_000,
+    // Starting the sandbox a README example runs against, on a machine busy with every other package.
+    hookTimeout: 120_000,
     globalSetup: ['@sgi/testing/network-guard/global', 'test/support/mock-setup.ts'],
     setupFiles: ['@sgi/testing/network-guard'],
     typecheck: {

@@ -52,7 +52,9 @@ export default defineConfig({
   test: {
     globalSetup: ['@sgi/testing/network-guard/global'],
     setupFiles: ['@sgi/testing/network-guard'],
-    testTimeout: 30_000,
+    // A bound for a hung test, never a speed check: every package's tests run side by side on a two-core
+    // machine, where a spawned CLI or a child's start-up can take tens of seconds.
+    testTimeout: 120_000,
     // Starting Prism takes about a second, and much longer on a machine busy with other work.
     hookTimeout: 120_000,
     projects: [
@@ -75,7 +77,7 @@ export default defineConfig({
           name: 'redis',
           include: [...sandboxSuites, 'test/replicas/**/*.test.ts'],
           globalSetup: ['test/support/redis-setup.ts'],
-          testTimeout: 60_000,
+          testTimeout: 120_000,
           ...shared,
         },
       },
@@ -95,7 +97,7 @@ export default defineConfig({
           globalSetup: ['test/support/redis-setup.ts'],
           // Fewer fuzz requests than on the memory store (10,000): the same shapes, in less time.
           provide: { fuzzRuns: 3000 },
-          testTimeout: 60_000,
+          testTimeout: 120_000,
           sequence: { groupOrder: 2 },
         },
       },

@@ -68,7 +68,7 @@ describe('the built package', () => {
   it('passes publint', async () => {
     const { stdout } = await run('publint', ['--strict']);
     expect(stdout).toContain('All good!');
-  }, 60_000);
+  }, 300_000);
 
   it('passes attw --pack (types resolve for node10, node16 ESM and CJS, and bundlers)', async () => {
     const { stdout } = await run('attw', ['--pack', '.', '--format', 'json']);
@@ -76,7 +76,7 @@ describe('the built package', () => {
     // attw exits non-zero on any problem (execFile then rejects); the report says what it checked.
     expect(report.problems).toEqual({});
     expect(Object.keys(report.analysis.entrypoints)).toEqual(['.', './package.json']);
-  }, 120_000);
+  }, 300_000);
 
   it('declares ESM, CJS and types in its exports, no side effects and its engines', () => {
     expect(pkg.exports['.']).toEqual({

@@ -97,5 +97,5 @@ describe('editor hovers', () => {
       stop: 'Promise<string>',
     });
     // A whole program with the DOM's lib, on a shared machine: a bound, not a timing.
-  }, 120_000);
+  }, 300_000);
 });

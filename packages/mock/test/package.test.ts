@@ -14,7 +14,7 @@ describe('the built package', () => {
       cwd: pkgDir,
     });
     expect(stdout).toContain('All good!');
-  }, 60_000);
+  }, 180_000);
 
   it('ships the sgi-mock command as an executable script', () => {
     expect(pkg.bin).toEqual({ 'sgi-mock': './bin/sgi-mock.js' });
@@ -63,5 +63,5 @@ describe('the built package', () => {
     const out = JSON.parse(stdout) as { status: number; loaded: string[] };
     expect(out.status).toBe(200);
     expect(out.loaded.filter((file) => file.includes('node_modules'))).toEqual([]);
-  }, 60_000);
+  }, 180_000);
 });

@@ -10,7 +10,7 @@ import { expect, inject } from 'vitest';
 export const BIN = fileURLToPath(new URL('../../bin/sgi.js', import.meta.url));
 
 /** A bound for one run of `sgi` in a test (under the test's own timeout): then it is killed. */
-export const KILL_IF_HUNG = { timeout: 50_000, killSignal: 'SIGKILL' } as const;
+export const KILL_IF_HUNG = { timeout: 150_000, killSignal: 'SIGKILL' } as const;
 
 /** What one run of `sgi` did. */
 export interface Result {

@@ -24,6 +24,8 @@ const timings = { provisionDelayMs: 0, deleteDelayMs: 0 };
 const GETS = 10;
 
 let redis: TestRedis;
+/** The client MONITOR was asked on (it hands back a connection of its own): closed too, at the end. */
+let monitored: Redis;
 let monitor: Redis;
 let inspect: Redis;
 const seen: Array<{ source: string; args: string[] }> = [];
@@ -33,7 +35,8 @@ const stores: RedisStore[] = [];
 beforeAll(async () => {
   redis = await startRedis();
   inspect = new Redis(redis.url);
-  monitor = await new Redis(redis.url).monitor();
+  monitored = new Redis(redis.url);
+  monitor = await monitored.monitor();
   monitor.on('monitor', (_time: string, args: string[], source: string) => {
     seen.push({ source, args });
   });
@@ -42,6 +45,7 @@ afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
   await Promise.all(stores.map((s) => s.close()));
   monitor?.disconnect();
+  monitored?.disconnect();
   inspect?.disconnect();
   await redis?.close();
 });
