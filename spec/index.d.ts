@@ -18,7 +18,11 @@ export declare function loadEndpointSpec(): OpenApiDocument;
 export interface OpenApiDocument {
   openapi: string;
   info: { title: string; version: string; [key: string]: unknown };
-  servers: Array<{ url: string; description?: string }>;
+  servers: Array<{
+    url: string;
+    description?: string;
+    variables?: Record<string, { default: string; enum?: string[]; description?: string }>;
+  }>;
   paths: Record<string, Record<string, unknown>>;
   components: Record<string, Record<string, unknown>>;
   [key: string]: unknown;

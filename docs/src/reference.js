@@ -152,7 +152,8 @@ function startHere(copy, guides) {
 export function endpointReferenceSpec(spec, { sandboxUrl, guide } = {}) {
   const copy = referenceSpec(spec);
   if (sandboxUrl) {
-    copy.servers = [
+    // A server with a variable: OpenAPI's server object, wider than the package's `OpenApiDocument` type.
+    /** @type {any} */ (copy).servers = [
       ...(copy.servers ?? []),
       {
         url: `${sandboxUrl.replace(/\/$/, '')}/deployments/{inference_id}/inference`,

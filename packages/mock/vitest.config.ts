@@ -37,6 +37,16 @@ const onMemory = { alias: [{ find: entry, replacement: here('./dist/index.js') }
 // The same built package, with every sandbox a test starts on the run's Redis unless the test chose
 // its store itself (see test/support/on-redis.ts).
 const onRedis = { alias: [{ find: entry, replacement: here('./test/support/on-redis.ts') }] };
+/**
+ * The suites of the `memory` and `redis` projects share their worker process, one file after the other:
+ * each file still starts (and closes) its own servers, on ports and key prefixes of its own, but the
+ * process, vitest's runtime and the bundled Prism (about a second of CPU) are loaded once per project
+ * instead of once per file. The package keeps no state of its own between servers (every store, limit
+ * and key lives in a `MockServer`), and a test that changes the process (an environment variable, a
+ * spy on stderr) restores it. The heavy suites keep a process of their own each (they read the
+ * process's memory).
+ */
+const shared = { isolate: false };
 
 export default defineConfig({
   test: {
@@ -49,7 +59,12 @@ export default defineConfig({
       {
         extends: true,
         resolve: onMemory,
-        test: { name: 'memory', include: ['test/**/*.test.ts'], exclude: ['test/replicas/**', ...heavy] },
+        test: {
+          name: 'memory',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/replicas/**', ...heavy],
+          ...shared,
+        },
       },
       {
         extends: true,
@@ -61,6 +76,7 @@ export default defineConfig({
           include: [...sandboxSuites, 'test/replicas/**/*.test.ts'],
           globalSetup: ['test/support/redis-setup.ts'],
           testTimeout: 60_000,
+          ...shared,
         },
       },
       {

@@ -160,13 +160,60 @@ function normalized(doc: unknown): Json {
   }) as Json;
 }
 
+/** A normalised document, with the text of each of its path items (to find those that did not change). */
+interface Normalized {
+  doc: Json;
+  pathTexts: Map<string, string>;
+}
+
+function pathTexts(doc: Json): Map<string, string> {
+  const paths = (doc.paths ?? {}) as Json;
+  return new Map(Object.entries(paths).map(([path, item]) => [path, JSON.stringify(item)]));
+}
+
 // The released document is the same in every comparison of a run: normalise it once (keyed by content,
 // so a caller that changes the object between calls still gets a fresh result).
-let last: { key: string; value: Json } | undefined;
-function normalizedOnce(doc: unknown): Json {
+let last: { key: string; value: Normalized } | undefined;
+function normalizedOnce(doc: unknown): Normalized {
   const key = JSON.stringify(doc);
-  if (last?.key !== key) last = { key, value: normalized(doc) };
+  if (last?.key !== key) {
+    const value = normalized(doc);
+    last = { key, value: { doc: value, pathTexts: pathTexts(value) } };
+  }
   return last.value;
+}
+
+/**
+ * api-smart-diff's changes between two normalised documents. A path item that is the same in both
+ * (every reference in it inlined, so equal text means an equal operation as clients call it) has no
+ * change to report: both copies are left out before the comparison, which is what costs (api-smart-diff
+ * walks the whole tree, and each path item carries its schemas inlined). `components` stay whole, for
+ * api-smart-diff to resolve what inlining left as a reference (a cycle).
+ */
+function diffsBetween(before: Normalized, after: Json): Diff[] {
+  const beforePaths = (before.doc.paths ?? {}) as Json;
+  const afterPaths = (after.paths ?? {}) as Json;
+  const changedBefore: Json = {};
+  const changedAfter: Json = {};
+  for (const [path, item] of Object.entries(beforePaths)) {
+    const text = before.pathTexts.get(path);
+    if (!(path in afterPaths) || JSON.stringify(afterPaths[path]) !== text) changedBefore[path] = item;
+  }
+  for (const [path, item] of Object.entries(afterPaths)) {
+    if (!(path in beforePaths) || path in changedBefore) changedAfter[path] = item;
+  }
+  // api-smart-diff logs (and then ignores) rules that cannot classify some `required` lists inside
+  // `allOf`; the diffs are still classified, so keep its noise out of the output.
+  const log = console.error;
+  console.error = () => {};
+  try {
+    return apiDiff(structuredClone({ ...before.doc, paths: changedBefore }), {
+      ...after,
+      paths: changedAfter,
+    });
+  } finally {
+    console.error = log;
+  }
 }
 
 function schemaNames(doc: unknown): string[] {
@@ -183,18 +230,8 @@ function schemaNames(doc: unknown): string[] {
  * Neither argument is changed.
  */
 export function findBreakingChanges(before: unknown, after: unknown): BreakingChange[] {
-  const a = normalizedOnce(before);
   const b = normalized(after);
-  // api-smart-diff logs (and then ignores) rules that cannot classify some `required` lists inside
-  // `allOf`; the diffs are still classified, so keep its noise out of the output.
-  const log = console.error;
-  console.error = () => {};
-  let diffs: Diff[];
-  try {
-    diffs = apiDiff(structuredClone(a), b);
-  } finally {
-    console.error = log;
-  }
+  const diffs = diffsBetween(normalizedOnce(before), b);
   const breaking: BreakingChange[] = [];
   const seen = new Set<string>();
   for (const diff of diffs) {
@@ -251,16 +288,8 @@ const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'pat
  * descriptions and examples are left out. Neither argument is changed.
  */
 export function listChanges(before: unknown, after: unknown): OperationChange[] {
-  const a = normalizedOnce(before);
   const b = normalized(after);
-  const log = console.error;
-  console.error = () => {};
-  let diffs: Diff[];
-  try {
-    diffs = apiDiff(structuredClone(a), b);
-  } finally {
-    console.error = log;
-  }
+  const diffs = diffsBetween(normalizedOnce(before), b);
   const changes: OperationChange[] = [];
   const seen = new Set<string>();
   for (const diff of diffs) {

@@ -90,6 +90,24 @@ module.exports = new Proxy({}, { get: (_, key) => deferred(() => load()[key]) })
       contents: "exports.URL = require('node:url').URL;",
       loader: 'js',
     }));
+    // Prism calls two functions of lodash/fp (`merge` for each request's settings, `set` to tag a refused
+    // request's errors), but `require('lodash/fp')` converts all of lodash's 300 at start: those two from
+    // lodash's own per-function builds of lodash/fp (the same conversion), any other from lodash/fp itself
+    // on its first use.
+    b.onResolve({ filter: /^lodash\/fp$/ }, (args) =>
+      args.namespace === 'lodash-fp'
+        ? undefined
+        : { path: args.path, namespace: 'lodash-fp', pluginData: { resolveDir: args.resolveDir } },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lodash-fp' }, (args) => ({
+      contents: `const used = { merge: require('lodash/fp/merge'), set: require('lodash/fp/set') };
+let all;
+module.exports = new Proxy(used, {
+  get: (target, key) => (key in target ? target[key] : (all ??= require('lodash/fp'))[key]),
+});`,
+      loader: 'js',
+      resolveDir: args.pluginData.resolveDir,
+    }));
     // node-fetch 2 tries `encoding` (an optional package for non-UTF-8 bodies) inside a try.
     b.onResolve({ filter: /^encoding$/ }, () => ({ external: true }));
   },

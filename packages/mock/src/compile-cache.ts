@@ -3,6 +3,7 @@ import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import { Script } from 'node:vm';
 
 /** A CommonJS file loaded by `requireWithCodeCache`. */
@@ -12,6 +13,8 @@ export interface LoadedBundle<T> {
   fromCache: boolean;
   /** Saves the code V8 has compiled so far (once, and only when it was not read from the cache). */
   saveCache(): void;
+  /** The file as it is on disk (path, size, time of change): what values prepared with its code are keyed on. */
+  identity?: string;
 }
 
 /**
@@ -44,8 +47,9 @@ export function requireWithCodeCache<T>(file: string): LoadedBundle<T> {
   const source = readFileSync(file, 'utf8');
   const dir = cacheDir();
   const stat = statSync(file);
+  const identity = `${file} ${stat.size} ${stat.mtimeMs}`;
   const key = createHash('sha256')
-    .update(`${process.version} ${process.arch} ${file} ${stat.size} ${stat.mtimeMs}`)
+    .update(`${process.version} ${process.arch} ${identity}`)
     .digest('hex')
     .slice(0, 32);
   const cacheFile = dir ? join(dir, `${key}.v8`) : undefined;
@@ -67,6 +71,7 @@ export function requireWithCodeCache<T>(file: string): LoadedBundle<T> {
   return {
     exports: module.exports,
     fromCache,
+    identity,
     saveCache() {
       if (saved || !cacheFile) return;
       saved = true;
@@ -79,4 +84,70 @@ export function requireWithCodeCache<T>(file: string): LoadedBundle<T> {
       }
     },
   };
+}
+
+/**
+ * Whether `value` is plain data that `v8.serialize` keeps as it is: objects of `Object.prototype` (or
+ * none), arrays, strings, numbers, booleans, null and undefined, shared or cyclic. A class instance would
+ * come back a plain object (its methods lost) and a function not at all: such a value is not cached.
+ */
+export function isPlainData(value: unknown, seen = new Set<object>()): boolean {
+  if (value === null || value === undefined) return true;
+  const type = typeof value;
+  if (type === 'string' || type === 'number' || type === 'boolean') return true;
+  if (type !== 'object') return false;
+  const object = value as object;
+  if (seen.has(object)) return true;
+  seen.add(object);
+  const proto = Object.getPrototypeOf(object);
+  if (!Array.isArray(object) && proto !== Object.prototype && proto !== null) return false;
+  if (Object.getOwnPropertySymbols(object).length > 0) return false;
+  for (const key of Object.keys(object)) {
+    const descriptor = Object.getOwnPropertyDescriptor(object, key);
+    if (!descriptor || !('value' in descriptor)) return false; // a getter
+    if (!isPlainData(descriptor.value, seen)) return false;
+  }
+  return true;
+}
+
+/** A value read from {@link preparedValue}'s cache, or made and saved there. */
+export interface Prepared<T> {
+  value: T;
+  /** Whether it was read from a file an earlier start saved. */
+  fromCache: boolean;
+  /** Whether it was made now and saved for the next start. */
+  saved: boolean;
+}
+
+/**
+ * A value that takes long to make and is the same on every start for the same inputs (Prism's operations
+ * of the spec): read from the private compile-cache folder when an earlier start saved it for `key`
+ * (hashed with Node's version), else made by `make` and saved there (with `v8.serialize`, which keeps
+ * shared and cyclic references), when it is plain data ({@link isPlainData}). A file that cannot be read
+ * is made again; `NODE_DISABLE_COMPILE_CACHE=1` turns it off as it does the code cache.
+ */
+export async function preparedValue<T>(key: string, make: () => Promise<T> | T): Promise<Prepared<T>> {
+  const dir = cacheDir();
+  const name = createHash('sha256').update(`${process.version} ${process.arch} ${key}`).digest('hex');
+  const file = dir ? join(dir, `${name.slice(0, 32)}.prepared`) : undefined;
+  if (file) {
+    try {
+      return { value: deserialize(readFileSync(file)) as T, fromCache: true, saved: false };
+    } catch {
+      // None yet, or unreadable: made again below.
+    }
+  }
+  const value = await make();
+  let saved = false;
+  if (file && isPlainData(value)) {
+    try {
+      const partial = `${file}.${process.pid}.tmp`;
+      writeFileSync(partial, serialize(value), { mode: 0o600 });
+      renameSync(partial, file);
+      saved = true;
+    } catch {
+      // A value that cannot be saved costs the next start the time to make it, nothing else.
+    }
+  }
+  return { value, fromCache: false, saved };
 }

@@ -1,9 +1,10 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { OpenApiDocument } from '@sgi/spec';
-import { type LoadedBundle, requireWithCodeCache } from './compile-cache.js';
+import { type LoadedBundle, type Prepared, preparedValue, requireWithCodeCache } from './compile-cache.js';
 import type * as Vendor from './vendor/prism.js';
 
 let prism: LoadedBundle<typeof Vendor> | undefined;
@@ -134,6 +135,21 @@ export interface RunningPrism {
   close(): Promise<void>;
 }
 
+/**
+ * Prism's operations of `document` (its paths, parameters and schemas, every `$ref` resolved): made once
+ * and then read from the compile cache, next to Prism's compiled code, on every start with the same
+ * bundle and document (making them is most of Prism's start-up work).
+ */
+async function preparedOperations(
+  loaded: LoadedBundle<typeof Vendor>,
+  document: OpenApiDocument,
+): Promise<Prepared<Awaited<ReturnType<(typeof Vendor)['getHttpOperationsFromSpec']>>>> {
+  const make = () => loaded.exports.getHttpOperationsFromSpec(document);
+  if (!loaded.identity) return { value: await make(), fromCache: false, saved: false };
+  const spec = createHash('sha256').update(JSON.stringify(document)).digest('hex');
+  return preparedValue(`prism operations ${loaded.identity} ${spec}`, make);
+}
+
 /** How long after a start the code V8 compiled for Prism is saved for the next start (first requests included). */
 const SAVE_COMPILED_AFTER_MS = 1000;
 
@@ -144,8 +160,9 @@ const SAVE_COMPILED_AFTER_MS = 1000;
  */
 export async function startPrism(document: OpenApiDocument, mode: PrismMode): Promise<RunningPrism> {
   const loaded = loadPrism();
-  const { createLogger, createServer, getHttpOperationsFromSpec } = loaded.exports;
-  const operations = await getHttpOperationsFromSpec(document);
+  const { createLogger, createServer } = loaded.exports;
+  const prepared = await preparedOperations(loaded, document);
+  const operations = prepared.value;
   const shared = {
     validateRequest: true,
     validateResponse: true,
@@ -171,6 +188,9 @@ export async function startPrism(document: OpenApiDocument, mode: PrismMode): Pr
   const cors = !('passThrough' in mode && mode.passThrough);
   const server = createServer(operations, { cors, config, components });
   const url = await server.listen(0, '127.0.0.1');
-  setTimeout(() => loaded.saveCache(), SAVE_COMPILED_AFTER_MS).unref();
+  // The code is saved by a start that read the operations from the cache (or cannot cache them), so that
+  // it holds what every later start runs, not the code that made the operations once.
+  if (prepared.fromCache || !prepared.saved)
+    setTimeout(() => loaded.saveCache(), SAVE_COMPILED_AFTER_MS).unref();
   return { url, close: () => server.close() };
 }

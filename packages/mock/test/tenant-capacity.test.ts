@@ -50,13 +50,17 @@ describe('sandbox: no caller can push out another tenant', () => {
 
 describe('sandbox: inactive tenants expire', () => {
   it('forgets a tenant that made no request for tenantTtlMs, and frees its place', async () => {
-    const short = await startSandbox({ maxTenants: 1, tenantTtlMs: 300 });
+    // The sandbox's clock, moved by hand: on a busy machine, real time could pass the limit between
+    // two requests. A minute of limit, so that Redis's own expiry (in real time) never comes first.
+    const time = { now: Date.UTC(2026, 11, 1, 9, 0, 0) };
+    const short = await startSandbox({ maxTenants: 1, tenantTtlMs: 60_000, clock: () => time.now });
     try {
       const shortCall = client(short.url);
       const id = (await shortCall('POST', '/sg_inf/create', { body: seedBody, token: 'idle' })).body.message
         .inf_id;
+      time.now += 59_000; // not yet
       expect((await shortCall('POST', '/sg_inf/create', { body: seedBody, token: 'next' })).status).toBe(403);
-      await new Promise((resolve) => setTimeout(resolve, 700)); // no request meanwhile
+      time.now += 61_000; // no request from `idle` for longer than its limit
       expect((await shortCall('GET', `/sg_inf/${id}`, { token: 'idle' })).status).toBe(404);
       expect((await shortCall('POST', '/sg_inf/create', { body: seedBody, token: 'next' })).status).toBe(200);
     } finally {

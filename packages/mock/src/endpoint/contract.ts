@@ -26,19 +26,26 @@ const ID = 'https://spec.sgi.local/endpoint.json';
 
 /**
  * Validators for the endpoint's schemas, compiled once from `@sgi/spec`'s endpoint document: the sandbox
- * checks each request it accepts and each answer (each streamed chunk too) before it is sent.
+ * checks each request it accepts and each answer (each streamed chunk too) before it is sent. Each
+ * validator is compiled on its first use, the document read on the first of all.
  */
 export function endpointContract() {
-  const spec = loadEndpointSpec();
-  const Ajv2020 = vendoredAjv();
-  const ajv = new Ajv2020({ allErrors: false, strict: true, strictTypes: false, strictRequired: false });
-  for (const keyword of Object.keys(spec)) ajv.addKeyword({ keyword });
-  ajv.addSchema({ ...spec, $id: ID }, ID);
+  let ajv: InstanceType<ReturnType<typeof vendoredAjv>> | undefined;
+  /** The endpoint's document in a validator: read on the first check, so a start that serves no endpoint call does not pay for it. */
+  const validatorsOf = () => {
+    if (ajv) return ajv;
+    const spec = loadEndpointSpec();
+    const Ajv2020 = vendoredAjv();
+    ajv = new Ajv2020({ allErrors: false, strict: true, strictTypes: false, strictRequired: false });
+    for (const keyword of Object.keys(spec)) ajv.addKeyword({ keyword });
+    ajv.addSchema({ ...spec, $id: ID }, ID);
+    return ajv;
+  };
   const validators = new Map<EndpointSchema, ValidateFunction>();
   const validatorOf = (name: EndpointSchema) => {
     let validate = validators.get(name);
     if (!validate) {
-      validate = ajv.compile({ $ref: `${ID}#/components/schemas/${name}` });
+      validate = validatorsOf().compile({ $ref: `${ID}#/components/schemas/${name}` });
       validators.set(name, validate);
     }
     return validate;
