@@ -33,10 +33,10 @@ export interface RedisStoreOptions {
   keyPrefix?: string;
   /**
    * How long Redis may leave the commands sent to it unanswered (no byte of any answer arriving while
-   * commands wait) before it is judged stalled (default 2000 ms): the requests waiting then answer 503, and
-   * new ones answer 503 at once until Redis answers again. Judged by the connection making no progress
-   * over several turns of this process's event loop, never by one command's wall time: a replica whose
-   * own event loop was busy reads the answers waiting for it before it judges.
+   * commands wait) before it is judged stalled (default 2000 ms): the requests waiting then answer 503,
+   * and so do those that wait through each further such span. Judged by the connection making no
+   * progress over several turns of this process's event loop, never by one command's wall time: a replica
+   * whose own event loop was busy reads the answers waiting for it before it judges.
    */
   commandTimeoutMs?: number;
   /**
@@ -359,11 +359,10 @@ export class RedisStore implements SandboxStore {
 
   /**
    * Sends one command to Redis, watched for stalls: it fails (and so does every command waiting with it)
-   * once Redis has answered nothing for {@link RedisStoreOptions.commandTimeoutMs}; while Redis is judged
-   * stalled, a new command fails at once, unless none is left in Redis to tell when it answers again.
+   * once Redis has answered nothing for {@link RedisStoreOptions.commandTimeoutMs}. A command sent while
+   * Redis is judged stalled waits too, so that it is answered as soon as Redis answers again.
    */
   #send<T>(command: () => Promise<T>): Promise<T> {
-    if (this.#stalled && this.#inRedis > 0) return Promise.reject(this.#stallError());
     this.#inRedis++;
     const sent = command();
     let counted = true;
