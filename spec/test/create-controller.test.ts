@@ -13,7 +13,7 @@ type Schema = {
   required?: string[];
   description?: string;
 };
-const create = (spec as { components: { schemas: Record<string, Schema> } }).components.schemas
+const create = (spec as unknown as { components: { schemas: Record<string, Schema> } }).components.schemas
   .InferenceDeploymentCreate as Schema;
 const controllers = ['controller_cloud_config', 'controller_on_prem_config', 'gateway_config'];
 
