@@ -44,7 +44,7 @@ export function areaOf(frame: CallFrame): string {
   }
   const ws = url.match(/\/(packages|docs|spec)\/([^/]+)\//);
   if (ws?.[1] === 'packages') return ws[2] === 'bench' ? 'benchmark harness' : `@sgi/${ws[2]}`;
-  return url;
+  return shortUrl(url);
 }
 
 function shortUrl(url: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readTurboOutput, taskTimings } from '../src/suites/devloop.js';
+import { goalOfForcedRun, readTurboOutput, taskTimings, withoutFolder } from '../src/suites/devloop.js';
 
 describe('readTurboOutput', () => {
   it('sums the passed tests of every vitest report and reads the cache hits', () => {
@@ -37,5 +37,20 @@ describe('taskTimings', () => {
       { task: 'b#test', startSec: 1.5, seconds: 10, cache: 'MISS' },
       { task: 'a#build', startSec: 0, seconds: 2, cache: 'MISS' },
     ]);
+  });
+});
+
+describe('the forced run', () => {
+  it('is judged only when it passed: a run stopped at its first failure meets no goal', () => {
+    expect(goalOfForcedRun({ seconds: 39.3, exitCode: 1 })).toBeUndefined();
+    expect(goalOfForcedRun({ seconds: 39.3, exitCode: null })).toBeUndefined();
+    expect(goalOfForcedRun({ seconds: 170, exitCode: 0 })).toMatchObject({ limit: 45, kind: 'max' });
+  });
+
+  it("reports a failure without the machine's folder", () => {
+    const tail = 'Summary:    /srv/ws/.turbo/runs/x.json / Failed: (/srv/ws/spec) exited (1)';
+    expect(withoutFolder(tail, '/srv/ws')).toBe(
+      'Summary:    ./.turbo/runs/x.json / Failed: (./spec) exited (1)',
+    );
   });
 });

@@ -19,6 +19,7 @@ describe('areaOf', () => {
     expect(areaOf(frame('f', 'file:///r/packages/client/dist/index.js'))).toBe('@sgi/client');
     expect(areaOf(frame('f', 'file:///r/packages/bench/dist/interleave.js'))).toBe('benchmark harness');
     expect(areaOf(frame('(garbage collector)', ''))).toBe('(garbage collector)');
+    expect(areaOf(frame('f', 'file:///srv/ws/spec/index.js'))).toBe('spec/index.js');
   });
 });
 

@@ -80,6 +80,26 @@ async function timed(command: string, args: readonly string[], cwd: string): Pro
   };
 }
 
+/**
+ * The goal of a `pnpm test --force` run: judged only when the run passed. A run that stopped at its
+ * first failure is quick and says nothing about the suite's time, so it has no figure to meet a goal with.
+ */
+export function goalOfForcedRun(forced: { seconds: number; exitCode: number | null }): Goal | undefined {
+  if (forced.exitCode !== 0) return undefined;
+  return {
+    name: '`pnpm test --force` (every task runs)',
+    kind: 'max',
+    limit: 45,
+    unit: 's',
+    figure: summarize([forced.seconds]),
+  };
+}
+
+/** What a command printed, with the workspace's folder on this machine written as `.`. */
+export function withoutFolder(text: string, root: string): string {
+  return root ? text.split(root).join('.') : text;
+}
+
 /** Runs benchmark 6 (from the workspace root; it runs the whole test suite once). */
 export async function devloop(ctx: SuiteContext): Promise<SuiteResult> {
   const options = ctx.quick ? { rounds: 1, forcedTest: false } : { rounds: 3, forcedTest: true };
@@ -96,7 +116,7 @@ export async function devloop(ctx: SuiteContext): Promise<SuiteResult> {
     const fill = await timed('pnpm', ['test'], ctx.root);
     if (fill.exitCode === 0) break;
     failures.push(
-      `\`pnpm test\` (try ${attempt} to fill the cache) failed (exit ${fill.exitCode}): ${fill.tail}`,
+      `\`pnpm test\` (try ${attempt} to fill the cache) failed (exit ${fill.exitCode}): ${withoutFolder(fill.tail, ctx.root)}`,
     );
   }
   for (let round = 0; round < options.rounds; round++) {
@@ -110,7 +130,9 @@ export async function devloop(ctx: SuiteContext): Promise<SuiteResult> {
     ctx.log('devloop: pnpm test --force (every task runs)');
     forced = await timed('pnpm', ['test', '--force', '--summarize'], ctx.root);
     if (forced.exitCode !== 0)
-      failures.push(`\`pnpm test --force\` failed (exit ${forced.exitCode}): ${forced.tail}`);
+      failures.push(
+        `\`pnpm test --force\` failed (exit ${forced.exitCode}): ${withoutFolder(forced.tail, ctx.root)}`,
+      );
   }
   let tasks: TaskTiming[] = [];
   if (forced?.summaryPath) {
@@ -152,15 +174,8 @@ export async function devloop(ctx: SuiteContext): Promise<SuiteResult> {
   const goals: Goal[] = [
     { name: 'turbo rebuild, nothing changed', kind: 'max', limit: 3, unit: 's', figure: build },
   ];
-  if (forced) {
-    goals.push({
-      name: '`pnpm test --force` (every task runs)',
-      kind: 'max',
-      limit: 45,
-      unit: 's',
-      figure: summarize([forced.seconds]),
-    });
-  }
+  const forcedGoal = forced && goalOfForcedRun(forced);
+  if (forcedGoal) goals.push(forcedGoal);
   return {
     id: 'devloop',
     title: 'Developer loop',
