@@ -40,6 +40,12 @@ export function start(
   return { proc, output: () => output, stop };
 }
 
+/**
+ * What `sgi-mock` prints once it listens, with its origin as the first group: in a plain line or in a
+ * JSON log line (`"msg":"listening on http://127.0.0.1:4010"}`), where the quote ends the origin.
+ */
+export const LISTENING_ON = /listening on (http:\/\/[^\s"']+)/;
+
 /** Waits until the child prints a line matching `pattern`, and returns the match. */
 export function waitForOutput(child: Child, pattern: RegExp, timeoutMs = 30_000): Promise<RegExpMatchArray> {
   return new Promise((resolve, reject) => {

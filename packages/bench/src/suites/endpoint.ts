@@ -5,7 +5,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { type Child, start, waitForOutput } from '../process.js';
+import { type Child, LISTENING_ON, start, waitForOutput } from '../process.js';
 import { packageDir } from '../repo.js';
 import { fig, type Goal, type SuiteResult } from '../report.js';
 import { median, ratios, roundOrder, summarize } from '../stats.js';
@@ -61,7 +61,7 @@ async function sandbox(spawned: (child: Child) => void): Promise<string> {
     '0',
   ]);
   spawned(child);
-  const [, origin] = await waitForOutput(child, /listening on (http:\/\/\S+)/, 120_000);
+  const [, origin] = await waitForOutput(child, LISTENING_ON, 120_000);
   const res = await fetch(`${origin}/sg_inf/create`, {
     method: 'POST',
     headers: auth,

@@ -5,7 +5,7 @@
  */
 import { cpus } from 'node:os';
 import { startRedis, type TestRedis } from '@sgi/testing';
-import { type Child, start, waitForAnswer, waitForOutput } from '../process.js';
+import { type Child, LISTENING_ON, start, waitForAnswer, waitForOutput } from '../process.js';
 import { packageDir } from '../repo.js';
 import { fig, type Goal, type SuiteResult } from '../report.js';
 import { ratios, roundOrder, summarize } from '../stats.js';
@@ -28,7 +28,7 @@ async function sandbox(args: readonly string[], spawned: (child: Child) => void)
     ...args,
   ]);
   spawned(child);
-  const [, origin] = await waitForOutput(child, /listening on (http:\/\/\S+)/, 120_000);
+  const [, origin] = await waitForOutput(child, LISTENING_ON, 120_000);
   await waitForAnswer(`${origin}/sg_inf/list`, child, performance.now(), { headers: auth }, 5, 60_000);
   return origin as string;
 }

@@ -11,7 +11,7 @@ import { specYamlPath } from '@sgi/spec';
 import { startRedis, type TestRedis } from '@sgi/testing';
 import autocannon from 'autocannon';
 import { deploymentId } from '../body.js';
-import { type Child, freePort, start, waitForAnswer, waitForOutput } from '../process.js';
+import { type Child, freePort, LISTENING_ON, start, waitForAnswer, waitForOutput } from '../process.js';
 import { type ProfileSummary, profileTables, summarizeProfileSince, topAreas } from '../profile.js';
 import { packageDir } from '../repo.js';
 import { fig, type Goal, type SuiteResult, type Table } from '../report.js';
@@ -137,7 +137,7 @@ function sgiMock(mode: 'static' | 'sandbox', hosted?: { storeUrl: () => string }
       if (hosted) args.push(...hostedSandboxArgs(hosted.storeUrl()));
       const child = start(process.execPath, args, hosted ? { SGI_MOCK_ADMIN_TOKEN: ADMIN_TOKEN } : {});
       spawned(child);
-      const [, origin] = await waitForOutput(child, /listening on (http:\/\/\S+)/);
+      const [, origin] = await waitForOutput(child, LISTENING_ON);
       const readyMs = await waitForAnswer(`${origin}/sg_inf/list`, child, since, { headers: auth });
       return { child, origin: origin as string, readyMs };
     },

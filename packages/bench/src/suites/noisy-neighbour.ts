@@ -4,7 +4,7 @@
  * 4194304` let it, while another tenant reads one deployment: the quiet tenant's p50 while the noisy one
  * lists, against its p50 alone, in the same round.
  */
-import { type Child, start, waitForAnswer, waitForOutput } from '../process.js';
+import { type Child, LISTENING_ON, start, waitForAnswer, waitForOutput } from '../process.js';
 import { packageDir } from '../repo.js';
 import { fig, type Goal, type SuiteResult } from '../report.js';
 import { median, summarize } from '../stats.js';
@@ -128,7 +128,7 @@ export async function noisyNeighbour(ctx: SuiteContext): Promise<SuiteResult> {
   try {
     const cli = `${packageDir('@sgi/mock')}/dist/cli.js`;
     child = start(process.execPath, [cli, ...noisySandboxArgs()]);
-    const [, found] = await waitForOutput(child, /listening on (http:\/\/\S+)/, 120_000);
+    const [, found] = await waitForOutput(child, LISTENING_ON, 120_000);
     const origin = found as string;
     await waitForAnswer(`${origin}/sg_inf/list`, child, performance.now(), {
       headers: { authorization: 'Bearer quiet' },
