@@ -19,7 +19,7 @@ import { startRedis, type TestRedis } from '@sgi/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildMock, startChildMock } from './support/child.js';
 import { scalingToZero, seedBody } from './support/endpoint.js';
-import { held, type Outcome, pause, pool, rssMb, send, statusOf, tally } from './support/load.js';
+import { held, minimal, type Outcome, pause, pool, rssMb, send, statusOf, tally } from './support/load.js';
 
 const RSS_LIMIT_MB = 512;
 const ADMIN = `operator-${randomBytes(16).toString('hex')}`;
@@ -40,12 +40,6 @@ const REVOCATIONS = 6;
 const CROSS_ORIGIN = 40;
 const ENDPOINT_REQUESTS = 90;
 
-const minimal = {
-  name: 'bge-embeddings',
-  model: 'BAAI/bge-large-en-v1.5',
-  inf_type: 'embedding',
-  controller_cloud_config: { cloud_provider: 'SCALEGENAI', region: 'US' },
-};
 /** A legal create of ~180 KB stored: the longest chat template the spec allows, in CJK (3 bytes a character). */
 const cjkBody = (n: number) =>
   JSON.stringify({

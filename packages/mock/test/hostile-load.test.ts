@@ -1,7 +1,7 @@
 import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildMock, startChildMock } from './support/child.js';
-import { pool, rssMb, send, slowBodies, tally } from './support/load.js';
+import { minimal, pool, rssMb, send, slowBodies, tally } from './support/load.js';
 
 /**
  * Several attackers at once against one sandbox process, while a well-behaved partner runs a deployment's
@@ -22,12 +22,6 @@ const BAD_ITEM_BODIES = 20;
 const SWITCH_REQUESTS = 60;
 const ENDPOINT_REQUESTS = 120;
 
-const minimal = {
-  name: 'bge-embeddings',
-  model: 'BAAI/bge-large-en-v1.5',
-  inf_type: 'embedding',
-  controller_cloud_config: { cloud_provider: 'SCALEGENAI', region: 'US' },
-};
 /** A legal create body of about 60 KB: the longest chat template the spec allows is 65,536 characters. */
 const bigBody = JSON.stringify({ ...minimal, inf_type: 'llm', custom_chat_template: 'x'.repeat(60_000) });
 /** 30,000 bad LoRA items: a body that made the validator quadratic. */

@@ -130,3 +130,11 @@ export function slowBodies(base: URL, count: number, localAddress: string): Prom
 
 /** Waits `ms` (pacing and polling only; never a measured time). */
 export const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The smallest legal create body: an embedding model on the sandbox's own controller. */
+export const minimal = {
+  name: 'bge-embeddings',
+  model: 'BAAI/bge-large-en-v1.5',
+  inf_type: 'embedding',
+  controller_cloud_config: { cloud_provider: 'SCALEGENAI', region: 'US' },
+};
