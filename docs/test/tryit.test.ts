@@ -119,9 +119,12 @@ describe('a reader of the reference', { timeout: 180_000 }, () => {
           .toBe(example.samples[lang]?.trim());
       }
     }
-    // Back to the embedding example, in curl, for the reader's next step.
+    // Back to the embedding example, in curl, for the reader's next step: wait until the page shows it.
     await picker.click();
     await page.getByRole('menuitem', { name: 'An embedding model with server defaults' }).first().click();
+    const minimal = data.operations[data.createOperation]?.examples.find((e) => e.name === 'minimal');
+    const shown = create.locator('pre[data-testid="source-code"]:visible').first();
+    await expect.poll(async () => (await shown.textContent())?.trim()).toBe(minimal?.samples.curl?.trim());
   });
 
   it('copies the curl sample from the page and runs it: 200, an embedding deployment is created', async () => {
@@ -129,9 +132,17 @@ describe('a reader of the reference', { timeout: 180_000 }, () => {
     const block = create.locator('[data-component-name="CodeBlock/CodeBlock"]').filter({
       has: page.locator('pre[data-testid="source-code"]:visible'),
     });
-    await block.first().getByRole('button', { name: 'Copy' }).click();
-    const copied = await page.evaluate(() => navigator.clipboard.readText());
     const embedding = data.operations[data.createOperation]?.examples.find((e) => e.name === 'minimal');
+    await page.evaluate(() => navigator.clipboard.writeText(''));
+    await block.first().getByRole('button', { name: 'Copy' }).click();
+    // The page writes the clipboard asynchronously: read it until something is there.
+    let copied = '';
+    await expect
+      .poll(async () => {
+        copied = await page.evaluate(() => navigator.clipboard.readText());
+        return copied;
+      })
+      .not.toBe('');
     expect(copied).toBe(embedding?.samples.curl);
     const { stdout, stderr } = await execFileP('bash', ['-c', copied], {
       env: {
@@ -169,6 +180,7 @@ describe('a reader of the reference', { timeout: 180_000 }, () => {
   });
 
   it('tries get inline with the new id until it is ACTIVE', async () => {
+    expect(id, 'the copied curl sample created no deployment').not.toBe('');
     const form = section('getInferenceDeployment').locator('.sgi-tryit-form');
     await form.getByLabel('Access token').fill(token);
     const seen: string[] = [];
