@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Agent, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { envelope, sendJson } from './errors.js';
 import { forward, passOn, playQuirks, translate } from './front/answer.js';
 import { type FrontCall, type FrontOptions, newCall } from './front/call.js';
@@ -15,6 +15,7 @@ import {
 } from './front/intake.js';
 import { checkSandboxHeaders, checkSwitches, checkUnknownFields, injectChaos } from './front/request.js';
 import { ANSWERED, runStages, type Stage } from './front/stage.js';
+import { upstreamAgent } from './upstream.js';
 
 export type { ContractViolation, FrontOptions } from './front/call.js';
 export {
@@ -59,7 +60,7 @@ export const FRONT_STAGES: readonly Stage<FrontCall>[] = [
  * Each of these is one of {@link FRONT_STAGES}.
  */
 export function frontHandler(options: FrontOptions) {
-  const upstream = { url: new URL(options.upstream), agent: new Agent({ keepAlive: true, maxSockets: 64 }) };
+  const upstream = { url: new URL(options.upstream), agent: upstreamAgent() };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The hosting layer in front may have named the request already.

@@ -1,4 +1,4 @@
-import { type Agent, type IncomingHttpHeaders, request, type ServerResponse } from 'node:http';
+import { Agent, type IncomingHttpHeaders, request, type ServerResponse } from 'node:http';
 
 /** An upstream server's whole answer, read into memory. */
 export interface Answer {
@@ -34,17 +34,32 @@ export interface UpstreamRequest {
 }
 
 /**
+ * How long a kept-alive connection to an upstream may stay idle before the agent closes it: below the 5 s
+ * after which Node's servers (Prism's among them) close theirs, so that the agent, not the upstream, ends
+ * an idle connection, and a request rarely goes out on one the upstream is closing.
+ */
+export const UPSTREAM_IDLE_MS = 3000;
+
+/** The agent whose kept-alive connections (at most `maxSockets` at once) reach one upstream. */
+export function upstreamAgent(maxSockets = 64): Agent {
+  return new Agent({ keepAlive: true, maxSockets, timeout: UPSTREAM_IDLE_MS });
+}
+
+/**
  * Sends a request to an upstream server and reads its whole answer, bounded in time; stops as soon
  * as the caller's client goes away (the answer is then {@link GONE}), so no work is done for nobody.
  */
 export function sendUpstream(call: UpstreamRequest): Promise<Answer> {
-  return sendOnce(call).catch((error: NodeJS.ErrnoException & { reusedSocket?: boolean }) => {
-    if (call.retryReusedSocket && error.reusedSocket && error.code === 'ECONNRESET') return sendOnce(call);
+  return sendOnce(call, call.agent).catch((error: NodeJS.ErrnoException & { reusedSocket?: boolean }) => {
+    // Again on a connection of its own: the agent's other idle connections went idle with the one that
+    // failed, and may be closing too.
+    if (call.retryReusedSocket && error.reusedSocket && error.code === 'ECONNRESET')
+      return sendOnce(call, false);
     throw error;
   });
 }
 
-function sendOnce(call: UpstreamRequest): Promise<Answer> {
+function sendOnce(call: UpstreamRequest, agent: Agent | false): Promise<Answer> {
   const { client } = call;
   return new Promise((resolve, reject) => {
     let answered = false;
@@ -61,7 +76,7 @@ function sendOnce(call: UpstreamRequest): Promise<Answer> {
         method: call.method,
         path: call.path,
         headers: call.headers,
-        agent: call.agent,
+        agent,
       },
       (answer) => {
         answered = true;

@@ -77,4 +77,32 @@ describe("the front's hop to Prism", () => {
     expect(await second.json()).toEqual({ success: true, message: [] });
     expect(requests).toBe(3);
   });
+
+  it('sends it again on a new connection, not on another kept-alive one that Prism closed too', async () => {
+    // Prism closes its idle connections together (they went idle together after a burst): every
+    // connection that served a request before is closed unanswered when the next one arrives on it.
+    const served = new WeakSet<object>();
+    const waiting: Array<() => void> = [];
+    let first = 0;
+    const upstream = await listen(
+      createServer((req, res) => {
+        if (served.has(req.socket)) return req.socket.destroy();
+        served.add(req.socket);
+        const answer = () => {
+          res.writeHead(200, { 'Content-Type': 'application/json' });
+          res.end(JSON.stringify({ success: true, message: [] }));
+        };
+        // The first two wait for each other, so that the front opens two connections.
+        if (++first > 2) return answer();
+        waiting.push(answer);
+        if (waiting.length === 2) for (const go of waiting.splice(0)) go();
+      }),
+    );
+    const url = await front(upstream);
+    const burst = await Promise.all([call(url), call(url)]);
+    expect(burst.map((r) => r.status)).toEqual([200, 200]);
+    const after = await call(url);
+    expect(after.status).toBe(200);
+    expect(await after.json()).toEqual({ success: true, message: [] });
+  });
 });

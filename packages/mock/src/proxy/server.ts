@@ -1,10 +1,10 @@
-import { Agent, createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { loadSpec } from '@sgi/spec';
 import type { KnownDrift } from '../drift.js';
 import { envelope, invalidFieldsMessage, sendJson } from '../errors.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../limits.js';
 import { type RunningPrism, startPrism } from '../prism.js';
-import { type Answer, sendUpstream } from '../upstream.js';
+import { type Answer, sendUpstream, upstreamAgent } from '../upstream.js';
 import { fieldErrors, type PrismViolation, parseViolationHeader } from '../violations.js';
 import { operationMatcher } from './operations.js';
 import { describeViolation, ProxySummary, type ProxyViolation, redact } from './report.js';
@@ -119,7 +119,7 @@ export async function startValidatingProxy(options: ProxyOptions): Promise<Valid
   /** Bare answers waiting for their re-check, by the id in {@link RECHECK_HEADER}. */
   const rechecks = new Map<string, { status: number; type: string; body: string }>();
   const summary = new ProxySummary();
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const agent = upstreamAgent();
   const started: Array<RunningPrism | Server> = [];
   let exchanges = 0;
 
