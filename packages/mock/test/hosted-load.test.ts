@@ -600,9 +600,11 @@ function expectSiegeHeld(figures: Awaited<ReturnType<typeof siege>>, cluster: Cl
     figures.floodOut.filter((s) => s === 'closed').length,
     'one client held to its connections',
   ).toBeGreaterThan(0);
-  // Bodies over the limit on kept-alive connections: each read its 413.
+  // Bodies over the limit on kept-alive connections: each read its 413, or its tenant's 429 when it
+  // came over the tenant's rate (admission comes before the body is read).
   within(figures.oversizeOut.small, [200, 429], 'requests before the oversized bodies');
-  within(figures.oversizeOut.large, [413], 'oversized bodies');
+  within(figures.oversizeOut.large, [413, 429], 'oversized bodies');
+  expect(tally(figures.oversizeOut.large)['413'], 'oversized bodies read to their 413').toBeGreaterThan(0);
   // Malformed requests: Node's own refusals in the envelope, with a request id.
   for (const answer of figures.malformedOut) {
     expect(['400', '431']).toContain(statusOf(answer));
@@ -657,13 +659,11 @@ function events(cluster: Cluster): string[] {
   );
 }
 
-// Skipped for now, on purpose: in a whole-suite run on a loaded 2-core machine this siege found a partner
-// answered 500 on the memory store (three sprayed requests too), logged as "internal error on POST
-// /sg_inf/create: Error: socket hang up": the sandbox's forward to its own Prism lost the connection
-// under load. It passed three times in a row on its own. Until that is fixed the siege would fail the
-// suite at random; it runs with `pnpm vitest run --project load test/hosted-load.test.ts` (drop the
-// `.skip`). An attacker's 408 (its request cut by the request timeout) is a bound holding, not a failure.
-describe.skip('the hosted sandbox under every attack at once', () => {
+// The siege once found a partner answered 500 under a loaded whole-suite run ("socket hang up" on the
+// sandbox's forward to its own Prism: idle kept-alive connections that Prism closed together, the retry
+// taking another of them). `test/upstream.test.ts` pins that fix. An attacker's 408 (its request cut by
+// the request timeout) is a bound holding, not a failure.
+describe('the hosted sandbox under every attack at once', () => {
   describe('Redis store, two replicas', () => {
     let redis: TestRedis;
     let cluster: Cluster | undefined;
