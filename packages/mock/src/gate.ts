@@ -15,6 +15,8 @@ import {
   type GateCall,
   type GateContext,
   nameTenant,
+  type ReadCosts,
+  reserveRead,
   type Seen,
 } from './hosting/stages.js';
 import type { OperatorLog } from './operator/log.js';
@@ -44,6 +46,8 @@ export interface GateOptions {
   maxConcurrent: number;
   /** Bytes of answers a second per tenant, on this replica (see {@link AnswerBudget}); none when undefined. */
   answerBudget?: AnswerBudget;
+  /** Reads of the store in flight on this replica, bounded in bytes (see {@link ReadCosts}); unbounded when undefined. */
+  reads?: ReadCosts;
   /** Signs the tenant header the sandbox behind Prism reads. */
   tenantHeader: (tenant: Tenant) => string;
   /** Why the server is not ready to serve (it is stopping), or undefined while it is. */
@@ -77,6 +81,7 @@ export const GATE_STAGES: readonly Stage<GateCall>[] = [
   { name: 'anonymous', run: nameTenant },
   { name: 'clock', run: answerClock },
   { name: 'sandbox-routes', run: answerSandboxRoutes },
+  { name: 'reads', run: reserveRead },
 ];
 
 /**

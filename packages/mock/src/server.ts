@@ -9,6 +9,8 @@ import { envelope, sendJson } from './errors.js';
 import { type ContractViolation, frontHandler } from './front.js';
 import { type AuthMode, gate } from './gate.js';
 import { AnswerBudget } from './hosting/answer-budget.js';
+import { defaultReadBudgetBytes, ReadBudget } from './hosting/read-budget.js';
+import type { ReadCosts } from './hosting/stages.js';
 import { DEFAULT_LIMITS, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH } from './limits.js';
 import { type EventLevel, type LogDestination, operatorLog, type ServerEvent } from './operator/log.js';
 import { mockMetrics, serveMetrics } from './operator/metrics.js';
@@ -45,6 +47,13 @@ export interface MockServerOptions {
   maxTotalBytes?: number;
   /** Sandbox: a tenant that makes no request for this long is forgotten with its deployments (default 24 h). */
   tenantTtlMs?: number;
+  /**
+   * Sandbox: bytes of stored data that this server's requests may be reading and answering at once; a read
+   * reserves the most its answer can hold (a tenant's whole quota for a list), waits when there is no room,
+   * and is answered 503 after 10 s. One tenant holds at most half. Default: an eighth of the V8 heap's
+   * limit (`--max-old-space-size`), at least two tenants' quota.
+   */
+  maxReadBytesInFlight?: number;
   /**
    * Sandbox: `open` (the default), any bearer token is a tenant, fit for local use; `keys`, only sandbox
    * keys issued through the admin API are accepted, each one tenant named after its partner.
@@ -211,6 +220,17 @@ function stop(server: Server): Promise<void> {
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
+/** What each read of the store reserves in the server's budget of reads in flight. */
+function readCosts(maxTenantBytes: number, options: MockServerOptions): ReadCosts {
+  const bytes = options.maxReadBytesInFlight ?? defaultReadBudgetBytes(maxTenantBytes);
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  return {
+    budget: new ReadBudget(bytes),
+    listBytes: maxTenantBytes,
+    oneBytes: Math.min(maxTenantBytes, maxBody),
+  };
+}
+
 /**
  * Starts the mock server of the Inference API and resolves once it answers.
  *
@@ -365,6 +385,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       rateLimit: options.rateLimit ?? 0,
       maxConcurrent: options.maxConcurrent ?? 0,
       ...(answerBytes > 0 && store ? { answerBudget: new AnswerBudget(answerBytes) } : {}),
+      ...(store ? { reads: readCosts(store.limits.maxTenantBytes, options) } : {}),
       tenantHeader: signer.value,
       notReady: () => stopping,
       ...(options.logProbes ? { logProbes: true } : {}),

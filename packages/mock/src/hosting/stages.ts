@@ -12,6 +12,7 @@ import { CLOCK_PATH, clockRoute } from '../sandbox/clock.js';
 import { ADMIN_PREFIX } from '../sandbox/keys.js';
 import type { SandboxStore } from '../sandbox/store/types.js';
 import { bearerToken, sha256, TENANT_HEADER, type Tenant, tenantOfToken } from '../sandbox/tenant.js';
+import type { ReadBudget } from './read-budget.js';
 
 /** Largest body the sandbox's own routes read or skip; a larger one closes the connection. */
 export const OWN_ROUTE_MAX_BODY = 64 * 1024;
@@ -276,4 +277,52 @@ export async function answerSandboxRoutes(call: GateCall): Promise<Verdict> {
     return ANSWERED;
   }
   return noRoute(call);
+}
+
+/** Reads of the store that one request may make, and the most each can hold (see {@link ReadBudget}). */
+export interface ReadCosts {
+  budget: ReadBudget;
+  /** Bytes reserved for a list (a tenant's whole quota of settings). */
+  listBytes: number;
+  /** Bytes reserved for one deployment (its settings: at most a body). */
+  oneBytes: number;
+}
+
+/** The bytes a request will read from the store once Prism passes it on; 0 when it reads none worth counting. */
+function readCostOf(call: GateCall, costs: ReadCosts): number {
+  const { req, method, path } = call;
+  // A GET with a body never reaches the store (Prism refuses it), so it reserves nothing while it is sent.
+  if (method !== 'GET' || req.headers['transfer-encoding'] || Number(req.headers['content-length'] ?? 0) > 0)
+    return 0;
+  if (path === '/sg_inf/list') return costs.listBytes;
+  return /^\/sg_inf\/[^/]+$/.test(path) ? costs.oneBytes : 0;
+}
+
+/**
+ * `reads` (sandbox): a read of the store reserves, before it starts, the most its answer can hold in this
+ * replica's budget of reads in flight, and gives it back when the answer has gone out or its caller left.
+ * A read that finds no room waits its turn; after the budget's wait, `503` with `Retry-After`.
+ */
+export async function reserveRead(call: GateCall): Promise<Verdict> {
+  const costs = call.gate.options.reads;
+  if (!costs || !call.tenant) return undefined;
+  const bytes = readCostOf(call, costs);
+  if (bytes === 0) return undefined;
+  const { res } = call;
+  const left = new AbortController();
+  const onClose = () => left.abort();
+  res.once('close', onClose);
+  const reservation = await costs.budget.reserve(call.tenant.key, bytes, left.signal);
+  if (!reservation.ok) {
+    res.off('close', onClose);
+    if (reservation.reason === 'gone') return ANSWERED;
+    return refuse(503, 'This sandbox replica is reading as much as it may at once: retry after 1 second.', {
+      reason: 'read_budget',
+      headers: { 'Retry-After': '1' },
+    });
+  }
+  res.off('close', onClose);
+  if (res.closed) reservation.release();
+  else res.once('close', reservation.release);
+  return undefined;
 }
