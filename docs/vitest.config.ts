@@ -12,5 +12,9 @@ export default defineConfig({
     // browser tests drive Chromium, while every package runs its tests side by side on two cores.
     testTimeout: 180_000,
     hookTimeout: 60_000,
+    // On CI, a test that fails runs once more, as Playwright's own runner does for browser tests: Chromium
+    // on a loaded two-core machine can lose a race with the page it drives. A test that fails twice fails
+    // the run, and the report names every retried test.
+    retry: process.env.CI ? 1 : 0,
   },
 });
