@@ -14,7 +14,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // On CI, a test that fails runs once more, as Playwright's own runner does for browser tests: Chromium
     // on a loaded two-core machine can lose a race with the page it drives. A test that fails twice fails
-    // the run, and the report names every retried test.
+    // the run, and the report (verbose on CI) marks every retried test `(retry x1)`.
     retry: process.env.CI ? 1 : 0,
+    reporters: process.env.CI ? ['verbose'] : ['default'],
   },
 });
