@@ -137,7 +137,7 @@ describe('a sandbox whose store reads are slow', () => {
     const list = (token: string) =>
       fetch(`${mock.url}/sg_inf/list`, { headers: { Authorization: `Bearer ${token}` } });
     const calls = ['t1', 't2', 't3', 't4', 't5'].map(list);
-    await expect.poll(() => slow.reading()).toBe(2);
+    await expect.poll(() => slow.reading(), { timeout: 30_000 }).toBe(2);
     // Time for the others to reach the store if nothing held them back.
     await new Promise((r) => setTimeout(r, 300));
     expect(slow.most()).toBe(2);
@@ -159,9 +159,9 @@ describe('a sandbox whose store reads are slow', () => {
     const list = (token: string) =>
       fetch(`${mock.url}/sg_inf/list`, { headers: { Authorization: `Bearer ${token}` } });
     const noisy = [list('noisy'), list('noisy'), list('noisy')];
-    await expect.poll(() => slow.reading()).toBe(1);
+    await expect.poll(() => slow.reading(), { timeout: 30_000 }).toBe(1);
     const quiet = list('quiet');
-    await expect.poll(() => slow.reading()).toBe(2);
+    await expect.poll(() => slow.reading(), { timeout: 30_000 }).toBe(2);
     await new Promise((r) => setTimeout(r, 300));
     expect(slow.most()).toBe(2);
     slow.open();
