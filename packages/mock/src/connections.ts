@@ -32,6 +32,13 @@ export interface ConnectionLimits {
   /** Time a client has to send the whole request, body included (default 30 s); then it gets 408. */
   requestTimeoutMs: number;
   /**
+   * Time a client has to read an answer once the server has written all of it (default 30 s); then the
+   * connection is closed. Node has no such bound: a client that stops reading (a closed TCP window) would
+   * otherwise hold the answer's memory, and what the request holds until it ends, for as long as it keeps
+   * the connection open.
+   */
+  answerReadTimeoutMs?: number;
+  /**
    * Open connections at once (default 1,024). At the cap, a new connection takes the place of the oldest
    * one that has not yet sent a request with credentials; when every one has, the new one is closed.
    * Connections without credentials yet hold at most half of the cap: beyond, the oldest is closed.
@@ -55,6 +62,7 @@ export interface ConnectionLimits {
 export const DEFAULT_CONNECTION_LIMITS: Omit<ConnectionLimits, 'maxBodyBytes'> = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
+  answerReadTimeoutMs: 30_000,
   maxConnections: 1024,
   maxConnectionsPerClient: 64,
   maxConcurrentPerClient: 64,
@@ -144,6 +152,8 @@ export function guardedServer(
   cors?: CorsPolicy,
 ): GuardedServer {
   const inFlight = new Map<string, number>();
+  const answerReadTimeoutMs =
+    limits.answerReadTimeoutMs ?? (DEFAULT_CONNECTION_LIMITS.answerReadTimeoutMs as number);
   const trusted = limits.trustProxy.length > 0 ? proxyList(limits.trustProxy) : undefined;
   /** Open connections, oldest first, and those of them that have sent no request with credentials yet. */
   const open = new Set<Socket>();
@@ -171,6 +181,13 @@ export function guardedServer(
       if (active === 0) idle?.();
     };
     res.once('close', finish);
+    // An answer written in full must be read within its bound ('prefinish': all of it is handed to the
+    // socket; 'close': it was read, or the connection went).
+    res.once('prefinish', () => {
+      const timer = setTimeout(() => res.socket?.destroy(), answerReadTimeoutMs);
+      timer.unref();
+      res.once('close', () => clearTimeout(timer));
+    });
     // While draining, no answer keeps its connection open.
     if (draining) res.shouldKeepAlive = false;
     if (cors?.preflight(req, res)) return;
