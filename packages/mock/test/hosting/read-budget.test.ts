@@ -125,7 +125,8 @@ describe('a sandbox whose store reads are slow', () => {
     return { store, most: () => most, reading: () => reading, open: () => open() };
   }
 
-  it('reads at most the budget at once: two lists of 64 KiB in a budget of 128 KiB, the others wait', async () => {
+  /** A sandbox on a slow store with a budget of two 64 KiB lists, and a list call as `token`'s tenant. */
+  async function sandboxOnSlowStore() {
     const slow = slowStore();
     const mock = await startMockServer({
       mode: 'sandbox',
@@ -136,6 +137,11 @@ describe('a sandbox whose store reads are slow', () => {
     closers.push(() => mock.close());
     const list = (token: string) =>
       fetch(`${mock.url}/sg_inf/list`, { headers: { Authorization: `Bearer ${token}` } });
+    return { slow, list };
+  }
+
+  it('reads at most the budget at once: two lists of 64 KiB in a budget of 128 KiB, the others wait', async () => {
+    const { slow, list } = await sandboxOnSlowStore();
     const calls = ['t1', 't2', 't3', 't4', 't5'].map(list);
     await expect.poll(() => slow.reading(), { timeout: 30_000 }).toBe(2);
     // Time for the others to reach the store if nothing held them back.
@@ -148,16 +154,7 @@ describe('a sandbox whose store reads are slow', () => {
   });
 
   it('keeps one tenant to half of it, while another tenant reads', async () => {
-    const slow = slowStore();
-    const mock = await startMockServer({
-      mode: 'sandbox',
-      port: 0,
-      store: slow.store,
-      maxReadBytesInFlight: 128 * 1024,
-    });
-    closers.push(() => mock.close());
-    const list = (token: string) =>
-      fetch(`${mock.url}/sg_inf/list`, { headers: { Authorization: `Bearer ${token}` } });
+    const { slow, list } = await sandboxOnSlowStore();
     const noisy = [list('noisy'), list('noisy'), list('noisy')];
     await expect.poll(() => slow.reading(), { timeout: 30_000 }).toBe(1);
     const quiet = list('quiet');
