@@ -16,6 +16,9 @@ export default defineConfig({
     // on a loaded two-core machine can lose a race with the page it drives. A test that fails twice fails
     // the run, and the report (verbose on CI) marks every retried test `(retry x1)`.
     retry: process.env.CI ? 1 : 0,
+    // A page re-renders in its own time on a loaded machine: `expect.poll` waits up to 15 s (not 1 s)
+    // before it fails.
+    expect: { poll: { timeout: 15_000 } },
     reporters: process.env.CI ? ['verbose'] : ['default'],
   },
 });
