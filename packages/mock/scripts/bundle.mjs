@@ -3,7 +3,7 @@
 // and compiling some 750 modules, and V8 can cache its compiled code (see src/compile-cache.ts). What
 // the package lists in `dependencies` stays outside and is installed by npm as usual; `@faker-js/faker`
 // (Prism's dynamic examples) is loaded only when first used. The mock's own code is compiled by tsc.
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -129,6 +129,22 @@ const result = await build({
   logLevel: 'warning',
   plugins: [dependencies],
 });
+
+// esbuild leaves a few non-ASCII characters as they are (in regular expression literals and a licence
+// comment). One is enough for Node to decode the whole 3 MB as UTF-8 into a two-byte string at every
+// start: written as `\u` escapes (the same characters to JavaScript, in literals, regular expressions
+// and comments alike), the file reads about twice as fast and V8 holds its source in half the memory.
+const bundleFile = join(root, 'dist', 'vendor', 'prism.cjs');
+const text = readFileSync(bundleFile, 'utf8');
+if (/[^\0-\x7f]/.test(text)) {
+  const hex = (unit) => `\\u${unit.toString(16).padStart(4, '0')}`;
+  writeFileSync(
+    bundleFile,
+    text.replace(/[^\0-\x7f]/gu, (char) =>
+      Array.from({ length: char.length }, (_, i) => hex(char.charCodeAt(i))).join(''),
+    ),
+  );
+}
 
 // tsc, following the type-only import of the entry, also wrote it as a module of re-exports: not shipped.
 for (const stale of ['prism.js', 'prism.d.ts']) rmSync(join(root, 'dist', 'vendor', stale), { force: true });

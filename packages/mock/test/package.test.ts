@@ -44,6 +44,14 @@ describe('the built package', () => {
     expect(existsSync(join(pkgDir, 'dist/vendor/prism.cjs'))).toBe(true);
   });
 
+  it('bundles Prism as ASCII only, so that Node reads its 3 MB into a one-byte string (twice as fast, half the memory)', () => {
+    const bundle = readFileSync(join(pkgDir, 'dist/vendor/prism.cjs'));
+    const first = bundle.findIndex((byte) => byte > 0x7f);
+    expect(first, `a non-ASCII byte at ${first}: ${bundle.subarray(first - 40, first + 20).toString()}`).toBe(
+      -1,
+    );
+  });
+
   it('starts without loading a module from node_modules but @sgi/spec (faker, pino and prom-client wait until they are used)', async () => {
     const script = [
       "import { createRequire } from 'node:module';",
