@@ -19,7 +19,18 @@ import { startRedis, type TestRedis } from '@sgi/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildMock, startChildMock } from './support/child.js';
 import { scalingToZero, seedBody } from './support/endpoint.js';
-import { held, minimal, type Outcome, pause, pool, rssMb, send, statusOf, tally } from './support/load.js';
+import {
+  held,
+  minimal,
+  type Outcome,
+  pause,
+  pool,
+  rssMb,
+  SIEGE_TIMINGS,
+  send,
+  statusOf,
+  tally,
+} from './support/load.js';
 
 const RSS_LIMIT_MB = 512;
 const ADMIN = `operator-${randomBytes(16).toString('hex')}`;
@@ -73,14 +84,7 @@ async function startCluster(store: string, count: number): Promise<Cluster> {
     '--metrics-port',
     '0',
     '--log',
-    '--provision-delay-ms',
-    '300',
-    '--delete-delay-ms',
-    '0',
-    '--headers-timeout-ms',
-    '3000',
-    '--request-timeout-ms',
-    '5000',
+    ...SIEGE_TIMINGS,
   ];
   // One at a time: two replicas starting on one Redis at once would both create its identity.
   const replicas: ChildMock[] = [];
@@ -468,28 +472,21 @@ async function siege(cluster: Cluster) {
     const chat = `/deployments/${targetId}/inference/v1/chat/completions`;
     const ask = (extra: Record<string, unknown>) =>
       JSON.stringify({ model: seedBody.model, messages: [{ role: 'user', content: 'hi' }], ...extra });
+    const abuses: Array<[Record<string, string>, Record<string, unknown>, boolean]> = [
+      [{}, { max_tokens: 2 ** 31 - 1 }, false],
+      [{ 'X-Sandbox-Tokens-Per-Second': '0.001' }, { stream: true }, false],
+      [{ 'X-Sandbox-Tokens-Per-Second': '2' }, { stream: true }, true],
+    ];
     return pool(ENDPOINT_REQUESTS, 8, (i) => {
-      const kind = i % 3;
-      const headers = json(endpointKey);
-      if (kind === 0)
-        return send(anyReplica(), agent, 'POST', chat, headers, ask({ max_tokens: 2 ** 31 - 1 }));
-      if (kind === 1)
-        return send(
-          anyReplica(),
-          agent,
-          'POST',
-          chat,
-          { ...headers, 'X-Sandbox-Tokens-Per-Second': '0.001' },
-          ask({ stream: true }),
-        );
+      const [headers, extra, abandon] = abuses[i % abuses.length] as (typeof abuses)[number];
       return send(
         anyReplica(),
         agent,
         'POST',
         chat,
-        { ...headers, 'X-Sandbox-Tokens-Per-Second': '2' },
-        ask({ stream: true }),
-        true,
+        { ...json(endpointKey), ...headers },
+        ask(extra),
+        abandon,
       );
     });
   };

@@ -1,7 +1,7 @@
 import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChildMock, startChildMock } from './support/child.js';
-import { minimal, pool, rssMb, send, slowBodies, tally } from './support/load.js';
+import { minimal, pool, rssMb, SIEGE_TIMINGS, send, slowBodies, tally } from './support/load.js';
 
 /**
  * Several attackers at once against one sandbox process, while a well-behaved partner runs a deployment's
@@ -46,14 +46,7 @@ describe('hostile load: attackers and a partner at once', () => {
   beforeAll(async () => {
     mock = await startChildMock(
       [
-        '--provision-delay-ms',
-        '300',
-        '--delete-delay-ms',
-        '0',
-        '--headers-timeout-ms',
-        '3000',
-        '--request-timeout-ms',
-        '5000',
+        ...SIEGE_TIMINGS,
         // The tenant cap is lowered so that the flood reaches it within the test's budget; every other
         // limit is the default a hosted sandbox runs with.
         '--max-tenants',

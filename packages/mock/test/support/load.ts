@@ -138,3 +138,18 @@ export const minimal = {
   inf_type: 'embedding',
   controller_cloud_config: { cloud_provider: 'SCALEGENAI', region: 'US' },
 };
+
+/**
+ * The sieges' short timings: a deployment ACTIVE within a partner's journey, deleted at once, and heads and
+ * bodies cut within seconds (so that held and flooded connections come back within the test).
+ */
+export const SIEGE_TIMINGS = [
+  '--provision-delay-ms',
+  '300',
+  '--delete-delay-ms',
+  '0',
+  '--headers-timeout-ms',
+  '3000',
+  '--request-timeout-ms',
+  '5000',
+];
