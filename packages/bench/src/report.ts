@@ -15,6 +15,11 @@ export interface Goal {
   figure: Figure;
 }
 
+/** The goal every load benchmark sets: no error at all (`errors` counted over its runs, or per run in `figure`). */
+export function noErrorsGoal(name: string, figure: Figure): Goal {
+  return { name, kind: 'max', limit: 0, unit: 'errors', figure };
+}
+
 /** A goal with its verdict. */
 export interface JudgedGoal extends Goal {
   /** Whether the median meets the limit. */

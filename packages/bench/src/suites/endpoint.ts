@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { type Child, LISTENING_ON, start, waitForOutput } from '../process.js';
 import { packageDir } from '../repo.js';
-import { fig, type Goal, type SuiteResult } from '../report.js';
+import { fig, type Goal, noErrorsGoal, type SuiteResult } from '../report.js';
 import { median, ratios, roundOrder, summarize } from '../stats.js';
 import type { SuiteContext } from '../suite.js';
 
@@ -225,13 +225,7 @@ export async function endpoint(ctx: SuiteContext): Promise<SuiteResult> {
     fig(summarize(f.map((r) => r.reqPerSec * tokensPerStream)), 'tokens/s'),
     fig(throughput, 'x'),
   ]);
-  goals.push({
-    name: 'endpoint errors (all runs)',
-    kind: 'max',
-    limit: 0,
-    unit: 'errors',
-    figure: summarize([errors]),
-  });
+  goals.push(noErrorsGoal('endpoint errors (all runs)', summarize([errors])));
   return {
     id: 'endpoint',
     title: "Sandbox: a deployment's model endpoint",

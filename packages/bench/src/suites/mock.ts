@@ -14,7 +14,7 @@ import { deploymentId } from '../body.js';
 import { type Child, freePort, LISTENING_ON, start, waitForAnswer, waitForOutput } from '../process.js';
 import { type ProfileSummary, profileTables, summarizeProfileSince, topAreas } from '../profile.js';
 import { packageDir } from '../repo.js';
-import { fig, type Goal, type SuiteResult, type Table } from '../report.js';
+import { fig, type Goal, noErrorsGoal, type SuiteResult, type Table } from '../report.js';
 import { type Figure, median, quantile, ratios, roundOrder, summarize } from '../stats.js';
 import type { SuiteContext } from '../suite.js';
 
@@ -384,13 +384,12 @@ async function runMock(ctx: SuiteContext, candidates: MockCandidate[]): Promise<
         });
       }
       if (c.name.startsWith('sgi-mock --mode sandbox')) {
-        goals.push({
-          name: `${c.name.replace('sgi-mock --mode ', '')} errors, ${connections} connection(s)`,
-          kind: 'max',
-          limit: 0,
-          unit: 'errors',
-          figure: level.errors,
-        });
+        goals.push(
+          noErrorsGoal(
+            `${c.name.replace('sgi-mock --mode ', '')} errors, ${connections} connection(s)`,
+            level.errors,
+          ),
+        );
       }
     }
     if (c.name.startsWith('sgi-mock')) {
