@@ -5,9 +5,9 @@
  */
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { type Child, LISTENING_ON, start, waitForOutput } from '../process.js';
-import { packageDir } from '../repo.js';
+import { type Child, start, waitForOutput } from '../process.js';
 import { fig, type Goal, noErrorsGoal, type SuiteResult } from '../report.js';
+import { startSandbox } from '../servers/sandbox.js';
 import { median, ratios, roundOrder, summarize } from '../stats.js';
 import type { SuiteContext } from '../suite.js';
 
@@ -50,18 +50,7 @@ function post(url: string, body: string, connections: number, seconds: number): 
 
 /** Starts the sandbox with an ACTIVE llm deployment; its chat URL. */
 async function sandbox(spawned: (child: Child) => void): Promise<string> {
-  const cli = `${packageDir('@sgi/mock')}/dist/cli.js`;
-  const child = start(process.execPath, [
-    cli,
-    '--mode',
-    'sandbox',
-    '--port',
-    '0',
-    '--provision-delay-ms',
-    '0',
-  ]);
-  spawned(child);
-  const [, origin] = await waitForOutput(child, LISTENING_ON, 120_000);
+  const origin = await startSandbox([], spawned, auth);
   const res = await fetch(`${origin}/sg_inf/create`, {
     method: 'POST',
     headers: auth,

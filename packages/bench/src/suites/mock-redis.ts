@@ -5,33 +5,12 @@
  */
 import { cpus } from 'node:os';
 import { startRedis, type TestRedis } from '@sgi/testing';
-import { type Child, LISTENING_ON, start, waitForAnswer, waitForOutput } from '../process.js';
-import { packageDir } from '../repo.js';
+import type { Child } from '../process.js';
 import { fig, type Goal, noErrorsGoal, type SuiteResult } from '../report.js';
+import { startSandbox } from '../servers/sandbox.js';
 import { ratios, roundOrder, summarize } from '../stats.js';
 import type { SuiteContext } from '../suite.js';
 import { createDeployment, type LoadRun, load } from './mock.js';
-
-const auth = { authorization: 'Bearer bench-token' };
-
-/** Starts `sgi-mock --mode sandbox` with `args`; resolves with its origin. */
-async function sandbox(args: readonly string[], spawned: (child: Child) => void): Promise<string> {
-  const cli = `${packageDir('@sgi/mock')}/dist/cli.js`;
-  const child = start(process.execPath, [
-    cli,
-    '--mode',
-    'sandbox',
-    '--port',
-    '0',
-    '--provision-delay-ms',
-    '0',
-    ...args,
-  ]);
-  spawned(child);
-  const [, origin] = await waitForOutput(child, LISTENING_ON, 120_000);
-  await waitForAnswer(`${origin}/sg_inf/list`, child, performance.now(), { headers: auth }, 5, 60_000);
-  return origin as string;
-}
 
 /** Loads several servers at once, `connections` each, for `seconds`; the runs of each. */
 function loadAll(urls: readonly string[], connections: number, seconds: number): Promise<LoadRun[]> {
@@ -66,7 +45,7 @@ export async function mockRedis(ctx: SuiteContext): Promise<SuiteResult> {
       for (const index of roundOrder(2, round)) {
         const kind = index === 0 ? 'memory' : 'redis';
         try {
-          const origin = await sandbox(kind === 'redis' ? store : [], spawned);
+          const origin = await startSandbox(kind === 'redis' ? store : [], spawned);
           const url = origin + (await createDeployment(origin));
           await load(url, 10, options.warmupSec);
           for (const connections of options.connections) {
@@ -83,7 +62,7 @@ export async function mockRedis(ctx: SuiteContext): Promise<SuiteResult> {
         const kind = index === 0 ? 'one' : 'three';
         try {
           const origins = await Promise.all(
-            Array.from({ length: kind === 'one' ? 1 : 3 }, () => sandbox(store, spawned)),
+            Array.from({ length: kind === 'one' ? 1 : 3 }, () => startSandbox(store, spawned)),
           );
           // One deployment, created through the first replica and read through every one.
           const path = await createDeployment(origins[0] as string);

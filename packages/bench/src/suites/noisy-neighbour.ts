@@ -4,24 +4,18 @@
  * 4194304` let it, while another tenant reads one deployment: the quiet tenant's p50 while the noisy one
  * lists, against its p50 alone, in the same round.
  */
-import { type Child, LISTENING_ON, start, waitForAnswer, waitForOutput } from '../process.js';
-import { packageDir } from '../repo.js';
+import type { Child } from '../process.js';
 import { fig, type Goal, noErrorsGoal, type SuiteResult } from '../report.js';
+import { SANDBOX_ARGS, startSandbox } from '../servers/sandbox.js';
 import { median, summarize } from '../stats.js';
 import type { SuiteContext } from '../suite.js';
 
 /** The sandbox's limits in this benchmark: those of a hosted sandbox (see the mock's README). */
 export const NOISY_LIMITS = { rateLimit: 20, maxConcurrent: 8, answerBytesPerSecond: 4 * 1024 * 1024 };
 
-/** The command line of the sandbox under test (the memory store, one process). */
-export function noisySandboxArgs(): string[] {
+/** The flags that hold the sandbox under test to a hosted sandbox's limits. */
+function noisyLimitArgs(): string[] {
   return [
-    '--mode',
-    'sandbox',
-    '--port',
-    '0',
-    '--provision-delay-ms',
-    '0',
     '--rate-limit',
     String(NOISY_LIMITS.rateLimit),
     '--max-concurrent',
@@ -29,6 +23,11 @@ export function noisySandboxArgs(): string[] {
     '--max-answer-bytes-per-second',
     String(NOISY_LIMITS.answerBytesPerSecond),
   ];
+}
+
+/** The command line of the sandbox under test (the memory store, one process). */
+export function noisySandboxArgs(): string[] {
+  return [...SANDBOX_ARGS, ...noisyLimitArgs()];
 }
 
 /** One round: the quiet tenant's read times alone and while the noisy one lists, in ms. */
@@ -126,13 +125,13 @@ export async function noisyNeighbour(ctx: SuiteContext): Promise<SuiteResult> {
   let listBytes = 0;
   let child: Child | undefined;
   try {
-    const cli = `${packageDir('@sgi/mock')}/dist/cli.js`;
-    child = start(process.execPath, [cli, ...noisySandboxArgs()]);
-    const [, found] = await waitForOutput(child, LISTENING_ON, 120_000);
-    const origin = found as string;
-    await waitForAnswer(`${origin}/sg_inf/list`, child, performance.now(), {
-      headers: { authorization: 'Bearer quiet' },
-    });
+    const origin = await startSandbox(
+      noisyLimitArgs(),
+      (c) => {
+        child = c;
+      },
+      { authorization: 'Bearer quiet' },
+    );
     // The noisy tenant fills its 2 MiB with the longest chat templates the spec allows.
     const template = 'x'.repeat(60_000);
     for (let n = 0; n < 60; n++) {
