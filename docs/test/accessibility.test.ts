@@ -335,19 +335,10 @@ describe('the reference from the keyboard', { timeout: 120_000 }, () => {
     expect(await page.evaluate(() => location.hash)).toBe('');
     const mode = page.locator('[data-testid="color-mode-switcher"]');
     await expect.poll(() => mode.getAttribute('aria-label')).toBe('Dark mode');
-    await page
-      .getByRole('link', { name: /Get a deployment/ })
-      .first()
-      .click();
-    await expect
-      .poll(
-        () =>
-          page.evaluate(() =>
-            document.activeElement?.closest('[data-section-id]')?.getAttribute('data-section-id'),
-          ),
-        { timeout: 15_000 },
-      )
-      .toBe('/other/getinferencedeployment');
+    await chooseOperation(
+      page.getByRole('link', { name: /Get a deployment/ }).first(),
+      '/other/getinferencedeployment',
+    );
     await page.goto(`${site.url}guides/testing.html`, { waitUntil: 'load' });
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
